@@ -1,0 +1,27 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { getDb } from '@/lib/db';
+import { getEnv } from '@/lib/env';
+import { errorResponse } from '@/lib/http/errors';
+import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { requestLogger } from '@/lib/log';
+import { handleClerkWebhook } from '@/lib/webhooks/clerk';
+
+export const dynamic = 'force-dynamic';
+
+export async function POST(req: NextRequest) {
+  const requestId = req.headers.get(REQUEST_ID_HEADER);
+  const { auth } = getEnv();
+  if (auth.mode !== 'clerk' || !auth.webhookSecret) {
+    return errorResponse('not_configured', 'Set CLERK_WEBHOOK_SIGNING_SECRET to receive Clerk webhooks.', requestId);
+  }
+  const body = await req.text();
+  if (body.length > 256 * 1024) return errorResponse('bad_request', 'Payload too large.', requestId);
+  const result = await handleClerkWebhook(await getDb(), auth.webhookSecret, body, req.headers, requestId ?? undefined);
+  const log = requestLogger(requestId);
+  if (!result.ok) {
+    log.warn({ code: result.code }, 'clerk webhook rejected');
+    return errorResponse(result.code, result.message, requestId);
+  }
+  log.info({ handled: result.handled }, 'clerk webhook handled');
+  return NextResponse.json({ received: true, handled: result.handled });
+}

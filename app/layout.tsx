@@ -1,0 +1,24 @@
+import { ClerkProvider } from '@clerk/nextjs';
+import type { Metadata } from 'next';
+import { Toaster } from '@/components/ui/sonner';
+import { getEnv } from '@/lib/env';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'Grantkeeper',
+  description: 'Keeps your Amazon Ads, LinkedIn, X and Meta grants alive.',
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  const { auth } = getEnv();
+  const page = (
+    <html lang="en">
+      <body className="min-h-dvh bg-background text-foreground antialiased">
+        {children}
+        <Toaster />
+      </body>
+    </html>
+  );
+  // The publishable key is read at run time, so one build serves both sign-in modes.
+  return auth.mode === 'clerk' ? <ClerkProvider publishableKey={auth.publishableKey}>{page}</ClerkProvider> : page;
+}

@@ -1,0 +1,72 @@
+import { scrubSecrets } from '../log';
+import type { Sql } from './types';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied' | 'info';
+
+export interface AuditEvent {
+  userId: string | null;
+  connectionId?: string | null;
+  /** 'user', 'system', or 'api_key:<prefix>' */
+  actor: string;
+  action: string;
+  outcome: AuditOutcome;
+  detail?: Record<string, unknown>;
+  requestId?: string | null;
+  durationMs?: number | null;
+}
+
+/** Keys whose values are never written to an audit row, whatever the caller passes. */
+const SECRET_KEY = /token|secret|code_verifier|verifier|password|authorization|cookie|^code$|api_?key/i;
+
+/** Copies `detail` without credentials: secret-named keys dropped, strings scrubbed. */
+export function sanitizeDetail(value: unknown, depth = 0): unknown {
+  if (depth > 4) return '[truncated]';
+  if (typeof value === 'string') return scrubSecrets(value).slice(0, 500);
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => sanitizeDetail(v, depth + 1));
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !SECRET_KEY.test(k))
+        .map(([k, v]) => [k, sanitizeDetail(v, depth + 1)]),
+    );
+  }
+  return value;
+}
+
+/** Appends one event; call it inside the transaction that makes the change it records. */
+export async function recordAuditEvent(sql: Sql, event: AuditEvent): Promise<void> {
+  await sql.query(
+    `insert into audit_events (user_id, connection_id, actor, action, outcome, detail, request_id, duration_ms)
+     values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)`,
+    [
+      event.userId,
+      event.connectionId ?? null,
+      event.actor,
+      event.action,
+      event.outcome,
+      JSON.stringify(sanitizeDetail(event.detail ?? {})),
+      event.requestId ?? null,
+      event.durationMs ?? null,
+    ],
+  );
+}
+
+export interface AuditRow {
+  id: string;
+  connection_id: string | null;
+  actor: string;
+  action: string;
+  outcome: AuditOutcome;
+  detail: Record<string, unknown>;
+  request_id: string | null;
+  created_at: Date;
+}
+
+/** The caller's events, newest first (RLS scopes them; the filter says so too). */
+export async function listAuditEvents(sql: Sql, params: { userId: string; limit?: number }): Promise<AuditRow[]> {
+  return sql.query<AuditRow>(
+    `select id::text, connection_id, actor, action, outcome, detail, request_id, created_at
+       from audit_events where user_id = $1 order by id desc limit $2`,
+    [params.userId, params.limit ?? 50],
+  );
+}

@@ -1,0 +1,63 @@
+import 'server-only';
+import { getEnv, type Env } from '../env';
+import { getLogger } from '../log';
+import { migrate } from './migrate';
+import { openPGlite } from './pglite-driver';
+import { describeUrl, openPostgres } from './postgres-driver';
+import type { Database, Sql } from './types';
+
+export type { Database, Sql } from './types';
+export { DatabaseUnavailableError } from './types';
+
+/**
+ * The one database of this process, opened on first use — never at import time, because
+ * `next build` imports route modules in worker processes that must not open PGlite.
+ */
+const holder = globalThis as unknown as { grantkeeperDb?: Promise<Database> };
+
+export function getDb(): Promise<Database> {
+  holder.grantkeeperDb ??= openDatabase(getEnv()).catch((err: unknown) => {
+    holder.grantkeeperDb = undefined;
+    throw err;
+  });
+  return holder.grantkeeperDb;
+}
+
+export async function openDatabase(env: Pick<Env, 'databaseUrl' | 'dataDir' | 'migrate'>): Promise<Database> {
+  const log = getLogger();
+  const db = env.databaseUrl ? await openPostgres(env.databaseUrl) : await openPGlite(env.dataDir);
+  log.info(
+    { driver: db.driver, where: env.databaseUrl ? describeUrl(env.databaseUrl) : env.dataDir },
+    'database opened',
+  );
+  if (shouldMigrate(env)) {
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  }
+  return db;
+}
+
+/**
+ * Migrations run by themselves on the embedded database and on a local PostgreSQL; a remote
+ * production database is migrated with `supabase db push` unless DB_MIGRATE=on.
+ */
+function shouldMigrate(env: Pick<Env, 'databaseUrl' | 'migrate'>): boolean {
+  if (env.migrate !== 'auto') return env.migrate === 'on';
+  if (!env.databaseUrl) return true;
+  const host = new URL(env.databaseUrl).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
+/**
+ * Runs `fn` as the signed-in user: role `authenticated` with the JWT claims Supabase's RLS
+ * policies read, so a query that forgets its user filter still cannot see another user's rows.
+ * One round trip sets both, the way PostgREST does.
+ */
+export function asUser<T>(db: Database, userId: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
+      JSON.stringify({ sub: userId, role: 'authenticated' }),
+    ]);
+    return fn(tx);
+  });
+}

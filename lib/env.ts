@@ -1,0 +1,187 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment, parsed once with zod. Nothing is required for the embedded default; every
+ * failure names the variable and how to fix it, and never echoes a secret value back.
+ */
+
+const KEYGEN = 'generate one with `npm run keys:generate`';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const onOff = z.enum(['on', 'off']).optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  VERCEL: optionalText,
+  APP_URL: z.url({ message: 'APP_URL must be an absolute URL such as https://grantkeeper.example.com' }).optional(),
+  GRANTKEEPER_DATA_DIR: optionalText,
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message:
+      'DATABASE_URL must be a postgres:// or postgresql:// URL (Supabase: Project Settings → Database → Connection pooling)',
+  }),
+  DB_MIGRATE: z.enum(['auto', 'on', 'off']).default('auto'),
+  ENCRYPTION_KEYS: optionalText,
+  AUTH_MODE: z.enum(['local', 'clerk']).optional(),
+  CLERK_SECRET_KEY: optionalText,
+  CLERK_PUBLISHABLE_KEY: optionalText,
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: optionalText,
+  CLERK_JWT_KEY: optionalText,
+  CLERK_WEBHOOK_SIGNING_SECRET: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SIMULATOR: onOff,
+  SCHEDULER: onOff,
+  CRON_SECRET: optionalText,
+});
+
+export type AuthMode = 'local' | 'clerk';
+
+export interface Env {
+  nodeEnv: 'development' | 'production' | 'test';
+  appUrl: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  migrate: 'auto' | 'on' | 'off';
+  /** Unset means: the embedded default keeps a generated key in the data directory. */
+  encryptionKeys: string | undefined;
+  auth:
+    | { mode: 'local' }
+    | {
+        mode: 'clerk';
+        secretKey: string;
+        publishableKey: string;
+        jwtKey: string;
+        webhookSecret: string | undefined;
+      };
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  simulator: 'on' | 'off' | undefined;
+  scheduler: 'on' | 'off' | undefined;
+  cronSecret: string | undefined;
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Grantkeeper cannot start: the environment is misconfigured.\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'See .env.example for every variable and how to make a value.',
+    );
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses a raw environment; throws EnvError listing every problem at once. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = result.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+
+  if (e.VERCEL && !e.DATABASE_URL) {
+    problems.push(
+      'DATABASE_URL is required on Vercel: a serverless host has no writable disk for the embedded database. ' +
+        'Set it to your Supabase pooler connection string.',
+    );
+  }
+  if (e.ENCRYPTION_KEYS) {
+    problems.push(...checkEncryptionKeys(e.ENCRYPTION_KEYS));
+  } else if (e.DATABASE_URL) {
+    problems.push(
+      `ENCRYPTION_KEYS is required when DATABASE_URL is set (tokens must stay readable from every instance): ${KEYGEN}.`,
+    );
+  }
+
+  const auth = resolveAuth(e, production, problems);
+  if (problems.length > 0) throw new EnvError(problems);
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    appUrl: e.APP_URL,
+    dataDir: path.resolve(e.GRANTKEEPER_DATA_DIR ?? '.data'),
+    databaseUrl: e.DATABASE_URL,
+    migrate: e.DB_MIGRATE,
+    encryptionKeys: e.ENCRYPTION_KEYS,
+    auth: auth ?? { mode: 'local' },
+    logLevel: e.LOG_LEVEL,
+    simulator: e.SIMULATOR,
+    scheduler: e.SCHEDULER,
+    cronSecret: e.CRON_SECRET,
+  };
+}
+
+/** Fernet keys are 32 bytes of url-safe base64; report the position, never the value. */
+function checkEncryptionKeys(value: string): string[] {
+  const keys = value.split(',').map((k) => k.trim());
+  return keys.flatMap((key, i) => {
+    const bytes = /^[A-Za-z0-9_-]{43}=?$/.test(key) ? Buffer.from(key, 'base64url') : undefined;
+    return bytes?.length === 32
+      ? []
+      : [
+          `ENCRYPTION_KEYS: key ${i + 1} of ${keys.length} is not a Fernet key (32 bytes, url-safe base64, 44 characters): ${KEYGEN}.`,
+        ];
+  });
+}
+
+type Parsed = z.infer<typeof schema>;
+
+function resolveAuth(e: Parsed, production: boolean, problems: string[]): Env['auth'] | undefined {
+  const publishableKey = e.CLERK_PUBLISHABLE_KEY ?? e.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;
+  const anyClerk = Boolean(e.CLERK_SECRET_KEY || publishableKey || e.CLERK_JWT_KEY);
+  const mode = e.AUTH_MODE ?? (anyClerk ? 'clerk' : 'local');
+
+  if (mode === 'local') {
+    if (production && e.AUTH_MODE !== 'local') {
+      problems.push(
+        'Sign-in is not configured for production: set CLERK_SECRET_KEY, CLERK_PUBLISHABLE_KEY and CLERK_JWT_KEY ' +
+          '(Clerk dashboard → API keys; the JWT key is the "PEM public key"), or set AUTH_MODE=local to run ' +
+          'deliberately as a single operator without sign-in.',
+      );
+    }
+    return { mode: 'local' };
+  }
+
+  const missing = [
+    ['CLERK_SECRET_KEY', e.CLERK_SECRET_KEY],
+    ['CLERK_PUBLISHABLE_KEY', publishableKey],
+    ['CLERK_JWT_KEY', e.CLERK_JWT_KEY],
+  ].filter(([, v]) => !v);
+  for (const [name] of missing) {
+    problems.push(`${name} is required for Clerk sign-in (Clerk dashboard → API keys), or unset all CLERK_* variables to use local sign-in.`);
+  }
+  if (publishableKey && !/^pk_(test|live)_[A-Za-z0-9+/=]+$/.test(publishableKey)) {
+    problems.push('CLERK_PUBLISHABLE_KEY must look like pk_test_… or pk_live_… (Clerk dashboard → API keys).');
+  }
+  if (e.CLERK_JWT_KEY && !e.CLERK_JWT_KEY.includes('BEGIN PUBLIC KEY')) {
+    problems.push('CLERK_JWT_KEY must be the PEM public key from Clerk dashboard → API keys → "Show JWT public key".');
+  }
+  if (missing.length > 0 || !e.CLERK_SECRET_KEY || !publishableKey || !e.CLERK_JWT_KEY) return undefined;
+  return {
+    mode: 'clerk',
+    secretKey: e.CLERK_SECRET_KEY,
+    publishableKey,
+    jwtKey: e.CLERK_JWT_KEY.replace(/\\n/g, '\n'),
+    webhookSecret: e.CLERK_WEBHOOK_SIGNING_SECRET,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed on first use (never at import: `next build` imports modules). */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests that change the environment between cases. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

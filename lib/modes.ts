@@ -1,0 +1,50 @@
+import type { Env } from './env';
+
+/** Which embedded defaults are active, and what switches each one to production. */
+export interface ActiveDefault {
+  id: 'database' | 'sign-in' | 'simulator' | 'key';
+  title: string;
+  now: string;
+  toProduction: string;
+}
+
+export function simulatorEnabled(env: Pick<Env, 'simulator' | 'nodeEnv'>): boolean {
+  return env.simulator === 'on' || (env.simulator !== 'off' && env.nodeEnv !== 'production');
+}
+
+export function activeDefaults(env: Env): ActiveDefault[] {
+  const list: ActiveDefault[] = [];
+  if (!env.databaseUrl) {
+    list.push({
+      id: 'database',
+      title: 'Embedded database',
+      now: `PGlite in ${env.dataDir}`,
+      toProduction: 'Set DATABASE_URL to your Supabase pooler connection string.',
+    });
+  }
+  if (env.auth.mode === 'local') {
+    list.push({
+      id: 'sign-in',
+      title: 'Local sign-in',
+      now: 'Single operator, no password',
+      toProduction: 'Set CLERK_SECRET_KEY, CLERK_PUBLISHABLE_KEY and CLERK_JWT_KEY from the Clerk dashboard.',
+    });
+  }
+  if (simulatorEnabled(env)) {
+    list.push({
+      id: 'simulator',
+      title: 'Provider simulator',
+      now: 'Providers without client credentials are simulated',
+      toProduction: 'Set each provider’s client id and secret, and SIMULATOR=off.',
+    });
+  }
+  if (!env.encryptionKeys) {
+    list.push({
+      id: 'key',
+      title: 'Generated encryption key',
+      now: `Kept in ${env.dataDir}/encryption.key`,
+      toProduction: 'Set ENCRYPTION_KEYS (npm run keys:generate).',
+    });
+  }
+  return list;
+}

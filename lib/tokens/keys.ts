@@ -1,0 +1,48 @@
+import 'server-only';
+import fs from 'node:fs';
+import path from 'node:path';
+import { getEnv, type Env } from '../env';
+import { getLogger } from '../log';
+import { generateFernetKey, MultiFernet } from './fernet';
+
+/**
+ * The token cipher. ENCRYPTION_KEYS (comma separated, first encrypts, all decrypt) when set;
+ * otherwise the embedded default keeps one generated key in `<data dir>/encryption.key`.
+ */
+
+export const KEY_FILE = 'encryption.key';
+
+export function loadKeyList(env: Pick<Env, 'encryptionKeys' | 'dataDir'>): string {
+  if (env.encryptionKeys) return env.encryptionKeys;
+  const file = path.join(env.dataDir, KEY_FILE);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(env.dataDir, { recursive: true });
+    try {
+      fs.writeFileSync(file, `${generateFernetKey()}\n`, { mode: 0o600, flag: 'wx' });
+      getLogger().warn(
+        { file },
+        'generated a new encryption key for the embedded database; back it up: without it stored tokens cannot be read',
+      );
+    } catch (err) {
+      // Another process won the race; use its key.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+const holder = globalThis as unknown as { grantkeeperCipher?: MultiFernet };
+
+export function getCipher(): MultiFernet {
+  holder.grantkeeperCipher ??= MultiFernet.fromEnv(loadKeyList(getEnv()));
+  return holder.grantkeeperCipher;
+}
+
+/** Only lib/tokens turns tokens into ciphertext and back. */
+export function encryptToken(plaintext: string): string {
+  return getCipher().encrypt(plaintext);
+}
+
+export function decryptToken(ciphertext: string): string {
+  return getCipher().decrypt(ciphertext);
+}

@@ -6,6 +6,8 @@ const nextConfig = {
   // Lets tests build into a separate folder so a developer's `next dev` is not disturbed.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  // Migrations are read at run time by lib/db/migrate.ts.
+  outputFileTracingIncludes: { '/**': ['./supabase/migrations/*.sql'] },
 };
 
 export default nextConfig;

@@ -1,5 +1,6 @@
 import { ClerkProvider } from '@clerk/nextjs';
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import { Toaster } from '@/components/ui/sonner';
 import { getEnv } from '@/lib/env';
 import './globals.css';
@@ -9,7 +10,9 @@ export const metadata: Metadata = {
   description: 'Keeps your Amazon Ads, LinkedIn, X and Meta grants alive.',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is per-user and the sign-in mode is read at run time: nothing is prerendered.
+  await connection();
   const { auth } = getEnv();
   const page = (
     <html lang="en">

@@ -106,7 +106,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   return {
     nodeEnv: e.NODE_ENV,
     appUrl: e.APP_URL,
-    dataDir: path.resolve(e.GRANTKEEPER_DATA_DIR ?? '.data'),
+    dataDir: path.resolve(/*turbopackIgnore: true*/ e.GRANTKEEPER_DATA_DIR ?? '.data'),
     databaseUrl: e.DATABASE_URL,
     migrate: e.DB_MIGRATE,
     encryptionKeys: e.ENCRYPTION_KEYS,

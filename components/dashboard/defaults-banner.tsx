@@ -6,7 +6,7 @@ import type { ActiveDefault } from '@/lib/modes';
 export function DefaultsBanner({ defaults }: { defaults: ActiveDefault[] }) {
   if (defaults.length === 0) return null;
   return (
-    <Alert variant="info" aria-label="Active defaults" data-testid="defaults-banner">
+    <Alert variant="info" role="region" aria-label="Active defaults" data-testid="defaults-banner">
       <Info aria-hidden="true" />
       <AlertTitle>Running on the embedded defaults</AlertTitle>
       <AlertDescription>

@@ -6,8 +6,17 @@ import { CheckIcon, ChevronRightIcon, CircleIcon } from 'lucide-react';
 
 import { cn } from '@/lib/cn';
 
-function DropdownMenu({ ...props }: React.ComponentProps<typeof DropdownMenuPrimitive.Root>) {
-  return <DropdownMenuPrimitive.Root data-slot="dropdown-menu" {...props} />;
+/**
+ * Non-modal by default (`modal={false}`): a modal Radix menu sets `aria-hidden`
+ * on the rest of the page while open, which axe reports as `aria-hidden-focus`.
+ * Keyboard focus still moves into the menu and Escape / outside click close it.
+ * Pass `modal` to get Radix's modal behaviour back.
+ */
+function DropdownMenu({
+  modal = false,
+  ...props
+}: React.ComponentProps<typeof DropdownMenuPrimitive.Root>) {
+  return <DropdownMenuPrimitive.Root data-slot="dropdown-menu" modal={modal} {...props} />;
 }
 
 function DropdownMenuPortal({

@@ -37,7 +37,8 @@ export function sanitizeDetail(value: unknown, depth = 0): unknown {
 export async function recordAuditEvent(sql: Sql, event: AuditEvent): Promise<void> {
   await sql.query(
     `insert into audit_events (user_id, connection_id, actor, action, outcome, detail, request_id, duration_ms)
-     values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)`,
+     values ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8)`,
+    // ::text first: postgres.js would JSON-encode a string bound to a jsonb parameter a second time.
     [
       event.userId,
       event.connectionId ?? null,

@@ -14,16 +14,17 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS_DIR = path.join(process.cwd(), 'supabase', 'migrations');
+// Read at run time (next.config.js traces the folder into serverless bundles).
+export const MIGRATIONS_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), 'supabase', 'migrations');
 
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return fs
-    .readdirSync(dir)
+    .readdirSync(/*turbopackIgnore: true*/ dir)
     .filter((f) => /^\d+_[\w-]+\.sql$/.test(f))
     .sort()
     .map((file) => {
       const [version = '', ...rest] = file.replace(/\.sql$/, '').split('_');
-      return { version, name: rest.join('_'), sql: fs.readFileSync(path.join(dir, file), 'utf8') };
+      return { version, name: rest.join('_'), sql: fs.readFileSync(/*turbopackIgnore: true*/ path.join(dir, file), 'utf8') };
     });
 }
 

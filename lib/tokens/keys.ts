@@ -14,7 +14,7 @@ export const KEY_FILE = 'encryption.key';
 
 export function loadKeyList(env: Pick<Env, 'encryptionKeys' | 'dataDir'>): string {
   if (env.encryptionKeys) return env.encryptionKeys;
-  const file = path.join(env.dataDir, KEY_FILE);
+  const file = path.join(/*turbopackIgnore: true*/ env.dataDir, KEY_FILE);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(env.dataDir, { recursive: true });
     try {

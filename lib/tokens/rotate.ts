@@ -1,13 +1,15 @@
 import 'server-only';
 import type { Database } from '../db';
 import { listEncryptedColumns, replaceEncryptedValue, type EncryptedRow } from '../db/encrypted-columns';
-import type { MultiFernet } from './fernet';
+import { InvalidFernetToken, type MultiFernet } from './fernet';
 
 export interface RotationSummary {
   scanned: number;
   rotated: number;
   /** Rows changed by someone else between read and write; re-running picks them up. */
   skipped: number;
+  /** Values no configured key can decrypt: left exactly as they were. */
+  unreadable: number;
 }
 
 /**
@@ -20,7 +22,7 @@ export async function rotateEncryptionKeys(
   cipher: MultiFernet,
   options: { batchSize?: number; onBatch?: (s: RotationSummary) => void } = {},
 ): Promise<RotationSummary> {
-  const summary: RotationSummary = { scanned: 0, rotated: 0, skipped: 0 };
+  const summary: RotationSummary = { scanned: 0, rotated: 0, skipped: 0, unreadable: 0 };
   const batchSize = options.batchSize ?? 500;
   for (const column of listEncryptedColumns()) {
     let after: string | null = null;
@@ -30,7 +32,15 @@ export async function rotateEncryptionKeys(
       for (const row of rows) {
         summary.scanned++;
         if (cipher.isCurrent(row.value)) continue;
-        const changed = await replaceEncryptedValue(db, column, row, cipher.rotate(row.value));
+        let next: string;
+        try {
+          next = cipher.rotate(row.value);
+        } catch (err) {
+          if (!(err instanceof InvalidFernetToken)) throw err;
+          summary.unreadable++;
+          continue;
+        }
+        const changed = await replaceEncryptedValue(db, column, row, next);
         if (changed) summary.rotated++;
         else summary.skipped++;
       }

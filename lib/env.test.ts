@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+
+const KEY = Buffer.alloc(32, 7).toString('base64url') + '=';
+const PEM = '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----';
+const CLERK = {
+  CLERK_SECRET_KEY: 'sk_test_abc',
+  CLERK_PUBLISHABLE_KEY: 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k',
+  CLERK_JWT_KEY: PEM,
+};
+
+function problemsOf(raw: Record<string, string>): string {
+  try {
+    parseEnv(raw);
+  } catch (err) {
+    expect(err).toBeInstanceOf(EnvError);
+    return (err as Error).message;
+  }
+  throw new Error('expected parseEnv to throw');
+}
+
+describe('parseEnv', () => {
+  it('needs nothing for the embedded default', () => {
+    const env = parseEnv({});
+    expect(env.databaseUrl).toBeUndefined();
+    expect(env.auth).toEqual({ mode: 'local' });
+    expect(env.encryptionKeys).toBeUndefined();
+    expect(env.dataDir).toMatch(/\.data$/);
+  });
+
+  it('rejects malformed ENCRYPTION_KEYS by position, naming the command, never echoing the value', () => {
+    const message = problemsOf({ ENCRYPTION_KEYS: `${KEY},not-a-real-key-material` });
+    expect(message).toContain('ENCRYPTION_KEYS: key 2 of 2 is not a Fernet key');
+    expect(message).toContain('npm run keys:generate');
+    expect(message).not.toContain('not-a-real-key-material');
+    expect(message).not.toContain(KEY);
+  });
+
+  it('accepts a list of valid keys', () => {
+    expect(parseEnv({ ENCRYPTION_KEYS: ` ${KEY} , ${KEY}` }).encryptionKeys).toBeDefined();
+  });
+
+  it('requires ENCRYPTION_KEYS with DATABASE_URL', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://u:p@db.example.com:6543/postgres' })).toMatch(
+      /ENCRYPTION_KEYS is required when DATABASE_URL is set.*keys:generate/,
+    );
+  });
+
+  it('rejects a DATABASE_URL that is not a postgres URL', () => {
+    expect(problemsOf({ DATABASE_URL: 'mysql://x', ENCRYPTION_KEYS: KEY })).toContain('DATABASE_URL must be a postgres://');
+  });
+
+  it('refuses production without sign-in, naming Clerk and AUTH_MODE=local', () => {
+    const message = problemsOf({ NODE_ENV: 'production' });
+    expect(message).toContain('CLERK_SECRET_KEY');
+    expect(message).toContain('AUTH_MODE=local');
+    expect(parseEnv({ NODE_ENV: 'production', AUTH_MODE: 'local' }).auth.mode).toBe('local');
+  });
+
+  it('refuses Vercel without DATABASE_URL', () => {
+    expect(problemsOf({ VERCEL: '1', AUTH_MODE: 'local' })).toContain('DATABASE_URL is required on Vercel');
+  });
+
+  it('switches to Clerk when its keys are set, and names what is missing when some are not', () => {
+    const env = parseEnv({ ...CLERK, CLERK_JWT_KEY: PEM.replace(/\n/g, '\\n') });
+    expect(env.auth).toMatchObject({ mode: 'clerk', publishableKey: CLERK.CLERK_PUBLISHABLE_KEY, jwtKey: PEM });
+    const message = problemsOf({ CLERK_SECRET_KEY: 'sk_test_abc' });
+    expect(message).toContain('CLERK_PUBLISHABLE_KEY is required');
+    expect(message).toContain('CLERK_JWT_KEY is required');
+    expect(message).not.toContain('sk_test_abc');
+  });
+
+  it('rejects a JWT key that is not a PEM public key', () => {
+    expect(problemsOf({ ...CLERK, CLERK_JWT_KEY: 'abc' })).toContain('CLERK_JWT_KEY must be the PEM public key');
+  });
+
+  it('lists every problem at once', () => {
+    const message = problemsOf({ NODE_ENV: 'production', VERCEL: '1', ENCRYPTION_KEYS: 'x' });
+    expect(message.split('\n  - ').length - 1).toBe(3);
+  });
+});

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `npm test`: every check, from a fresh clone on a fresh machine. Installs PostgreSQL 15,
+# Chromium and python3-cryptography when missing, then: typecheck, lint, vitest (unit, and
+# integration on PGlite and on a real PostgreSQL 15 it starts itself), a production build, and
+# Playwright in Debian's Chromium against `next start`. Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export NEXT_TELEMETRY_DISABLED=1 CLERK_TELEMETRY_DISABLED=1
+bash scripts/install-system-deps.sh
+source scripts/ensure-node-modules.sh
+
+step() {
+  local name=$1
+  shift
+  echo
+  echo "==> $name"
+  local started=$SECONDS
+  "$@"
+  echo "==> $name passed ($((SECONDS - started)) s)"
+}
+
+step "typecheck" node_modules/.bin/tsc --noEmit
+step "lint" node_modules/.bin/eslint --max-warnings=0 .
+step "unit and integration tests (vitest)" node_modules/.bin/vitest run
+step "production build" env NEXT_DIST_DIR=.next-test node_modules/.bin/next build
+step "end-to-end tests (Playwright, Chromium)" node_modules/.bin/playwright test
+echo
+echo "All checks passed."

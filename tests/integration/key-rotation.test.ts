@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
+import { rotateEncryptionKeys } from '@/lib/tokens/rotate';
+import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
+import { insertConnection, insertUser } from '../support/fixtures';
+
+describe.each(DRIVERS)('key rotation on %s', (driver) => {
+  let t: TestDatabase | undefined;
+  afterEach(async () => {
+    await t?.dispose();
+    t = undefined;
+  });
+
+  it('re-encrypts every stored token from key A to keys B,A and every token still reads back', async () => {
+    t = await createTestDatabase(driver);
+    const keyA = generateFernetKey();
+    const keyB = generateFernetKey();
+    const underA = new MultiFernet([keyA]);
+    await insertUser(t.db, 'u1');
+    const plaintext = new Map<string, { access: string; refresh: string | null }>();
+    for (let i = 0; i < 23; i++) {
+      const access = `access-${i}-${'x'.repeat(i)}`;
+      const refresh = i % 3 === 0 ? null : `refresh-${i}`;
+      const id = await insertConnection(t.db, {
+        userId: 'u1',
+        accessTokenEnc: underA.encrypt(access),
+        refreshTokenEnc: refresh === null ? null : underA.encrypt(refresh),
+      });
+      plaintext.set(id, { access, refresh });
+    }
+    await t.db.query(
+      `insert into oauth_states (state_hash, user_id, provider, code_verifier_enc, expires_at)
+       values ('h1', 'u1', 'x', $1, now() + interval '10 minutes')`,
+      [underA.encrypt('verifier-1')],
+    );
+
+    const rotating = MultiFernet.fromEnv(`${keyB},${keyA}`);
+    const batches: number[] = [];
+    const summary = await rotateEncryptionKeys(t.db, rotating, { batchSize: 5, onBatch: (s) => batches.push(s.scanned) });
+    const refreshCount = [...plaintext.values()].filter((p) => p.refresh !== null).length;
+    expect(summary).toEqual({ scanned: 23 + refreshCount + 1, rotated: 23 + refreshCount + 1, skipped: 0, unreadable: 0 });
+    expect(batches.length).toBeGreaterThan(3);
+
+    const onlyB = new MultiFernet([keyB]);
+    const rows = await t.db.query<{ id: string; access_token_enc: string; refresh_token_enc: string | null }>(
+      'select id, access_token_enc, refresh_token_enc from connections',
+    );
+    for (const row of rows) {
+      expect(onlyB.decrypt(row.access_token_enc)).toBe(plaintext.get(row.id)?.access);
+      expect(row.refresh_token_enc === null ? null : onlyB.decrypt(row.refresh_token_enc)).toBe(
+        plaintext.get(row.id)?.refresh,
+      );
+    }
+    const [state] = await t.db.query<{ code_verifier_enc: string }>('select code_verifier_enc from oauth_states');
+    expect(onlyB.decrypt(state!.code_verifier_enc)).toBe('verifier-1');
+
+    // Safe to re-run: nothing left to do.
+    expect(await rotateEncryptionKeys(t.db, rotating)).toMatchObject({ rotated: 0, skipped: 0 });
+  });
+
+  it('leaves a value no configured key can read exactly as it was, and reports it', async () => {
+    t = await createTestDatabase(driver);
+    const lost = new MultiFernet([generateFernetKey()]).encrypt('written-by-a-forgotten-key');
+    await insertUser(t.db, 'u1');
+    await insertConnection(t.db, { userId: 'u1', accessTokenEnc: lost });
+    const summary = await rotateEncryptionKeys(t.db, MultiFernet.fromEnv(`${generateFernetKey()},${generateFernetKey()}`));
+    expect(summary).toMatchObject({ scanned: 1, rotated: 0, unreadable: 1 });
+    const [row] = await t.db.query<{ access_token_enc: string }>('select access_token_enc from connections');
+    expect(row?.access_token_enc).toBe(lost);
+  });
+
+  it('never overwrites a token that changed while it was rotating', async () => {
+    t = await createTestDatabase(driver);
+    const keyA = generateFernetKey();
+    const keyB = generateFernetKey();
+    const underA = new MultiFernet([keyA]);
+    const rotating = MultiFernet.fromEnv(`${keyB},${keyA}`);
+    await insertUser(t.db, 'u1');
+    const id = await insertConnection(t.db, { userId: 'u1', accessTokenEnc: underA.encrypt('old-access') });
+    const db = t.db;
+
+    // A refresh lands between the rotation's read and its write.
+    const racing: typeof db = {
+      ...db,
+      query: async (text, params) => {
+        if (/^\s*update connections set access_token_enc/.test(text)) {
+          await db.query('update connections set access_token_enc = $1 where id = $2', [
+            rotating.encrypt('new-access-from-refresh'),
+            id,
+          ]);
+        }
+        return db.query(text, params);
+      },
+    };
+    const summary = await rotateEncryptionKeys(racing, rotating);
+    expect(summary).toMatchObject({ rotated: 0, skipped: 1 });
+    const [row] = await db.query<{ access_token_enc: string }>('select access_token_enc from connections');
+    expect(rotating.decrypt(row!.access_token_enc)).toBe('new-access-from-refresh');
+  });
+});

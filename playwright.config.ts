@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests against the production build in `.next-test`
+ * (`NEXT_DIST_DIR=.next-test NEXT_TELEMETRY_DISABLED=1 npx next build`), served by `next start`
+ * on a fresh embedded database in local single-operator mode. Specs that need another
+ * configuration (startup failures, Clerk sign-in) spawn their own servers: e2e/support/server.ts.
+ *
+ * Playwright loads this file in the runner and again in every worker process. Workers inherit the
+ * runner's environment, so the port and data directory are chosen once and handed on through
+ * E2E_PORT / E2E_DATA_DIR; a worker never picks its own.
+ */
+
+export const DIST_DIR = '.next-test';
+const root = path.dirname(new URL(import.meta.url).pathname);
+
+if (!fs.existsSync(path.join(root, DIST_DIR, 'BUILD_ID'))) {
+  throw new Error(
+    `No production build in ${DIST_DIR}/. Build it first: NEXT_DIST_DIR=${DIST_DIR} NEXT_TELEMETRY_DISABLED=1 npx next build`,
+  );
+}
+
+/** A port the OS reports free right now (synchronous, because this config is not async). */
+function pickFreePort(): string {
+  return execFileSync(
+    process.execPath,
+    ['-e', "const s=require('net').createServer().listen(0,()=>{process.stdout.write(String(s.address().port));s.close()})"],
+    { encoding: 'utf8' },
+  ).trim();
+}
+
+process.env.E2E_PORT ||= pickFreePort();
+if (!process.env.E2E_DATA_DIR) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-e2e-'));
+  process.env.E2E_DATA_DIR = dir;
+  // Only the process that made the folder removes it, after the web server has been stopped.
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+}
+
+const port = Number(process.env.E2E_PORT);
+const baseURL = `http://localhost:${port}`;
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  reporter: 'list',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    screenshot: 'only-on-failure',
+    trace: 'off',
+    launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    command: `node node_modules/next/dist/bin/next start -p ${port}`,
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 90_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+    env: {
+      NODE_ENV: 'production',
+      NEXT_DIST_DIR: DIST_DIR,
+      NEXT_TELEMETRY_DISABLED: '1',
+      LOG_LEVEL: 'info',
+      GRANTKEEPER_DATA_DIR: process.env.E2E_DATA_DIR,
+      AUTH_MODE: 'local',
+      SIMULATOR: 'on',
+      // The runner's own environment is inherited: blank anything that would change the mode
+      // (lib/env.ts treats an empty value as unset).
+      DATABASE_URL: '',
+      ENCRYPTION_KEYS: '',
+      CLERK_SECRET_KEY: '',
+      CLERK_PUBLISHABLE_KEY: '',
+      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: '',
+      CLERK_JWT_KEY: '',
+      CLERK_WEBHOOK_SIGNING_SECRET: '',
+      VERCEL: '',
+    },
+  },
+});

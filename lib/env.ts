@@ -37,6 +37,23 @@ const schema = z.object({
   SIMULATOR: onOff,
   SCHEDULER: onOff,
   CRON_SECRET: optionalText,
+  AMAZON_ADS_CLIENT_ID: optionalText,
+  AMAZON_ADS_CLIENT_SECRET: optionalText,
+  LINKEDIN_CLIENT_ID: optionalText,
+  LINKEDIN_CLIENT_SECRET: optionalText,
+  /** on when LinkedIn approved the app for programmatic refresh tokens (MDP partners). */
+  LINKEDIN_REFRESH_TOKENS: onOff,
+  LINKEDIN_API_VERSION: z.string().regex(/^\d{6}$/, 'LINKEDIN_API_VERSION is YYYYMM, e.g. 202603').default('202603'),
+  X_CLIENT_ID: optionalText,
+  X_CLIENT_SECRET: optionalText,
+  META_CLIENT_ID: optionalText,
+  META_CLIENT_SECRET: optionalText,
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'META_GRAPH_VERSION looks like v25.0').default('v25.0'),
+  OIDC_ISSUER: z.url({ message: 'OIDC_ISSUER must be the issuer URL (its /.well-known/openid-configuration is read)' }).optional(),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_SCOPES: optionalText,
+  OIDC_NAME: optionalText,
 });
 
 export type AuthMode = 'local' | 'clerk';
@@ -62,6 +79,24 @@ export interface Env {
   simulator: 'on' | 'off' | undefined;
   scheduler: 'on' | 'off' | undefined;
   cronSecret: string | undefined;
+  providers: ProviderEnv;
+}
+
+export interface ProviderCredentialsEnv {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Client credentials from the environment; a provider without them is simulated or "not configured". */
+export interface ProviderEnv {
+  'amazon-ads'?: ProviderCredentialsEnv;
+  linkedin?: ProviderCredentialsEnv & { refreshTokens: boolean; apiVersion: string };
+  x?: ProviderCredentialsEnv;
+  meta?: ProviderCredentialsEnv & { graphVersion: string };
+  oidc?: ProviderCredentialsEnv & { issuer: string; scopes: string[]; name: string };
+  linkedinApiVersion: string;
+  linkedinRefreshTokens: boolean;
+  metaGraphVersion: string;
 }
 
 export class EnvError extends Error {
@@ -101,6 +136,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   }
 
   const auth = resolveAuth(e, production, problems);
+  const providers = resolveProviders(e, problems);
   if (problems.length > 0) throw new EnvError(problems);
 
   return {
@@ -115,7 +151,54 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     simulator: e.SIMULATOR,
     scheduler: e.SCHEDULER,
     cronSecret: e.CRON_SECRET,
+    providers,
   };
+}
+
+/** A provider needs both its client id and secret; one without the other is a mistake. */
+function credentialsFor(e: Parsed, prefix: string, problems: string[]): ProviderCredentialsEnv | undefined {
+  const raw = e as unknown as Record<string, string | undefined>;
+  const clientId = raw[`${prefix}_CLIENT_ID`];
+  const clientSecret = raw[`${prefix}_CLIENT_SECRET`];
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret) {
+    problems.push(
+      `${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET go together: set both (from the provider's developer console) or neither.`,
+    );
+    return undefined;
+  }
+  return { clientId, clientSecret };
+}
+
+function resolveProviders(e: Parsed, problems: string[]): ProviderEnv {
+  const linkedinRefreshTokens = e.LINKEDIN_REFRESH_TOKENS === 'on';
+  const providers: ProviderEnv = {
+    linkedinApiVersion: e.LINKEDIN_API_VERSION,
+    linkedinRefreshTokens,
+    metaGraphVersion: e.META_GRAPH_VERSION,
+  };
+  const amazon = credentialsFor(e, 'AMAZON_ADS', problems);
+  if (amazon) providers['amazon-ads'] = amazon;
+  const linkedin = credentialsFor(e, 'LINKEDIN', problems);
+  if (linkedin) providers.linkedin = { ...linkedin, refreshTokens: linkedinRefreshTokens, apiVersion: e.LINKEDIN_API_VERSION };
+  const x = credentialsFor(e, 'X', problems);
+  if (x) providers.x = x;
+  const meta = credentialsFor(e, 'META', problems);
+  if (meta) providers.meta = { ...meta, graphVersion: e.META_GRAPH_VERSION };
+  const oidc = credentialsFor(e, 'OIDC', problems);
+  if (oidc || e.OIDC_ISSUER) {
+    if (!oidc || !e.OIDC_ISSUER) {
+      problems.push('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together for the generic OpenID Connect provider.');
+    } else {
+      providers.oidc = {
+        ...oidc,
+        issuer: e.OIDC_ISSUER,
+        scopes: (e.OIDC_SCOPES ?? 'openid offline_access').split(/[\s,]+/).filter(Boolean),
+        name: e.OIDC_NAME ?? new URL(e.OIDC_ISSUER).hostname,
+      };
+    }
+  }
+  return providers;
 }
 
 /** Fernet keys are 32 bytes of url-safe base64; report the position, never the value. */

@@ -1,0 +1,51 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { z } from 'zod';
+import { getSessionUser } from '@/lib/auth/session';
+import { startAuthorization } from '@/lib/connections/authorize';
+import { publicOrigin, safeReturnPath } from '@/lib/connections/origin';
+import { FlowError } from '@/lib/connections/outcomes';
+import { getDb } from '@/lib/db';
+import { getEnv } from '@/lib/env';
+import { errorResponse } from '@/lib/http/errors';
+import { redirectWithOutcome } from '@/lib/http/redirects';
+import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { PROVIDER_SLUGS, REGIONS } from '@/lib/providers/types';
+
+export const dynamic = 'force-dynamic';
+
+const query = z.object({
+  region: z.enum(REGIONS).optional(),
+  connection: z.uuid().optional(),
+  return: z.string().max(200).optional(),
+});
+
+/** Starts a connect (or reconnect) and sends the browser to the provider. */
+export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
+  const requestId = req.headers.get(REQUEST_ID_HEADER);
+  const user = await getSessionUser();
+  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const env = getEnv();
+  const origin = publicOrigin(env, req.url);
+  const provider = z.enum(PROVIDER_SLUGS).safeParse((await ctx.params).provider);
+  const params = query.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!provider.success) return errorResponse('not_found', 'Unknown provider.', requestId);
+  if (!params.success) return redirectWithOutcome(origin, '/', 'bad_region', { provider: provider.data });
+
+  try {
+    const url = await startAuthorization({
+      db: await getDb(),
+      env,
+      userId: user.id,
+      provider: provider.data,
+      origin,
+      region: params.data.region,
+      connectionId: params.data.connection,
+      returnPath: safeReturnPath(params.data.return),
+      requestId,
+    });
+    return NextResponse.redirect(url, { status: 302, headers: { 'cache-control': 'no-store' } });
+  } catch (err) {
+    if (err instanceof FlowError) return redirectWithOutcome(origin, '/', err.outcome, { provider: provider.data });
+    throw err;
+  }
+}

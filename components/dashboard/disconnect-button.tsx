@@ -1,0 +1,71 @@
+'use client';
+
+import { Unplug } from 'lucide-react';
+import { useTransition } from 'react';
+import { toast } from 'sonner';
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from '@/components/ui/alert-dialog';
+import { Button } from '@/components/ui/button';
+import { disconnectConnectionAction } from '@/lib/actions/disconnect-connection';
+
+/** Disconnect with a confirmation that says what happens at the provider. */
+export function DisconnectButton({
+  connectionId,
+  accountName,
+  providerName,
+  atProvider,
+}: {
+  connectionId: string;
+  accountName: string;
+  providerName: string;
+  /** What disconnecting does at the provider, in words. */
+  atProvider: string;
+}) {
+  const [pending, startTransition] = useTransition();
+
+  const disconnect = () =>
+    startTransition(async () => {
+      const result = await disconnectConnectionAction(connectionId);
+      if (!result.ok) {
+        toast.error(result.message);
+        return;
+      }
+      toast.success(result.message, result.manualStep ? { description: result.manualStep, duration: 15000 } : undefined);
+    });
+
+  return (
+    <AlertDialog>
+      <AlertDialogTrigger asChild>
+        <Button variant="outline" size="sm" disabled={pending} data-testid="disconnect">
+          <Unplug aria-hidden="true" />
+          {pending ? 'Disconnecting…' : 'Disconnect'}
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent>
+        <AlertDialogHeader>
+          <AlertDialogTitle>
+            Disconnect {accountName} from {providerName}?
+          </AlertDialogTitle>
+          <AlertDialogDescription>
+            {atProvider} Grantkeeper erases both tokens at once; sync jobs using this connection stop receiving tokens.
+          </AlertDialogDescription>
+        </AlertDialogHeader>
+        <AlertDialogFooter>
+          <AlertDialogCancel>Keep it</AlertDialogCancel>
+          <AlertDialogAction variant="destructive" onClick={disconnect} data-testid="confirm-disconnect">
+            Disconnect
+          </AlertDialogAction>
+        </AlertDialogFooter>
+      </AlertDialogContent>
+    </AlertDialog>
+  );
+}

@@ -1,0 +1,141 @@
+import 'server-only';
+import { z } from 'zod';
+import { asUser, type Database } from '../db';
+import { recordAuditEvent, type AuditOutcome } from '../db/audit';
+import { upsertConnection } from '../db/connections';
+import { consumeOAuthState, type OAuthStateRow } from '../db/oauth-states';
+import type { Env } from '../env';
+import { fetchConnectedAccount } from '../oauth/accounts';
+import { completeCodeExchange } from '../oauth/token-endpoint';
+import { resolveProvider } from '../providers/registry';
+import { ProviderError, type ProviderSlug, type Region } from '../providers/types';
+import { decryptToken, encryptToken } from '../tokens/keys';
+import { hashState } from './authorize';
+import { callbackUrl } from './origin';
+import { FlowError, type OutcomeCode } from './outcomes';
+
+/** Generous bounds: real states are 43 chars, codes up to a few hundred, descriptions a sentence. */
+const callbackQuery = z.object({
+  code: z.string().min(1).max(4096).optional(),
+  error: z.string().max(256).optional(),
+  error_description: z.string().max(2048).optional(),
+});
+
+export interface CompleteAuthorization {
+  db: Database;
+  env: Env;
+  provider: ProviderSlug;
+  /** The signed-in user presenting the callback, if any. */
+  sessionUserId: string | null;
+  query: URLSearchParams;
+  origin: string;
+  requestId?: string | null;
+}
+
+export interface CallbackResult {
+  outcome: Extract<OutcomeCode, 'connected' | 'reconnected'>;
+  connectionId: string;
+  returnPath: string;
+}
+
+/**
+ * The OAuth callback: validates and consumes the state, exchanges the code, fetches the account,
+ * stores everything encrypted and audited. Any failure stores nothing (FlowError) and is audited.
+ */
+export async function completeAuthorization(input: CompleteAuthorization): Promise<CallbackResult> {
+  const audit = (outcome: AuditOutcome, detail: Record<string, unknown>, userId = input.sessionUserId) =>
+    recordAuditEvent(input.db, {
+      userId,
+      actor: userId ? 'user' : 'system',
+      action: 'oauth.callback',
+      outcome,
+      detail: { provider: input.provider, ...detail },
+      requestId: input.requestId,
+    });
+  const fail = async (outcome: OutcomeCode, reason: string, userId?: string | null): Promise<never> => {
+    await audit(outcome === 'consent_denied' ? 'info' : 'denied', { outcome, reason }, userId);
+    throw new FlowError(outcome, reason);
+  };
+
+  const state = await validateState(input, fail);
+  const query = callbackQuery.safeParse(Object.fromEntries(input.query));
+  if (!query.success) return fail('invalid_request', 'oversized_or_malformed_parameters', state.user_id);
+  if (query.data.error) return fail('consent_denied', `provider_error:${query.data.error}`.slice(0, 80), state.user_id);
+  if (!query.data.code) return fail('invalid_request', 'missing_code', state.user_id);
+
+  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin });
+  if (!provider) return fail('not_configured', 'provider_not_configured', state.user_id);
+  const region = (state.region ?? undefined) as Region | undefined;
+
+  let tokens;
+  let account;
+  try {
+    tokens = await completeCodeExchange(provider, {
+      code: query.data.code,
+      redirectUri: callbackUrl(input.origin, input.provider),
+      codeVerifier: state.code_verifier_enc ? decryptToken(state.code_verifier_enc) : undefined,
+      region,
+    });
+    account = await fetchConnectedAccount(provider, { tokenSet: tokens, region });
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    const outcome = err.kind === 'transient' && !err.status ? 'provider_unavailable' : 'token_exchange_failed';
+    return fail(outcome, err.code, state.user_id);
+  }
+
+  const { definition } = provider;
+  const stored = await asUser(input.db, state.user_id, async (tx) => {
+    const row = await upsertConnection(tx, {
+      userId: state.user_id,
+      provider: input.provider,
+      externalAccountId: account.externalAccountId,
+      displayName: account.displayName,
+      scopes: tokens.scopes ?? [...definition.scopes],
+      accessTokenEnc: encryptToken(tokens.accessToken),
+      refreshTokenEnc: tokens.refreshToken ? encryptToken(tokens.refreshToken) : null,
+      expiresInSec: tokens.expiresIn ?? definition.defaults.accessTokenTtlSec,
+      refreshTokenExpiresInSec:
+        tokens.refreshTokenExpiresIn ?? (tokens.refreshToken ? (definition.defaults.refreshTokenTtlSec ?? null) : null),
+      metadata: { ...account.metadata, ...(region ? { region } : {}), simulated: provider.simulated },
+    });
+    await recordAuditEvent(tx, {
+      userId: state.user_id,
+      connectionId: row.id,
+      actor: 'user',
+      action: row.inserted ? 'connection.connected' : 'connection.reconnected',
+      outcome: 'success',
+      detail: {
+        provider: input.provider,
+        account: account.displayName,
+        externalAccountId: account.externalAccountId,
+        scopes: tokens.scopes,
+        region,
+        hasRefreshToken: Boolean(tokens.refreshToken),
+        simulated: provider.simulated,
+      },
+      requestId: input.requestId,
+    });
+    return row;
+  });
+
+  return {
+    outcome: stored.inserted ? 'connected' : 'reconnected',
+    connectionId: stored.id,
+    returnPath: state.return_path,
+  };
+}
+
+/** Unknown, replayed, another user's, another provider's or expired states are refused. */
+async function validateState(
+  input: CompleteAuthorization,
+  fail: (outcome: OutcomeCode, reason: string, userId?: string | null) => Promise<never>,
+): Promise<OAuthStateRow> {
+  const raw = input.query.get('state');
+  if (!raw || raw.length > 512) return fail('invalid_state', raw ? 'oversized_state' : 'missing_state');
+  const state = await consumeOAuthState(input.db, hashState(raw));
+  if (!state) return fail('invalid_state', 'unknown_or_used_state');
+  if (state.user_id !== input.sessionUserId) return fail('invalid_state', 'state_of_another_user');
+  if (state.provider !== input.provider) return fail('invalid_state', 'state_of_another_provider');
+  if (state.expired) return fail('state_expired', 'state_expired', state.user_id);
+  return state;
+}

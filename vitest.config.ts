@@ -18,6 +18,12 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    env: { LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    env: {
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      // A key for tests only, so nothing writes a generated key into the working tree.
+      ENCRYPTION_KEYS: 'dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMDAwMDA=',
+      SIMULATOR: 'on',
+    },
   },
 });

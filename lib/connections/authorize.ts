@@ -30,6 +30,8 @@ export interface StartAuthorization {
   connectionId?: string;
   returnPath: string;
   requestId?: string | null;
+  /** Injected in tests (the in-process simulator); defaults to global fetch. */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface StartAuthorization {
  * and, where the provider takes it, a PKCE verifier stored encrypted; returns the provider URL.
  */
 export async function startAuthorization(input: StartAuthorization): Promise<string> {
-  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin });
+  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin, fetch: input.fetch });
   if (!provider) throw new FlowError('not_configured', input.provider);
   const { definition } = provider;
   const region = definition.regions ? (input.region ?? 'na') : undefined;

@@ -30,6 +30,8 @@ export interface CompleteAuthorization {
   query: URLSearchParams;
   origin: string;
   requestId?: string | null;
+  /** Injected in tests (the in-process simulator); defaults to global fetch. */
+  fetch?: typeof fetch;
 }
 
 export interface CallbackResult {
@@ -63,7 +65,7 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
   if (query.data.error) return fail('consent_denied', `provider_error:${query.data.error}`.slice(0, 80), state.user_id);
   if (!query.data.code) return fail('invalid_request', 'missing_code', state.user_id);
 
-  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin });
+  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin, fetch: input.fetch });
   if (!provider) return fail('not_configured', 'provider_not_configured', state.user_id);
   const region = (state.region ?? undefined) as Region | undefined;
 

@@ -30,6 +30,7 @@ export async function disconnectConnection(input: {
   connectionId: string;
   origin: string;
   requestId?: string | null;
+  fetch?: typeof fetch;
 }): Promise<DisconnectResult> {
   const { db, userId, connectionId } = input;
   const stored = await asUser(db, userId, (tx) => getEncryptedTokens(tx, { userId, id: connectionId }));
@@ -39,7 +40,7 @@ export async function disconnectConnection(input: {
   }
 
   const result: DisconnectResult = { revokedAtProvider: false, alreadyRevoked: false };
-  const provider = await resolveProvider(stored.provider as ProviderSlug, { env: input.env, origin: input.origin });
+  const provider = await resolveProvider(stored.provider as ProviderSlug, { env: input.env, origin: input.origin, fetch: input.fetch });
   if (!provider) {
     result.providerError = 'provider_not_configured';
   } else if (stored.access_token_enc || stored.refresh_token_enc) {

@@ -15,7 +15,8 @@ import { defineConfig, devices } from '@playwright/test';
  * E2E_PORT / E2E_DATA_DIR; a worker never picks its own.
  */
 
-export const DIST_DIR = '.next-test';
+/** The build under test; E2E_DIST_DIR picks another (it must be built with the same NEXT_DIST_DIR). */
+export const DIST_DIR = process.env.E2E_DIST_DIR || '.next-test';
 const root = path.dirname(new URL(import.meta.url).pathname);
 
 if (!fs.existsSync(path.join(root, DIST_DIR, 'BUILD_ID'))) {
@@ -52,6 +53,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-quic',
   '--no-first-run',
+  // Belt and braces for "no network": every host name but localhost fails to resolve.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
 ];
 
 export default defineConfig({

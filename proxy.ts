@@ -1,5 +1,5 @@
 import { clerkMiddleware, createRouteMatcher } from '@clerk/nextjs/server';
-import { NextResponse, type NextFetchEvent, type NextMiddleware, type NextRequest } from 'next/server';
+import { NextRequest, NextResponse, type NextFetchEvent, type NextMiddleware } from 'next/server';
 import { getEnv } from './lib/env';
 import { REQUEST_ID_HEADER, resolveRequestId } from './lib/http/request-id';
 
@@ -14,13 +14,13 @@ const isPublic = createRouteMatcher([
   '/api/simulator/(.*)',
   '/api/v1/oauth/(.*)/callback',
   '/api/v1/connections/(.*)/access-token',
+  '/signed-out',
 ]);
 
+/** Passes the request on, with its id visible to handlers and echoed to the caller. */
 function withRequestId(req: NextRequest): NextResponse {
-  const headers = new Headers(req.headers);
-  const id = resolveRequestId(req.headers.get(REQUEST_ID_HEADER));
-  headers.set(REQUEST_ID_HEADER, id);
-  const res = NextResponse.next({ request: { headers } });
+  const id = req.headers.get(REQUEST_ID_HEADER) ?? resolveRequestId(null);
+  const res = NextResponse.next({ request: { headers: req.headers } });
   res.headers.set(REQUEST_ID_HEADER, id);
   return res;
 }
@@ -35,7 +35,7 @@ function clerk(publishableKey: string, jwtKey: string): NextMiddleware {
           if (!(await auth()).userId) {
             return NextResponse.json(
               { error: { code: 'unauthenticated', message: 'Sign in first.' } },
-              { status: 401 },
+              { status: 401, headers: { [REQUEST_ID_HEADER]: req.headers.get(REQUEST_ID_HEADER) ?? '' } },
             );
           }
         } else {
@@ -53,8 +53,21 @@ function clerk(publishableKey: string, jwtKey: string): NextMiddleware {
 
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   const { auth } = getEnv();
-  if (auth.mode === 'clerk') return clerk(auth.publishableKey, auth.jwtKey)(req, event);
-  return withRequestId(req);
+  // Decided once here and carried in the request, so every response and log line shares it.
+  const id = resolveRequestId(req.headers.get(REQUEST_ID_HEADER));
+  const headers = new Headers(req.headers);
+  headers.set(REQUEST_ID_HEADER, id);
+  const tagged = new NextRequest(req, { headers });
+  if (auth.mode !== 'clerk') return withRequestId(tagged);
+  const res = await clerk(auth.publishableKey, auth.jwtKey)(tagged, event);
+  if (res && !res.headers.has(REQUEST_ID_HEADER)) {
+    try {
+      res.headers.set(REQUEST_ID_HEADER, id);
+    } catch {
+      // Some redirect responses have immutable headers.
+    }
+  }
+  return res;
 }
 
 export const config = {

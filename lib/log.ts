@@ -57,7 +57,8 @@ function serializeError(err: unknown): Record<string, unknown> {
   return {
     type: err.name,
     message: scrubSecrets(err.message),
-    ...(typeof code === 'string' ? { code } : {}),
+    // Not `code`: that key is redacted everywhere (OAuth authorization codes).
+    ...(typeof code === 'string' ? { errorCode: code } : {}),
     stack: err.stack ? scrubSecrets(err.stack) : undefined,
   };
 }

@@ -18,7 +18,7 @@ export function activeDefaults(env: Env): ActiveDefault[] {
     list.push({
       id: 'database',
       title: 'Embedded database',
-      now: `PGlite in ${env.dataDir}`,
+      now: env.auth.mode === 'local' ? `PGlite in ${env.dataDir}` : 'PGlite, on this server’s disk',
       toProduction: 'Set DATABASE_URL to your Supabase pooler connection string.',
     });
   }

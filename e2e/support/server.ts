@@ -12,7 +12,8 @@ import path from 'node:path';
  */
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-export const DIST_DIR = '.next-test';
+/** The build under test; E2E_DIST_DIR picks another (it must be built with the same NEXT_DIST_DIR). */
+export const DIST_DIR = process.env.E2E_DIST_DIR || '.next-test';
 const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 export interface ExitStatus {
@@ -97,7 +98,7 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
 
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port)], {
     cwd: ROOT,
-    env,
+    env: env as NodeJS.ProcessEnv,
     detached: true, // its own process group, so stop() can kill next and anything it forks
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,7 +8,7 @@ import type { Env } from '../env';
 import { buildAuthorizationUrl } from '../oauth/authorization-url';
 import { codeChallengeS256, generateCodeVerifier } from '../oauth/pkce';
 import { resolveProvider } from '../providers/registry';
-import type { ProviderSlug, Region } from '../providers/types';
+import { ProviderError, type ProviderSlug, type Region } from '../providers/types';
 import { encryptToken } from '../tokens/keys';
 import { callbackUrl } from './origin';
 import { FlowError } from './outcomes';
@@ -39,7 +39,13 @@ export interface StartAuthorization {
  * and, where the provider takes it, a PKCE verifier stored encrypted; returns the provider URL.
  */
 export async function startAuthorization(input: StartAuthorization): Promise<string> {
-  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin, fetch: input.fetch });
+  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin, fetch: input.fetch }).catch(
+    (err: unknown) => {
+      // The generic OIDC provider reads its discovery document: an unreachable issuer is transient.
+      if (err instanceof ProviderError) throw new FlowError('provider_unavailable', err.code);
+      throw err;
+    },
+  );
   if (!provider) throw new FlowError('not_configured', input.provider);
   const { definition } = provider;
   const region = definition.regions ? (input.region ?? 'na') : undefined;

@@ -65,13 +65,14 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
   if (query.data.error) return fail('consent_denied', `provider_error:${query.data.error}`.slice(0, 80), state.user_id);
   if (!query.data.code) return fail('invalid_request', 'missing_code', state.user_id);
 
-  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin, fetch: input.fetch });
-  if (!provider) return fail('not_configured', 'provider_not_configured', state.user_id);
   const region = (state.region ?? undefined) as Region | undefined;
-
+  let provider;
   let tokens;
   let account;
   try {
+    // Inside the try: the generic OIDC provider reads its discovery document here.
+    provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin, fetch: input.fetch });
+    if (!provider) return fail('not_configured', 'provider_not_configured', state.user_id);
     tokens = await completeCodeExchange(provider, {
       code: query.data.code,
       redirectUri: callbackUrl(input.origin, input.provider),

@@ -40,8 +40,17 @@ export async function disconnectConnection(input: {
   }
 
   const result: DisconnectResult = { revokedAtProvider: false, alreadyRevoked: false };
-  const provider = await resolveProvider(stored.provider as ProviderSlug, { env: input.env, origin: input.origin, fetch: input.fetch });
-  if (!provider) {
+  const provider = await resolveProvider(stored.provider as ProviderSlug, {
+    env: input.env,
+    origin: input.origin,
+    fetch: input.fetch,
+  }).catch((err: unknown) => {
+    if (err instanceof ProviderError) return undefined;
+    throw err;
+  });
+  if (provider === undefined) {
+    result.providerError = 'provider_unavailable';
+  } else if (!provider) {
     result.providerError = 'provider_not_configured';
   } else if (stored.access_token_enc || stored.refresh_token_enc) {
     try {

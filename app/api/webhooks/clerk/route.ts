@@ -19,7 +19,7 @@ export async function POST(req: NextRequest) {
   const result = await handleClerkWebhook(await getDb(), auth.webhookSecret, body, req.headers, requestId ?? undefined);
   const log = requestLogger(requestId);
   if (!result.ok) {
-    log.warn({ code: result.code }, 'clerk webhook rejected');
+    log.warn({ errorCode: result.code }, 'clerk webhook rejected');
     return errorResponse(result.code, result.message, requestId);
   }
   log.info({ handled: result.handled }, 'clerk webhook handled');

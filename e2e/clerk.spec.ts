@@ -1,0 +1,321 @@
+import crypto from 'node:crypto';
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
+import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { Webhook } from 'svix';
+import { startServer, waitForHealthy, type Server } from './support/server';
+
+/**
+ * Clerk mode with no network. The server gets a PEM public key as CLERK_JWT_KEY, so Clerk verifies
+ * session tokens locally; the tests mint those tokens with the matching private key. The Frontend
+ * API host (clerk.grantkeeper.test) does not exist: nothing may need to reach it.
+ */
+
+const FRONTEND_API = 'clerk.grantkeeper.test';
+const PUBLISHABLE_KEY = `pk_live_${Buffer.from(`${FRONTEND_API}$`).toString('base64').replace(/=+$/, '')}`;
+/** Where a production instance's Account Portal lives; Clerk redirects signed-out pages there. */
+const SIGN_IN_HOST = 'accounts.grantkeeper.test';
+const WEBHOOK_SECRET = `whsec_${crypto.randomBytes(24).toString('base64')}`;
+
+let server: Server;
+let signingKey: CryptoKey;
+let foreignKey: CryptoKey;
+
+const test = base.extend({
+  // Every request, page and context in this file talks to the Clerk-mode server. (Playwright
+  // also resolves this option once before beforeAll has started the server, hence the `?.`.)
+  baseURL: async ({}, provide) => provide(server?.url),
+});
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  const pair = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  signingKey = pair.privateKey;
+  foreignKey = (await generateKeyPair('RS256', { modulusLength: 2048, extractable: true })).privateKey;
+
+  server = await startServer({
+    env: {
+      CLERK_SECRET_KEY: `sk_test_${crypto.randomBytes(18).toString('hex')}`,
+      CLERK_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
+      CLERK_JWT_KEY: await exportSPKI(pair.publicKey),
+      CLERK_WEBHOOK_SIGNING_SECRET: WEBHOOK_SECRET,
+      CLERK_TELEMETRY_DISABLED: '1',
+      NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: '1',
+      // Keyless mode only exists in development, but say so anyway: it would call Clerk's API.
+      NEXT_PUBLIC_CLERK_KEYLESS_DISABLED: '1',
+    },
+  });
+  await waitForHealthy(server);
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+interface Session {
+  jwt: string;
+  iat: number;
+}
+
+/** A Clerk session token, as Clerk's Frontend API would issue it. */
+async function mintSession(
+  sub: string,
+  { key = signingKey, expiresIn = 3600, issuedAgo = 5 }: { key?: CryptoKey; expiresIn?: number; issuedAgo?: number } = {},
+): Promise<Session> {
+  const now = Math.floor(Date.now() / 1000);
+  const iat = now - issuedAgo;
+  const jwt = await new SignJWT({ sid: `sess_${crypto.randomBytes(8).toString('hex')}`, azp: server.url })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'ins_e2e' })
+    .setIssuer(`https://${FRONTEND_API}`)
+    .setSubject(sub)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(now + expiresIn)
+    .sign(key);
+  return { jwt, iat };
+}
+
+function newUserId(): string {
+  return `user_e2e${crypto.randomBytes(6).toString('hex')}`;
+}
+
+/** No request may leave the machine (Clerk's browser script included): abort anything not ours. */
+async function offline(context: BrowserContext, baseURL: string): Promise<void> {
+  const ours = new URL(baseURL).host;
+  await context.route(
+    (url) => url.host !== ours,
+    (route) => route.abort('internetdisconnected'),
+  );
+}
+
+async function signIn(context: BrowserContext, baseURL: string, session: Session): Promise<void> {
+  await context.addCookies([
+    { name: '__session', value: session.jwt, url: baseURL },
+    { name: '__client_uat', value: String(session.iat), url: baseURL },
+  ]);
+}
+
+/** Opens the dashboard; returns the server-rendered HTML and the signed-in label element. */
+async function openDashboard(page: Page) {
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+  return { html: await response!.text(), signedIn: page.getByTestId('signed-in-as') };
+}
+
+test.describe('session tokens on the API', () => {
+  test('a valid bearer session token identifies the user', async ({ request }) => {
+    const sub = newUserId();
+    const { jwt } = await mintSession(sub);
+    const res = await request.get('/api/v1/me', { headers: { authorization: `Bearer ${jwt}` } });
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toEqual({ id: sub, authMode: 'clerk' });
+    expect(res.headers()['x-request-id']).toBeTruthy();
+  });
+
+  test('no token, an expired token, or a token from another key is 401', async ({ request }) => {
+    const none = await request.get('/api/v1/me');
+    expect(none.status()).toBe(401);
+    expect((await none.json()).error.code).toBe('unauthenticated');
+
+    const expired = await mintSession(newUserId(), { issuedAgo: 7200, expiresIn: -3600 });
+    const foreign = await mintSession(newUserId(), { key: foreignKey });
+    for (const [what, { jwt }] of [['expired', expired], ['foreign key', foreign]] as const) {
+      const res = await request.get('/api/v1/me', { headers: { authorization: `Bearer ${jwt}` } });
+      expect(res.status(), what).toBe(401);
+      expect(JSON.stringify(await res.json()), what).not.toContain('authMode');
+    }
+  });
+});
+
+test.describe('the dashboard with a Clerk session cookie', () => {
+  test('renders server-side for the signed-in user', async ({ page, context, baseURL }) => {
+    await offline(context, baseURL!);
+    const sub = newUserId();
+    await signIn(context, baseURL!, await mintSession(sub));
+
+    const { html, signedIn } = await openDashboard(page);
+    expect(html).toContain(`data-user-id="${sub}"`);
+    await expect(page).toHaveURL(`${baseURL}/`);
+    await expect(signedIn).toContainText('Signed in as');
+    // No profile has arrived by webhook yet, so the label is the Clerk user id.
+    await expect(signedIn.locator(`[data-user-id="${sub}"]`)).toHaveText(sub);
+    await expect(signedIn).toContainText('Clerk');
+    // Real sign-in is configured: the banner must not offer local sign-in.
+    await expect(page.locator('[data-default="sign-in"]')).toHaveCount(0);
+  });
+
+  test('without a session, / redirects to Clerk sign-in and shows no user', async ({ page, context, baseURL, request }) => {
+    const sub = newUserId();
+    // The user exists and has used the dashboard before.
+    const { jwt } = await mintSession(sub);
+    expect((await request.get('/api/v1/me', { headers: { authorization: `Bearer ${jwt}` } })).status()).toBe(200);
+
+    const bare = await request.get('/', {
+      maxRedirects: 0,
+      headers: { accept: 'text/html', 'sec-fetch-dest': 'document' },
+    });
+    expect(bare.status()).toBeGreaterThanOrEqual(300);
+    expect(bare.status()).toBeLessThan(400);
+    expect(new URL(bare.headers()['location']!).host).toBe(SIGN_IN_HOST);
+    expect(await bare.text()).not.toContain(sub);
+
+    // In Chromium: the document request is answered with a redirect to the Account Portal. The
+    // browser follows it (routes do not see redirected requests) and fails, as there is no network.
+    await offline(context, baseURL!);
+    const documents: { url: string; status: number; location?: string }[] = [];
+    page.on('response', (res) => {
+      if (res.request().resourceType() === 'document') {
+        documents.push({ url: res.url(), status: res.status(), location: res.headers()['location'] });
+      }
+    });
+    const requested: string[] = [];
+    page.on('request', (req) => requested.push(req.url()));
+    const navigation = await page.goto('/').catch((err: Error) => err);
+    // Where the browser ends up: its own error page (offline) or, with a network, the portal.
+    await page.waitForURL((url) => url.protocol === 'chrome-error:' || url.host === SIGN_IN_HOST);
+    await page.waitForLoadState('domcontentloaded');
+
+    expect(documents[0]?.url).toBe(`${baseURL}/`);
+    expect(documents[0]?.status).toBeGreaterThanOrEqual(300);
+    expect(documents[0]?.status).toBeLessThan(400);
+    const signInUrl = new URL(documents[0]!.location!);
+    expect(signInUrl.host).toBe(SIGN_IN_HOST);
+    expect(signInUrl.searchParams.get('redirect_url')).toBe(`${baseURL}/`);
+    expect(requested).toContain(signInUrl.toString());
+    expect(documents.filter((d) => d.status === 200)).toEqual([]);
+    if (!(navigation instanceof Error)) expect(navigation?.status()).not.toBe(200);
+    expect(page.url()).not.toBe(`${baseURL}/`);
+    expect(await page.content()).not.toContain(sub);
+  });
+
+  test('an expired or forged session cookie does not render the dashboard', async ({ request }) => {
+    const sub = newUserId();
+    for (const session of [
+      await mintSession(sub, { issuedAgo: 7200, expiresIn: -3600 }),
+      await mintSession(sub, { key: foreignKey }),
+    ]) {
+      const res = await request.get('/', {
+        maxRedirects: 0,
+        headers: {
+          cookie: `__session=${session.jwt}; __client_uat=${session.iat}`,
+          accept: 'text/html',
+          'sec-fetch-dest': 'document',
+        },
+      });
+      expect(res.status(), await res.text()).not.toBe(200);
+      expect(await res.text()).not.toContain(sub);
+    }
+  });
+});
+
+test.describe('Clerk webhooks', () => {
+  type Headers = Record<string, string>;
+
+  function signedHeaders(body: string, { secret = WEBHOOK_SECRET, at = new Date() } = {}): Headers {
+    const id = `msg_${crypto.randomBytes(10).toString('hex')}`;
+    return {
+      'content-type': 'application/json',
+      'svix-id': id,
+      'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'svix-signature': new Webhook(secret).sign(id, at, body),
+    };
+  }
+
+  function userEvent(type: 'user.created' | 'user.updated', id: string, first: string, last: string): string {
+    const emailId = `idn_${crypto.randomBytes(6).toString('hex')}`;
+    return JSON.stringify({
+      type,
+      object: 'event',
+      data: {
+        id,
+        object: 'user',
+        email_addresses: [{ id: emailId, email_address: `${first.toLowerCase()}@example.test` }],
+        primary_email_address_id: emailId,
+        first_name: first,
+        last_name: last,
+      },
+    });
+  }
+
+  test('a signed user.created is stored; unsigned or stale events change nothing', async ({ page, context, baseURL, request }) => {
+    await offline(context, baseURL!);
+    const userId = newUserId();
+    const shownName = async () => {
+      const { html, signedIn } = await openDashboard(page);
+      expect(html).toContain(`data-user-id="${userId}"`);
+      return signedIn.locator(`[data-user-id="${userId}"]`);
+    };
+
+    const created = userEvent('user.created', userId, 'Ada', 'Lovelace');
+    await test.step('a correctly signed user.created → 200', async () => {
+      const res = await request.post('/api/webhooks/clerk', { headers: signedHeaders(created), data: created });
+      expect(res.status(), await res.text()).toBe(200);
+      expect(await res.json()).toEqual({ received: true, handled: 'user.created' });
+    });
+
+    await test.step('the same body with a wrong signature → 400 invalid_signature', async () => {
+      const headers = signedHeaders(created, { secret: `whsec_${crypto.randomBytes(24).toString('base64')}` });
+      const res = await request.post('/api/webhooks/clerk', { headers, data: created });
+      expect(res.status()).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_signature');
+    });
+
+    await test.step('the created user signs in and sees their name', async () => {
+      await signIn(context, baseURL!, await mintSession(userId));
+      await expect(await shownName()).toHaveText('Ada Lovelace');
+    });
+
+    await test.step('a user.updated with a bad signature does not rename them', async () => {
+      const body = userEvent('user.updated', userId, 'Mallory', 'Renamed');
+      const headers = { ...signedHeaders(body), 'svix-signature': `v1,${crypto.randomBytes(32).toString('base64')}` };
+      const res = await request.post('/api/webhooks/clerk', { headers, data: body });
+      expect(res.status()).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_signature');
+      await expect(await shownName()).toHaveText('Ada Lovelace');
+    });
+
+    await test.step('a correctly signed but stale (10 min old) user.updated is rejected too', async () => {
+      const body = userEvent('user.updated', userId, 'Replayed', 'Event');
+      const headers = signedHeaders(body, { at: new Date(Date.now() - 10 * 60_000) });
+      const res = await request.post('/api/webhooks/clerk', { headers, data: body });
+      expect(res.status()).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_signature');
+      await expect(await shownName()).toHaveText('Ada Lovelace');
+    });
+
+    await test.step('a correctly signed user.updated does rename them (so the checks above could fail)', async () => {
+      const body = userEvent('user.updated', userId, 'Augusta', 'King');
+      const res = await request.post('/api/webhooks/clerk', { headers: signedHeaders(body), data: body });
+      expect(res.status(), await res.text()).toBe(200);
+      expect(await res.json()).toEqual({ received: true, handled: 'user.updated' });
+      await expect(await shownName()).toHaveText('Augusta King');
+    });
+  });
+
+  test('a signed user.deleted signs the user out of the dashboard and the API', async ({ request }) => {
+    const userId = newUserId();
+    const session = await mintSession(userId);
+    const asDocument = {
+      cookie: `__session=${session.jwt}; __client_uat=${session.iat}`,
+      accept: 'text/html',
+      'sec-fetch-dest': 'document',
+    };
+    const bearer = { authorization: `Bearer ${session.jwt}` };
+
+    const before = await request.get('/', { headers: asDocument, maxRedirects: 0 });
+    expect(before.status()).toBe(200);
+    expect(await before.text()).toContain(`data-user-id="${userId}"`);
+    expect((await request.get('/api/v1/me', { headers: bearer })).status()).toBe(200);
+
+    const body = JSON.stringify({ type: 'user.deleted', object: 'event', data: { id: userId, object: 'user', deleted: true } });
+    const res = await request.post('/api/webhooks/clerk', { headers: signedHeaders(body), data: body });
+    expect(res.status(), await res.text()).toBe(200);
+    expect(await res.json()).toEqual({ received: true, handled: 'user.deleted' });
+
+    expect((await request.get('/api/v1/me', { headers: bearer })).status()).toBe(401);
+    const after = await request.get('/', { headers: asDocument, maxRedirects: 0 });
+    const stillShown = (await after.text()).includes(`data-user-id="${userId}"`);
+    expect(stillShown, 'the dashboard still renders for the deleted user').toBe(false);
+    expect(after.status()).not.toBe(200);
+  });
+});

@@ -1,0 +1,94 @@
+import 'server-only';
+import { z } from 'zod';
+import { getJson, type CallOptions } from '../oauth/http';
+import { buildGraphUrl } from './meta-graph';
+import type { MetaDefinition } from './meta';
+import type { ConnectedAccount, ResolvedProvider } from './types';
+
+/**
+ * The Facebook user, the Pages they act on (with linked Instagram business accounts) and their
+ * ad accounts [M8][M10b][M15b]. Page access tokens are never requested: metadata holds no secret,
+ * and the schemas below would drop one anyway.
+ */
+
+const optionalText = z.string().optional().catch(undefined);
+
+const Me = z.object({ id: z.string().min(1), name: optionalText });
+
+const Page = z.object({
+  id: z.string().min(1),
+  name: optionalText,
+  tasks: z.array(z.string()).optional().catch(undefined),
+  instagram_business_account: z.object({ id: z.string() }).optional().catch(undefined),
+});
+
+const AdAccount = z.object({
+  id: z.string().min(1),
+  account_id: optionalText,
+  name: optionalText,
+  currency: optionalText,
+  account_status: z.coerce.number().int().optional().catch(undefined),
+  timezone_name: optionalText,
+});
+
+const graphPage = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    paging: z.object({ cursors: z.object({ after: z.string() }).partial().optional(), next: z.string().optional() }).optional(),
+  });
+
+const MAX_PAGES = 10;
+
+type MetaProvider = ResolvedProvider & { definition: MetaDefinition };
+
+/** Follows cursor pagination (`after` while `next` exists), bounded; never fetches Meta's `next` URL verbatim. */
+async function fetchAllPages<T extends z.ZodType>(
+  p: MetaProvider,
+  path: string,
+  fields: string,
+  item: T,
+  accessToken: string,
+  options: CallOptions,
+): Promise<z.output<T>[]> {
+  const items: z.output<T>[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const params: Record<string, string> = { fields, limit: '100', ...(after ? { after } : {}) };
+    const url = buildGraphUrl(p.definition.graphUrl(path), p.credentials, accessToken, params);
+    const body = await getJson(p, url, graphPage(item), options);
+    items.push(...body.data);
+    after = body.paging?.cursors?.after;
+    if (!body.paging?.next || !after) break;
+  }
+  return items;
+}
+
+export async function fetchMetaAccount(p: MetaProvider, accessToken: string, options: CallOptions = {}): Promise<ConnectedAccount> {
+  const meUrl = buildGraphUrl(p.definition.graphUrl('me'), p.credentials, accessToken, { fields: 'id,name' });
+  const [me, pages, adAccounts] = await Promise.all([
+    getJson(p, meUrl, Me, options),
+    fetchAllPages(p, 'me/accounts', 'id,name,tasks,instagram_business_account', Page, accessToken, options),
+    fetchAllPages(p, 'me/adaccounts', 'id,account_id,name,currency,account_status,timezone_name', AdAccount, accessToken, options),
+  ]);
+  return {
+    externalAccountId: me.id,
+    displayName: me.name ?? me.id,
+    metadata: {
+      pages: pages.map((page) => ({
+        id: page.id,
+        name: page.name,
+        tasks: page.tasks,
+        instagramBusinessAccountId: page.instagram_business_account?.id,
+      })),
+      instagramBusinessAccountIds: pages.flatMap((page) => (page.instagram_business_account ? [page.instagram_business_account.id] : [])),
+      adAccounts: adAccounts.map((account) => ({
+        id: account.id,
+        accountId: account.account_id,
+        name: account.name,
+        currency: account.currency,
+        accountStatus: account.account_status,
+        timezoneName: account.timezone_name,
+      })),
+    },
+  };
+}

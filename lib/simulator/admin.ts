@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { SIMULATED_PROVIDERS } from './credentials';
+import { revokeGrant } from './grants';
+import { json } from './http';
+import { applyKnobPatch } from './knobs';
+import { externalIdsOf } from './personas';
+import { resetSimulatorState, type Grant, type SimulatorState } from './state';
+
+/**
+ * Test-only admin API under `/api/simulator/_admin/`: `GET state`, `POST knobs`, `POST reset`,
+ * `POST revoke`. Never returns a token value.
+ */
+
+const revokeSchema = z.object({
+  provider: z.enum(SIMULATED_PROVIDERS),
+  /** A persona id, or any id a connection may hold for it (user id, profile/ad account id, URN). */
+  externalAccountId: z.string().min(1),
+  /** As if the user removed the app (default), or changed their password (Meta answers 190/460). */
+  reason: z.enum(['removed_by_user', 'password_changed']).default('removed_by_user'),
+});
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // fails every schema
+  }
+}
+
+function invalid(error: z.ZodError | undefined, what: string): Response {
+  return json({ error: 'invalid_request', message: `Invalid ${what}`, issues: error?.issues ?? [] }, 400);
+}
+
+export async function handleAdminRequest(state: SimulatorState, request: Request, action: string): Promise<Response> {
+  const route = `${request.method.toUpperCase()} ${action}`;
+  switch (route) {
+    case 'GET state':
+      return json(describeState(state));
+    case 'POST knobs': {
+      try {
+        state.knobs = applyKnobPatch(state.knobs, await readJson(request));
+      } catch (err) {
+        return invalid(err instanceof z.ZodError ? err : undefined, 'knobs');
+      }
+      return json({ knobs: state.knobs });
+    }
+    case 'POST reset':
+      resetSimulatorState(state);
+      return json({ ok: true });
+    case 'POST revoke': {
+      const parsed = revokeSchema.safeParse(await readJson(request));
+      if (!parsed.success) return invalid(parsed.error, 'revoke request');
+      const revoked = revokeByExternalId(state, parsed.data);
+      if (revoked === 0) return json({ error: 'grant_not_found', message: 'No live grant matches that provider and account.' }, 404);
+      return json({ revokedGrants: revoked });
+    }
+    default:
+      return json({ error: 'not_found', message: `Unknown admin endpoint ${route}` }, 404);
+  }
+}
+
+/** Marks the matching live grants revoked, as if the user acted at the provider. Returns how many. */
+export function revokeByExternalId(state: SimulatorState, input: z.input<typeof revokeSchema>): number {
+  const { provider, externalAccountId, reason } = revokeSchema.parse(input);
+  let count = 0;
+  for (const grant of state.grants.values()) {
+    if (grant.provider !== provider || grant.revoked) continue;
+    if (!externalIdsOf(provider, grant.personaId).includes(externalAccountId)) continue;
+    revokeGrant(state, grant, reason, 'admin');
+    count += 1;
+  }
+  return count;
+}
+
+function describeGrant(state: SimulatorState, grant: Grant) {
+  const now = state.now();
+  const live = [...state.accessTokens.values()].filter(
+    (t) => t.grantId === grant.id && !t.revoked && (t.expiresAt === null || t.expiresAt > now),
+  ).length;
+  return {
+    id: grant.id,
+    provider: grant.provider,
+    clientId: grant.clientId,
+    personaId: grant.personaId,
+    scopes: grant.scopes,
+    consentedAt: new Date(grant.consentedAt).toISOString(),
+    revoked: grant.revoked ? { at: new Date(grant.revoked.at).toISOString(), reason: grant.revoked.reason } : null,
+    refreshCount: grant.refreshCount,
+    liveAccessTokens: grant.revoked ? 0 : live,
+  };
+}
+
+/** Knobs, stats and grants; no token, code or secret. */
+export function describeState(state: SimulatorState) {
+  return {
+    now: new Date(state.now()).toISOString(),
+    knobs: state.knobs,
+    stats: state.stats,
+    grants: [...state.grants.values()].map((g) => describeGrant(state, g)),
+  };
+}

@@ -1,0 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { SIMULATOR_CREDENTIALS, type SimulatedProvider } from './credentials';
+
+/** Which client credentials the simulator accepts; secrets are compared in constant time. */
+
+export type ClientCheck = 'ok' | 'unknown_client' | 'bad_secret';
+
+export function isKnownClient(provider: SimulatedProvider, clientId: string | undefined): boolean {
+  return clientId === SIMULATOR_CREDENTIALS[provider].clientId;
+}
+
+export function checkClient(provider: SimulatedProvider, clientId: string | undefined, clientSecret: string | undefined): ClientCheck {
+  if (!isKnownClient(provider, clientId)) return 'unknown_client';
+  if (clientSecret === undefined) return 'bad_secret';
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(clientSecret), digest(SIMULATOR_CREDENTIALS[provider].clientSecret)) ? 'ok' : 'bad_secret';
+}

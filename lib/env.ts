@@ -37,6 +37,13 @@ const schema = z.object({
   SIMULATOR: onOff,
   SCHEDULER: onOff,
   CRON_SECRET: optionalText,
+  REFRESH_LEAD_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  EXPIRY_WARNING_DAYS: z.coerce.number().min(0).max(90).default(7),
+  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  SWEEP_BATCH_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20_000),
+  SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(48),
+  SWEEP_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(24),
+  SWEEP_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(900).default(45),
   AMAZON_ADS_CLIENT_ID: optionalText,
   AMAZON_ADS_CLIENT_SECRET: optionalText,
   LINKEDIN_CLIENT_ID: optionalText,
@@ -80,6 +87,22 @@ export interface Env {
   scheduler: 'on' | 'off' | undefined;
   cronSecret: string | undefined;
   providers: ProviderEnv;
+  refresh: RefreshSettings;
+}
+
+/** How the keep-alive engine behaves; see .env.example. */
+export interface RefreshSettings {
+  /** Refresh when a token expires within this many seconds (invariant 5). */
+  leadSec: number;
+  /** Warn this long before a grant that cannot be refreshed ends. */
+  warningSec: number;
+  schedulerIntervalSec: number;
+  /** At most this many connections per sweep. */
+  batchLimit: number;
+  concurrency: number;
+  providerConcurrency: number;
+  /** A sweep stops claiming after this, to finish inside a serverless function's maxDuration. */
+  timeBudgetMs: number;
 }
 
 export interface ProviderCredentialsEnv {
@@ -152,6 +175,15 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     scheduler: e.SCHEDULER,
     cronSecret: e.CRON_SECRET,
     providers,
+    refresh: {
+      leadSec: e.REFRESH_LEAD_SECONDS,
+      warningSec: Math.round(e.EXPIRY_WARNING_DAYS * 86_400),
+      schedulerIntervalSec: e.SCHEDULER_INTERVAL_SECONDS,
+      batchLimit: e.SWEEP_BATCH_LIMIT,
+      concurrency: e.SWEEP_CONCURRENCY,
+      providerConcurrency: e.SWEEP_PROVIDER_CONCURRENCY,
+      timeBudgetMs: e.SWEEP_TIME_BUDGET_SECONDS * 1000,
+    },
   };
 }
 

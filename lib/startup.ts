@@ -2,6 +2,7 @@ import 'server-only';
 import { getDb } from './db';
 import { EnvError, getEnv, type Env } from './env';
 import { getLogger } from './log';
+import { startScheduler } from './refresh/scheduler';
 import { getCipher } from './tokens/keys';
 
 /**
@@ -15,6 +16,7 @@ export async function startServer(): Promise<void> {
     getCipher();
     const db = await getDb();
     log.info({ database: db.driver, ...describeDefaults(env) }, 'grantkeeper ready');
+    startScheduler();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log.fatal({ err }, 'grantkeeper cannot start');

@@ -44,7 +44,11 @@ export function AccountDetails({ provider, metadata }: { provider: string; metad
   const lists: { label: string; items: string[] }[] = [];
   if (provider === 'amazon-ads') {
     const { profiles } = amazon.parse(metadata);
-    for (const [region, list] of Object.entries(profiles)) {
+    // In the order the connect panel offers the regions (jsonb stores keys sorted: eu, fe, na).
+    const known = Object.keys(REGION_NAMES);
+    const regions = [...known.filter((r) => Object.hasOwn(profiles, r)), ...Object.keys(profiles).filter((r) => !known.includes(r))];
+    for (const region of regions) {
+      const list = profiles[region] ?? [];
       const name = REGION_NAMES[region as keyof typeof REGION_NAMES] ?? region;
       lists.push({
         label: `Profiles · ${name}`,
@@ -67,5 +71,13 @@ export function AccountDetails({ provider, metadata }: { provider: string; metad
     const { name, username } = x.parse(metadata);
     if (username) lists.push({ label: 'Account', items: [`${name ?? ''} @${username}`.trim()] });
   }
-  return <dl className="grid gap-3 sm:grid-cols-2">{lists.map((l) => <List key={l.label} {...l} />)}</dl>;
+  const shown = lists.filter((l) => l.items.length > 0);
+  // Two columns only when there are two lists to put side by side; one list gets the full width.
+  return (
+    <dl className={shown.length > 1 ? 'grid gap-3 sm:grid-cols-2' : 'grid gap-3'}>
+      {shown.map((l) => (
+        <List key={l.label} {...l} />
+      ))}
+    </dl>
+  );
 }

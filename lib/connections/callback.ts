@@ -13,6 +13,7 @@ import { decryptToken, encryptToken } from '../tokens/keys';
 import { hashState } from './authorize';
 import { callbackUrl } from './origin';
 import { FlowError, type OutcomeCode } from './outcomes';
+import { nextCheckInSec } from '../refresh/schedule';
 
 /** Generous bounds: real states are 43 chars, codes up to a few hundred, descriptions a sentence. */
 const callbackQuery = z.object({
@@ -87,6 +88,8 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
   }
 
   const { definition } = provider;
+  const lifetime = tokens.expiresIn ?? definition.defaults.accessTokenTtlSec;
+  const canRefresh = definition.refresh === 'long_lived_exchange' || (definition.refresh === 'refresh_token' && Boolean(tokens.refreshToken));
   const stored = await asUser(input.db, state.user_id, async (tx) => {
     const row = await upsertConnection(tx, {
       userId: state.user_id,
@@ -96,10 +99,11 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
       scopes: tokens.scopes ?? [...definition.scopes],
       accessTokenEnc: encryptToken(tokens.accessToken),
       refreshTokenEnc: tokens.refreshToken ? encryptToken(tokens.refreshToken) : null,
-      expiresInSec: tokens.expiresIn ?? definition.defaults.accessTokenTtlSec,
+      expiresInSec: lifetime,
       refreshTokenExpiresInSec:
         tokens.refreshTokenExpiresIn ?? (tokens.refreshToken ? (definition.defaults.refreshTokenTtlSec ?? null) : null),
       metadata: { ...account.metadata, ...(region ? { region } : {}), simulated: provider.simulated },
+      nextCheckInSec: nextCheckInSec(definition, input.env.refresh, lifetime, canRefresh),
     });
     await recordAuditEvent(tx, {
       userId: state.user_id,

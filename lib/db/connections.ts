@@ -83,6 +83,8 @@ export interface ConnectionUpsert {
   expiresInSec: number;
   refreshTokenExpiresInSec: number | null;
   metadata: Record<string, unknown>;
+  /** When the sweep should first look at it (refresh lead, warning, or expiry). */
+  nextCheckInSec: number;
 }
 
 /**
@@ -93,9 +95,11 @@ export interface ConnectionUpsert {
 export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<{ id: string; inserted: boolean }> {
   const [row] = await sql.query<{ id: string; inserted: boolean }>(
     `insert into connections (user_id, provider, external_account_id, display_name, scopes, status,
-        access_token_enc, refresh_token_enc, expires_at, refresh_token_expires_at, metadata, last_refreshed_at)
+        access_token_enc, refresh_token_enc, expires_at, refresh_token_expires_at, metadata, last_refreshed_at,
+        next_attempt_at)
      values ($1, $2, $3, $4, $5::text[], 'active', $6, $7, now() + make_interval(secs => $8),
-        case when $9::float8 is null then null else now() + make_interval(secs => $9::float8) end, $10::text::jsonb, now())
+        case when $9::float8 is null then null else now() + make_interval(secs => $9::float8) end, $10::text::jsonb, now(),
+        now() + make_interval(secs => $11))
      on conflict (user_id, provider, external_account_id) do update set
         display_name = excluded.display_name,
         scopes = excluded.scopes,
@@ -106,8 +110,11 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<{
         refresh_token_expires_at = coalesce(excluded.refresh_token_expires_at, connections.refresh_token_expires_at),
         metadata = excluded.metadata,
         last_refreshed_at = now(),
-        next_attempt_at = null,
+        next_attempt_at = excluded.next_attempt_at,
         consecutive_failures = 0,
+        expiry_warning_for = null,
+        lease_owner = null,
+        lease_until = null,
         last_error_code = null,
         last_error_message = null,
         token_version = connections.token_version + 1,
@@ -124,6 +131,7 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<{
       c.expiresInSec,
       c.refreshTokenExpiresInSec,
       JSON.stringify(c.metadata),
+      c.nextCheckInSec,
     ],
   );
   if (!row) throw new Error('upsertConnection returned no row');

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   needs_reauth: 409,
+  revoked: 409,
   rate_limited: 429,
   internal: 500,
   not_configured: 503,

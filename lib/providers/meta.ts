@@ -61,7 +61,8 @@ export function createMetaDefinition(options: { graphVersion: string }): MetaDef
     pkce: null,
     // No refresh token: exchange for a ~60-day token at connect time, re-exchange later [M2][M11].
     refresh: 'long_lived_exchange',
-    defaults: { accessTokenTtlSec: 5183944 },
+    // An expired Meta token cannot be exchanged [M2]: re-exchange a week ahead.
+    defaults: { accessTokenTtlSec: 5183944, refreshLeadSec: 7 * 86_400 },
     classifyError: classifyMetaError,
     envPrefix: 'META',
   };

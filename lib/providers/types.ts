@@ -118,6 +118,11 @@ export interface ProviderDefinition {
     accessTokenTtlSec: number;
     /** A hard end for refresh tokens counted from first consent (LinkedIn 365 days). */
     refreshTokenTtlSec?: number;
+    /**
+     * Refresh this long before expiry instead of the global lead (Meta: re-exchange days ahead,
+     * since an expired token cannot be exchanged). Capped at half the token's lifetime.
+     */
+    refreshLeadSec?: number;
   };
   /** Decides permanent vs transient for a parsed error response. */
   classifyError(info: ProviderErrorInfo): ErrorKind;

@@ -1,0 +1,90 @@
+import 'server-only';
+import { asUser, type Database } from '../db';
+import { recordAuditEvent } from '../db/audit';
+import { deleteNotificationEndpoint, getNotificationEndpoint, upsertNotificationEndpoint } from '../db/notifications';
+import { getEnv } from '../env';
+import { AppError } from '../http/errors';
+import { encryptToken } from '../tokens/keys';
+import { generateWebhookSecret } from './sign';
+import { describeWebhookUrl, webhookUrlSchema } from './url';
+
+/** The user's endpoint as they see it; the signing secret is never read back. */
+export interface WebhookEndpoint {
+  url: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SavedWebhookEndpoint extends WebhookEndpoint {
+  created: boolean;
+  /** The `whsec_` secret, present only when it was just made (creation or rotation): shown once. */
+  secret?: string;
+}
+
+export async function getWebhookEndpoint(db: Database, userId: string): Promise<WebhookEndpoint | null> {
+  const row = await asUser(db, userId, (tx) => getNotificationEndpoint(tx, { userId }));
+  return row ? { url: row.url, createdAt: row.created_at, updatedAt: row.updated_at } : null;
+}
+
+/** Validates a URL against this deployment's rules; throws AppError('bad_request') with the reason. */
+export function parseWebhookUrl(raw: unknown): string {
+  const parsed = webhookUrlSchema({ production: getEnv().nodeEnv === 'production' }).safeParse(raw);
+  if (!parsed.success) throw new AppError('bad_request', parsed.error.issues[0]?.message ?? 'Invalid URL.');
+  return parsed.data;
+}
+
+/**
+ * Creates or replaces the endpoint. A secret is made on creation or when asked to rotate; changing
+ * only the URL keeps the old secret so the receiver keeps verifying. Audited with the URL's origin
+ * only: paths and queries of webhook URLs often carry the receiver's own secret.
+ */
+export async function saveWebhookEndpoint(
+  db: Database,
+  input: { userId: string; url: string; rotateSecret?: boolean; requestId?: string | null },
+): Promise<SavedWebhookEndpoint> {
+  const url = parseWebhookUrl(input.url);
+  const secret = generateWebhookSecret();
+  const rotate = input.rotateSecret === true;
+  const row = await asUser(db, input.userId, async (tx) => {
+    const saved = await upsertNotificationEndpoint(tx, {
+      userId: input.userId,
+      url,
+      secretEnc: encryptToken(secret),
+      rotateSecret: rotate,
+    });
+    await recordAuditEvent(tx, {
+      userId: input.userId,
+      actor: 'user',
+      action: saved.inserted ? 'notification_endpoint.created' : 'notification_endpoint.updated',
+      outcome: 'success',
+      detail: { origin: describeWebhookUrl(url), rotated: rotate && !saved.inserted },
+      requestId: input.requestId,
+    });
+    return saved;
+  });
+  return {
+    url: row.url,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    created: row.inserted,
+    ...(row.inserted || rotate ? { secret } : {}),
+  };
+}
+
+/** Removes the endpoint; deliveries still pending end as failed ("endpoint removed") on their next run. */
+export async function deleteWebhookEndpoint(
+  db: Database,
+  input: { userId: string; requestId?: string | null },
+): Promise<void> {
+  await asUser(db, input.userId, async (tx) => {
+    const deleted = await deleteNotificationEndpoint(tx, { userId: input.userId });
+    if (!deleted) throw new AppError('not_found', 'No webhook endpoint is set.');
+    await recordAuditEvent(tx, {
+      userId: input.userId,
+      actor: 'user',
+      action: 'notification_endpoint.deleted',
+      outcome: 'success',
+      requestId: input.requestId,
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * Where a user's webhooks may go. https is required in production so signed events (which name
+ * accounts) are not readable on the wire; plain http is allowed elsewhere for local receivers.
+ *
+ * Not done yet: SSRF protection beyond this. A URL may still name a private, loopback or
+ * link-local address (or a host that resolves to one), so a user could aim Grantkeeper's POSTs at
+ * its own network. Before running multi-tenant in production, resolve the host and refuse
+ * private ranges at connect time (not just at save time, against DNS rebinding).
+ */
+export const MAX_WEBHOOK_URL_LENGTH = 2048;
+
+export function webhookUrlSchema(options: { production: boolean }) {
+  return z
+    .string()
+    .trim()
+    .min(1, 'Enter a URL.')
+    .max(MAX_WEBHOOK_URL_LENGTH, `The URL must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.`)
+    .pipe(z.url({ message: 'Enter an absolute URL such as https://example.com/hooks/grantkeeper.' }))
+    .superRefine((value, ctx) => {
+      const url = new URL(value);
+      const allowed = options.production ? ['https:'] : ['https:', 'http:'];
+      if (!allowed.includes(url.protocol)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: options.production ? 'The URL must start with https://.' : 'The URL must start with https:// or http://.',
+        });
+      }
+      // Credentials in a URL end up in logs and screenshots; receivers should check the signature instead.
+      if (url.username || url.password) {
+        ctx.addIssue({ code: 'custom', message: 'The URL must not contain a user name or password.' });
+      }
+      if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'The URL needs a host.' });
+    });
+}
+
+/** The part of a URL that is safe to show in audit rows: no path or query, which may carry a secret. */
+export function describeWebhookUrl(value: string): string {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return 'invalid URL';
+  }
+}

@@ -1,0 +1,125 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { asUser, type Database } from '../db';
+import { claimConnection, readTokenRow, type TokenRow } from '../db/refresh';
+import type { Env } from '../env';
+import { decryptToken } from '../tokens/keys';
+import { createProviderResolver } from './provider-resolver';
+import { refreshClaimedConnection, type RefreshOutcome } from './refresh-connection';
+import { LEASE_SEC } from './schedule';
+
+export type TokenUnavailableCode = 'not_found' | 'needs_reauth' | 'revoked' | 'provider_unavailable';
+
+/** Why no token can be handed out; mapped to 404 / 409 / 409 / 503 by the route. */
+export class TokenUnavailable extends Error {
+  constructor(
+    readonly code: TokenUnavailableCode,
+    message: string,
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+    this.name = 'TokenUnavailable';
+  }
+}
+
+export interface FreshToken {
+  accessToken: string;
+  tokenType: 'bearer';
+  expiresAt: Date;
+}
+
+export interface FreshTokenInput {
+  db: Database;
+  env: Env;
+  userId: string;
+  connectionId: string;
+  /** 'api_key:<prefix>' or 'user' */
+  actor: string;
+  origin: string;
+  requestId?: string | null;
+  fetch?: typeof fetch;
+  /** How long to wait for another refresher's result (invariant 2). */
+  waitMs?: number;
+  /** Refresh even if the token is fresh (Refresh now). */
+  force?: boolean;
+}
+
+/** Tokens this close to expiry are never handed out without trying to refresh first. */
+const MIN_VALIDITY_MS = 10_000;
+const POLL_MS = 50;
+
+/**
+ * A valid access token for a connection, refreshed just in time through the same lease as the
+ * sweep. A caller that finds the lease held waits for the holder's result instead of refreshing
+ * again; while refreshing fails transiently, a still-valid token keeps being served (invariant 4).
+ */
+export async function getFreshAccessToken(input: FreshTokenInput): Promise<FreshToken & { outcome?: RefreshOutcome }> {
+  const deadline = Date.now() + (input.waitMs ?? 10_000);
+  const read = () => asUser(input.db, input.userId, (tx) => readTokenRow(tx, { userId: input.userId, id: input.connectionId }));
+  let outcome: RefreshOutcome | undefined;
+  let force = input.force ?? false;
+
+  for (let row = await read(); ; row = await read()) {
+    if (!row) throw new TokenUnavailable('not_found', 'No such connection.');
+    if (row.status === 'revoked') throw new TokenUnavailable('revoked', 'This connection was disconnected.');
+    if (row.status === 'needs_reauth') {
+      throw new TokenUnavailable('needs_reauth', 'The provider no longer accepts this grant: reconnect it in Grantkeeper.');
+    }
+    const now = Date.now();
+    const usable = row.access_token_enc && row.expires_at.getTime() - now > MIN_VALIDITY_MS;
+    const due = row.status === 'active' && row.next_attempt_at !== null && row.next_attempt_at.getTime() <= now;
+    if (usable && !due && !force) return { ...serve(row), outcome };
+    // Refresh when forced or due; not after our own attempt, nor while backing off or given up.
+    const mayRefresh = !outcome && (force || due);
+    if (!mayRefresh) {
+      // Serve what is still valid (invariant 4), or say when to come back.
+      if (usable) return { ...serve(row), outcome };
+      const retryAfterSec = row.next_attempt_at ? Math.max(1, Math.ceil((row.next_attempt_at.getTime() - now) / 1000)) : undefined;
+      throw new TokenUnavailable('provider_unavailable', 'The provider is not issuing tokens right now; try again later.', retryAfterSec);
+    }
+
+    if (!row.lease_until) {
+      const owner = `jit:${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+      const claimed = await input.db.transaction((tx) =>
+        claimConnection(tx, { owner, userId: input.userId, id: input.connectionId, leaseSec: LEASE_SEC }),
+      );
+      if (claimed) {
+        outcome = await refreshClaimedConnection(
+          {
+            db: input.db,
+            settings: input.env.refresh,
+            owner,
+            actor: input.actor,
+            requestId: input.requestId,
+            resolveProvider: createProviderResolver(input.env, { origin: input.origin, fetch: input.fetch }),
+          },
+          claimed,
+        );
+        force = false;
+        continue;
+      }
+    }
+    // Someone else holds the lease: wait for their result, then decide again (never reuse what we read).
+    const finished = await waitForLease(read, row, deadline);
+    if (!finished) {
+      if (usable) return { ...serve(row), outcome };
+      throw new TokenUnavailable('provider_unavailable', 'A refresh is taking too long; try again shortly.', 2);
+    }
+    force = false;
+  }
+}
+
+function serve(row: TokenRow): FreshToken {
+  return { accessToken: decryptToken(row.access_token_enc!), tokenType: 'bearer', expiresAt: row.expires_at };
+}
+
+/** Polls until the lease is released or the token changes; false on timeout. */
+async function waitForLease(read: () => Promise<TokenRow | undefined>, seen: TokenRow, deadline: number): Promise<boolean> {
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    const now = await read();
+    if (!now || !now.lease_until || now.token_version !== seen.token_version || now.status !== seen.status) return true;
+  }
+  return false;
+}

@@ -1,0 +1,153 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Database } from '../db';
+import { deleteExpiredOAuthStates } from '../db/oauth-states';
+import { claimDueConnections, releaseLeases, type ClaimedConnection } from '../db/refresh';
+import { insertSweepRun } from '../db/sweep-runs';
+import type { Env, RefreshSettings } from '../env';
+import { getLogger } from '../log';
+import { deliverDueNotifications } from '../notifications/deliver';
+import { PLATFORM_SLUGS } from '../providers/registry';
+import type { ProviderSlug } from '../providers/types';
+import { createProviderResolver } from './provider-resolver';
+import { refreshClaimedConnection, type RefreshContext, type RefreshOutcome } from './refresh-connection';
+import { LEASE_SEC } from './schedule';
+import { Semaphore } from './semaphore';
+
+export type SweepTrigger = 'cron' | 'scheduler' | 'manual' | 'test';
+
+export interface SweepSummary {
+  owner: string;
+  trigger: SweepTrigger;
+  startedAt: string;
+  durationMs: number;
+  claimed: number;
+  refreshed: number;
+  failed: number;
+  needsReauth: number;
+  warned: number;
+  deliveries: number;
+  /** Connections given back unprocessed because the time budget ran out. */
+  released: number;
+  errors: string[];
+}
+
+export interface SweepOptions {
+  trigger: SweepTrigger;
+  /** This app's public origin (simulator URLs). */
+  origin: string;
+  fetch?: typeof fetch;
+  settings?: Partial<RefreshSettings>;
+  owner?: string;
+  providerTimeoutMs?: number;
+}
+
+/**
+ * One bounded sweep: for each provider, claims due connections in small batches under leases and
+ * refreshes them with bounded concurrency (global and per provider) until nothing is due, the batch
+ * limit is reached, or the time budget is spent. One connection's failure never stops the others.
+ */
+export async function runSweep(db: Database, env: Env, options: SweepOptions): Promise<SweepSummary> {
+  const started = Date.now();
+  const settings = { ...env.refresh, ...options.settings };
+  const owner = options.owner ?? `sweep:${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const deadline = started + settings.timeBudgetMs;
+  const summary: SweepSummary = {
+    owner,
+    trigger: options.trigger,
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    claimed: 0,
+    refreshed: 0,
+    failed: 0,
+    needsReauth: 0,
+    warned: 0,
+    deliveries: 0,
+    released: 0,
+    errors: [],
+  };
+  const ctx: RefreshContext = {
+    db,
+    settings,
+    owner,
+    actor: 'system',
+    providerTimeoutMs: options.providerTimeoutMs,
+    resolveProvider: createProviderResolver(env, { origin: options.origin, fetch: options.fetch }),
+  };
+  const global = new Semaphore(settings.concurrency);
+  let budget = settings.batchLimit;
+
+  const sweepProvider = async (provider: ProviderSlug) => {
+    const queue: ClaimedConnection[] = [];
+    let exhausted = false;
+    let refilling: Promise<void> | undefined;
+    const refill = () =>
+      (refilling ??= (async () => {
+        const limit = Math.min(settings.providerConcurrency * 2, budget);
+        if (limit <= 0 || Date.now() >= deadline) {
+          exhausted = true;
+          return;
+        }
+        budget -= limit;
+        const rows = await claimDueConnections(db, { owner, provider, leaseSec: LEASE_SEC, limit });
+        budget += limit - rows.length;
+        summary.claimed += rows.length;
+        if (rows.length < limit) exhausted = true;
+        queue.push(...rows);
+      })().finally(() => (refilling = undefined)));
+
+    const worker = async () => {
+      for (;;) {
+        if (queue.length === 0 && !exhausted) await refill();
+        if (Date.now() >= deadline) return;
+        const next = queue.shift();
+        if (!next) return;
+        const outcome = await global
+          .run(() => refreshClaimedConnection(ctx, next))
+          .catch((err: unknown): RefreshOutcome | undefined => {
+            summary.errors.push(`${provider}:${next.id}: ${(err as Error)?.message ?? String(err)}`.slice(0, 300));
+            return undefined;
+          });
+        count(summary, outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: settings.providerConcurrency }, worker));
+    // Out of time: give the rest back so the next sweep (or another instance) takes them now.
+    const left = queue.splice(0).map((c) => c.id);
+    summary.released += left.length;
+    await releaseLeases(db, { owner, ids: left });
+  };
+
+  await Promise.all(PLATFORM_SLUGS.map((p) => sweepProvider(p).catch((err: unknown) => summary.errors.push(`${p}: ${String(err)}`))));
+  await housekeeping(db, summary, { owner, fetch: options.fetch, deadline });
+
+  summary.durationMs = Date.now() - started;
+  await insertSweepRun(db, summary).catch((err: unknown) => getLogger().error({ err }, 'could not record the sweep'));
+  return summary;
+}
+
+function count(summary: SweepSummary, outcome: RefreshOutcome | undefined) {
+  if (!outcome) return;
+  if (outcome.kind === 'refreshed') summary.refreshed++;
+  else if (outcome.kind === 'retrying' || outcome.kind === 'error') summary.failed++;
+  else if (outcome.kind === 'needs_reauth') summary.needsReauth++;
+  else if (outcome.kind === 'rescheduled' && outcome.warned) summary.warned++;
+}
+
+/** Webhook deliveries and expired OAuth states ride along with every sweep. */
+async function housekeeping(
+  db: Database,
+  summary: SweepSummary,
+  opts: { owner: string; fetch?: typeof fetch; deadline: number },
+): Promise<void> {
+  try {
+    if (Date.now() < opts.deadline) {
+      const delivered = await deliverDueNotifications(db, { owner: opts.owner, fetch: opts.fetch });
+      summary.deliveries = delivered.delivered + delivered.retrying + delivered.failed;
+    }
+    await deleteExpiredOAuthStates(db);
+  } catch (err) {
+    summary.errors.push(`housekeeping: ${(err as Error)?.message ?? String(err)}`.slice(0, 300));
+  }
+}

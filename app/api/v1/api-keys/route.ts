@@ -1,0 +1,34 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { z } from 'zod';
+import { createApiKey, listApiKeys } from '@/lib/api-keys/keys';
+import { getSessionUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/db';
+import { AppError, errorResponse } from '@/lib/http/errors';
+import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+
+export const dynamic = 'force-dynamic';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/** The user's live API keys: name, public prefix, dates. Never a key or its hash. */
+export async function GET(req: NextRequest) {
+  const user = await getSessionUser();
+  if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
+  return NextResponse.json({ apiKeys: await listApiKeys(await getDb(), user.id) }, { headers: NO_STORE });
+}
+
+/** Creates a key; the whole key is in this response and nowhere else, ever. */
+export async function POST(req: NextRequest) {
+  const requestId = req.headers.get(REQUEST_ID_HEADER);
+  const user = await getSessionUser();
+  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const input = z.object({ name: z.string() }).safeParse(await req.json().catch(() => null));
+  if (!input.success) return errorResponse('bad_request', 'Send {"name": "…"} (1 to 100 characters).', requestId);
+  try {
+    const created = await createApiKey(await getDb(), { userId: user.id, name: input.data.name, requestId });
+    return NextResponse.json(created, { status: 201, headers: NO_STORE });
+  } catch (err) {
+    if (err instanceof AppError) return errorResponse(err.code, err.message, requestId);
+    throw err;
+  }
+}

@@ -1,0 +1,16 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { getSessionUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/db';
+import { errorResponse } from '@/lib/http/errors';
+import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { listWebhookDeliveries } from '@/lib/notifications/deliveries';
+
+export const dynamic = 'force-dynamic';
+
+/** The user's 50 most recent webhook deliveries with their attempts. Never a secret. */
+export async function GET(req: NextRequest) {
+  const user = await getSessionUser();
+  if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
+  const deliveries = await listWebhookDeliveries(await getDb(), user.id, 50);
+  return NextResponse.json({ deliveries }, { headers: { 'cache-control': 'no-store' } });
+}

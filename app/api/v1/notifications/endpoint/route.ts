@@ -1,0 +1,48 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { z } from 'zod';
+import { getSessionUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/db';
+import { AppError, errorResponse } from '@/lib/http/errors';
+import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { deleteWebhookEndpoint, getWebhookEndpoint, saveWebhookEndpoint } from '@/lib/notifications/endpoint';
+
+export const dynamic = 'force-dynamic';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+const body = z.object({ url: z.string(), rotateSecret: z.boolean().optional() });
+
+/** The user's webhook endpoint (URL and dates; the secret is only ever shown when it is made). */
+export async function GET(req: NextRequest) {
+  const user = await getSessionUser();
+  if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
+  return NextResponse.json({ endpoint: await getWebhookEndpoint(await getDb(), user.id) }, { headers: NO_STORE });
+}
+
+/** Creates or replaces the endpoint; the `whsec_` secret comes back once, on creation or rotation. */
+export async function PUT(req: NextRequest) {
+  const requestId = req.headers.get(REQUEST_ID_HEADER);
+  const user = await getSessionUser();
+  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const input = body.safeParse(await req.json().catch(() => null));
+  if (!input.success) return errorResponse('bad_request', 'Send {"url": "https://…", "rotateSecret"?: true}.', requestId);
+  try {
+    const { secret, created, ...endpoint } = await saveWebhookEndpoint(await getDb(), { userId: user.id, ...input.data, requestId });
+    return NextResponse.json({ endpoint, ...(secret ? { secret } : {}) }, { status: created ? 201 : 200, headers: NO_STORE });
+  } catch (err) {
+    if (err instanceof AppError) return errorResponse(err.code, err.message, requestId);
+    throw err;
+  }
+}
+
+export async function DELETE(req: NextRequest) {
+  const requestId = req.headers.get(REQUEST_ID_HEADER);
+  const user = await getSessionUser();
+  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  try {
+    await deleteWebhookEndpoint(await getDb(), { userId: user.id, requestId });
+    return new NextResponse(null, { status: 204 });
+  } catch (err) {
+    if (err instanceof AppError) return errorResponse(err.code, err.message, requestId);
+    throw err;
+  }
+}

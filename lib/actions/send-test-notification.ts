@@ -1,0 +1,33 @@
+'use server';
+
+import { headers } from 'next/headers';
+import { revalidatePath } from 'next/cache';
+import { getSessionUser } from '../auth/session';
+import { getDb } from '../db';
+import { AppError } from '../http/errors';
+import { REQUEST_ID_HEADER } from '../http/request-id';
+import { sendTestNotification } from '../notifications/test-event';
+
+export type SendTestNotificationResult = { ok: boolean; message: string };
+
+/** Dashboard action: the same as POST /api/v1/notifications/test, with the outcome in words. */
+export async function sendTestNotificationAction(): Promise<SendTestNotificationResult> {
+  const user = await getSessionUser();
+  if (!user) return { ok: false, message: 'Sign in first.' };
+  try {
+    const result = await sendTestNotification(await getDb(), {
+      userId: user.id,
+      requestId: (await headers()).get(REQUEST_ID_HEADER),
+    });
+    revalidatePath('/');
+    if (result.status === 'delivered') return { ok: true, message: `Test event delivered (HTTP ${result.statusCode}).` };
+    if (result.status === 'queued') return { ok: true, message: 'Test event queued; it is being delivered.' };
+    const why = result.error ?? 'no answer';
+    return result.status === 'retrying'
+      ? { ok: false, message: `Your endpoint did not accept the test event (${why}). It will be retried.` }
+      : { ok: false, message: `Your endpoint did not accept the test event (${why}).` };
+  } catch (err) {
+    if (err instanceof AppError) return { ok: false, message: err.message };
+    throw err;
+  }
+}

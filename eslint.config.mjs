@@ -7,6 +7,10 @@ export default defineConfig([
   ...nextTs,
   {
     rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // SQL lives in lib/db only: nothing else may import the database drivers.
       'no-restricted-imports': [
         'error',
@@ -23,5 +27,5 @@ export default defineConfig([
     files: ['lib/db/**', 'tests/**', 'scripts/**', 'bench/**', 'e2e/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
-  globalIgnores(['.next/**', '.next-test/**', 'node_modules/**', '.data/**', 'test-results/**', 'next-env.d.ts']),
+  globalIgnores(['.next*/**', 'bench/results/**', 'node_modules/**', '.data/**', 'test-results/**', 'next-env.d.ts']),
 ]);

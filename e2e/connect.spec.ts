@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 /**
  * The connect, reconnect, deny, disconnect and forged-callback flows through the real dashboard and
@@ -160,6 +160,16 @@ function listed(cardLocator: Locator, label: string): Locator {
   return cardLocator.locator('dl > div').filter({ has: cardLocator.page().locator('dt').getByText(label, { exact: true }) }).locator('dd li');
 }
 
+/** A screenshot into test-results/screenshots/, attached to the report. */
+async function saveScreenshot(page: Page, testInfo: TestInfo, name: string, { fullPage }: { fullPage: boolean }): Promise<string> {
+  const file = path.join(testInfo.project.outputDir, 'screenshots', `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  expect(fs.statSync(file).size).toBeGreaterThan(1_000);
+  return file;
+}
+
 async function expectNoSeriousAxeViolations(page: Page, where: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -312,10 +322,9 @@ test('disconnecting X revokes at X; disconnecting Amazon names the manual step',
   await expect(amazonToast).toBeVisible();
   await expect(amazonToast.locator('[data-description]')).toContainText('amazon.com/ap/adam');
   await expect(kenji.getByTestId('status-badge')).toHaveAttribute('data-health', 'revoked');
-  const shot = path.join(testInfo.project.outputDir, 'screenshots', 'connections-disconnect-toast-1280.png');
-  fs.mkdirSync(path.dirname(shot), { recursive: true });
-  await page.screenshot({ path: shot });
-  await testInfo.attach('connections-disconnect-toast-1280', { path: shot, contentType: 'image/png' });
+  // Once sonner's enter transition has finished, for the artifact.
+  await amazonToast.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)));
+  await saveScreenshot(page, testInfo, 'connections-disconnect-toast-1280', { fullPage: false });
 
   const amazonAfter = await simulatorState(request);
   expect(amazonAfter.stats['amazon-ads'].revocations.endpoint).toBe(0);
@@ -387,18 +396,12 @@ function assertNoTokens(text: string, where: string): void {
 
 test('screenshots of the dashboard with every connection at 1440px and 375px', async ({ page, request }, testInfo) => {
   await ensureConnected(page, request, ALL);
-  const dir = path.join(testInfo.project.outputDir, 'screenshots');
-  fs.mkdirSync(dir, { recursive: true });
-
   for (const width of [1440, 375]) {
     await page.setViewportSize({ width, height: 900 });
     await page.goto('/');
     for (const persona of ALL) await expect(card(page, persona)).toBeVisible();
     await page.waitForLoadState('networkidle');
-    const file = path.join(dir, `connections-${width}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    await testInfo.attach(`connections-${width}`, { path: file, contentType: 'image/png' });
-    expect(fs.statSync(file).size).toBeGreaterThan(1_000);
+    await saveScreenshot(page, testInfo, `connections-${width}`, { fullPage: true });
 
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `horizontal overflow at ${width}px`).toBeLessThanOrEqual(0);
@@ -423,13 +426,14 @@ test('axe finds no serious or critical violations on the dashboard with connecti
   await expect(page.getByRole('alertdialog')).toBeHidden();
 });
 
-test('axe finds no serious or critical violations on each simulator consent page', async ({ page }) => {
+test('axe finds no serious or critical violations on each simulator consent page', async ({ page }, testInfo) => {
   for (const slug of ['amazon-ads', 'linkedin', 'x', 'meta'] as const) {
     for (const width of [1440, 375]) {
       await page.setViewportSize({ width, height: 900 });
       await openConsent(page, slug, slug === 'amazon-ads' ? 'eu' : undefined);
       await expect(page.getByRole('heading', { level: 1 })).toContainText('(simulated)');
       await expectNoSeriousAxeViolations(page, `the ${slug} consent page at ${width}px`);
+      await saveScreenshot(page, testInfo, `consent-${slug}-${width}`, { fullPage: true });
       // Leave through Deny so no state is left half-used.
       await decide(page, null, 'deny');
       await expect(toast(page, MESSAGES.denied)).toBeVisible();

@@ -1,28 +1,69 @@
 import 'server-only';
 import { getDb } from './db';
 import { migrationStatus } from './db/migrate';
+import { latestSweepRun } from './db/sweep-runs';
 import { getEnv } from './env';
+import { schedulerEnabled } from './refresh/scheduler';
 import pkg from '../package.json';
+
+/** Without a completed sweep for this long while this process schedules them, health is degraded. */
+const SWEEP_STALE_MS = 5 * 60 * 1000;
 
 export interface Health {
   status: 'ok' | 'degraded' | 'down';
   version: string;
   commit: string | null;
   database: { status: 'up' | 'down'; driver?: string; migrations?: { applied: number; pending: string[] }; error?: string };
+  scheduler?: {
+    mode: 'in-process' | 'external';
+    intervalSec: number;
+    lastSweep: {
+      finishedAt: string;
+      trigger: string;
+      durationMs: number;
+      claimed: number;
+      refreshed: number;
+      failed: number;
+      needsReauth: number;
+      errors: number;
+      lastError: string | null;
+    } | null;
+    stale: boolean;
+  };
 }
 
 /** What /api/health reports: no secrets, only whether things work. */
-export async function checkHealth(): Promise<Health> {
+export async function checkHealth(now = Date.now()): Promise<Health> {
   const base = { version: pkg.version, commit: process.env.VERCEL_GIT_COMMIT_SHA ?? null };
   try {
-    getEnv();
+    const env = getEnv();
     const db = await getDb();
     await db.query('select 1');
-    const migrations = await migrationStatus(db);
+    const [migrations, last] = await Promise.all([migrationStatus(db), latestSweepRun(db)]);
+    const inProcess = schedulerEnabled(env);
+    const stale = inProcess && processAgeMs() > SWEEP_STALE_MS && (!last || now - last.finished_at.getTime() > SWEEP_STALE_MS);
     return {
       ...base,
-      status: migrations.pending.length === 0 ? 'ok' : 'degraded',
+      status: migrations.pending.length === 0 && !stale ? 'ok' : 'degraded',
       database: { status: 'up', driver: db.driver, migrations },
+      scheduler: {
+        mode: inProcess ? 'in-process' : 'external',
+        intervalSec: env.refresh.schedulerIntervalSec,
+        lastSweep: last
+          ? {
+              finishedAt: last.finished_at.toISOString(),
+              trigger: last.trigger,
+              durationMs: last.duration_ms,
+              claimed: last.claimed,
+              refreshed: last.refreshed,
+              failed: last.failed,
+              needsReauth: last.needs_reauth,
+              errors: last.errors.length,
+              lastError: last.errors[0] ?? null,
+            }
+          : null,
+        stale,
+      },
     };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
@@ -32,4 +73,9 @@ export async function checkHealth(): Promise<Health> {
       database: { status: 'down', error: typeof code === 'string' ? code : 'database_unavailable' },
     };
   }
+}
+
+/** A server that just started has not had the chance to sweep yet. */
+function processAgeMs(): number {
+  return process.uptime() * 1000;
 }

@@ -17,9 +17,14 @@ export function webhookUrlSchema(options: { production: boolean }) {
     .trim()
     .min(1, 'Enter a URL.')
     .max(MAX_WEBHOOK_URL_LENGTH, `The URL must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.`)
-    .pipe(z.url({ message: 'Enter an absolute URL such as https://example.com/hooks/grantkeeper.' }))
     .superRefine((value, ctx) => {
-      const url = new URL(value);
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'Enter an absolute URL such as https://example.com/hooks/grantkeeper.' });
+        return;
+      }
       const allowed = options.production ? ['https:'] : ['https:', 'http:'];
       if (!allowed.includes(url.protocol)) {
         ctx.addIssue({

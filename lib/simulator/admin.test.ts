@@ -86,6 +86,38 @@ describe('simulator admin API and stats', () => {
     expect((await refreshX(sim, tokens.refresh_token)).status).toBe(400);
   });
 
+  it('seeds live grants for benchmarks, each for its own persona, and refuses bad requests', async () => {
+    const sim = createSimulatorTestClient('x');
+    const res = await admin(sim, 'seed', { provider: 'x', count: 3, accessTtlSec: 600 });
+    expect(res.status).toBe(200);
+    const { grants } = (await res.json()) as { grants: { personaId: string; accessToken: string; refreshToken: string; expiresInSec: number }[] };
+    expect(grants).toHaveLength(3);
+    expect(new Set(grants.map((g) => g.personaId)).size).toBe(3);
+    expect(grants.every((g) => g.expiresInSec === 600)).toBe(true);
+    expect(sim.state.grants.size).toBe(3);
+    // The seeded tokens are live: the access token works and the refresh token refreshes.
+    expect((await sim.get('https://api.x.com/2/users/me', { authorization: `Bearer ${grants[0]!.accessToken}` })).status).not.toBe(401);
+    expect((await refreshX(sim, grants[1]!.refreshToken)).status).toBe(200);
+    expect(sim.state.stats.x.tokenCalls).toEqual({ refresh_token: { ok: 1 } });
+
+    const linkedin = await admin(sim, 'seed', { provider: 'linkedin', count: 1 });
+    const [li] = ((await linkedin.json()) as { grants: { expiresInSec: number }[] }).grants;
+    expect(li!.expiresInSec).toBe(sim.state.knobs.linkedin.accessTokenTtlSec);
+
+    for (const bad of [
+      { provider: 'meta', count: 1 },
+      { provider: 'x', count: 0 },
+      { provider: 'x', count: 20_001 },
+      { provider: 'x', count: 1.5 },
+      { provider: 'x', count: 1, accessTtlSec: 0 },
+      { provider: 'x', count: 1, extra: true },
+      {},
+    ]) {
+      expect((await admin(sim, 'seed', bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect(sim.state.grants.size).toBe(4);
+  });
+
   it('answers unknown endpoints with 404 and wrong methods with 405', async () => {
     const sim = createSimulatorTestClient('x');
     expect((await sim.get('https://api.x.com/2/nothing')).status).toBe(404);

@@ -4,11 +4,15 @@ import { revokeGrant } from './grants';
 import { json } from './http';
 import { applyKnobPatch } from './knobs';
 import { externalIdsOf } from './personas';
+import { seedGrant } from './seed';
 import { resetSimulatorState, type Grant, type SimulatorState } from './state';
+import { randomId } from './token-format';
 
 /**
  * Test-only admin API under `/api/simulator/_admin/`: `GET state`, `POST knobs`, `POST reset`,
- * `POST revoke`. Never returns a token value.
+ * `POST revoke`, and `POST seed`. Only `seed` returns token values: it is a fixture that creates
+ * grants directly (like a completed consent), for benchmarks and tests that need thousands of
+ * live grants in a running server's simulator. Like the rest, it exists only while the simulator does.
  */
 
 const revokeSchema = z.object({
@@ -18,6 +22,41 @@ const revokeSchema = z.object({
   /** As if the user removed the app (default), or changed their password (Meta answers 190/460). */
   reason: z.enum(['removed_by_user', 'password_changed']).default('removed_by_user'),
 });
+
+const SEEDABLE = ['x', 'amazon-ads', 'linkedin'] as const;
+type Seedable = (typeof SEEDABLE)[number];
+
+/** The scopes a real connect flow asks each provider for (lib/providers/*). */
+const SEED_SCOPES: Record<Seedable, string[]> = {
+  x: ['tweet.read', 'users.read', 'offline.access'],
+  'amazon-ads': ['advertising::campaign_management', 'profile'],
+  linkedin: ['openid', 'profile', 'email', 'r_ads', 'r_ads_reporting'],
+};
+
+const seedSchema = z
+  .object({
+    provider: z.enum(SEEDABLE),
+    count: z.number().int().min(1).max(20_000),
+    accessTtlSec: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export interface SeededGrant {
+  personaId: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresInSec: number;
+}
+
+/** Creates `count` consented grants, each for its own synthetic persona (X allows one grant per user). */
+export function seedGrants(state: SimulatorState, input: z.input<typeof seedSchema>): SeededGrant[] {
+  const { provider, count, accessTtlSec } = seedSchema.parse(input);
+  const batch = randomId('seed');
+  return Array.from({ length: count }, (_, i) => {
+    const personaId = `${provider}-${batch}-${i}`;
+    return { personaId, ...seedGrant(state, provider, { personaId, scopes: SEED_SCOPES[provider], accessTtlSec }) };
+  });
+}
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
@@ -55,6 +94,11 @@ export async function handleAdminRequest(state: SimulatorState, request: Request
       const revoked = revokeByExternalId(state, parsed.data);
       if (revoked === 0) return json({ error: 'grant_not_found', message: 'No live grant matches that provider and account.' }, 404);
       return json({ revokedGrants: revoked });
+    }
+    case 'POST seed': {
+      const parsed = seedSchema.safeParse(await readJson(request));
+      if (!parsed.success) return invalid(parsed.error, 'seed request');
+      return json({ grants: seedGrants(state, parsed.data) });
     }
     default:
       return json({ error: 'not_found', message: `Unknown admin endpoint ${route}` }, 404);

@@ -16,7 +16,15 @@ export interface PostgresServer {
   stop(): void;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface StartPostgresOptions {
+  /**
+   * Extra server settings (`-c name=value`), e.g. the benchmark's
+   * `{ shared_preload_libraries: 'pg_stat_statements' }`. Tests pass none.
+   */
+  settings?: Record<string, string>;
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   if (!fs.existsSync(path.join(PG_BIN, 'initdb'))) {
     throw new Error(
       `PostgreSQL 15 is not installed (${PG_BIN}/initdb is missing). Run \`npm test\`, which installs it, ` +
@@ -36,6 +44,10 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
+  const extra = Object.entries(options.settings ?? {}).map(([name, value]) => {
+    if (!/^[a-z_.]+$/.test(name) || !/^[\w.,-]+$/.test(value)) throw new Error(`unsupported PostgreSQL setting ${name}=${value}`);
+    return ` -c ${name}=${value}`;
+  });
   run('pg_ctl', [
     '-D',
     data,
@@ -43,7 +55,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     path.join(dir, 'server.log'),
     '-w',
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${extra.join('')}`,
     'start',
   ]);
 

@@ -122,6 +122,15 @@ export async function claimDueDeliveries(
   );
 }
 
+/** Gives claimed rows back untouched (no attempt counted), for a run that ran out of time. */
+export async function releaseDeliveries(sql: Sql, params: { owner: string; ids: string[] }): Promise<void> {
+  await sql.query(
+    `update webhook_deliveries set lease_owner = null, lease_until = null
+      where id::text = any($2::text[]) and lease_owner = $1 and status = 'pending'`,
+    [params.owner, params.ids],
+  );
+}
+
 export interface AttemptRecord {
   id: string;
   owner: string;

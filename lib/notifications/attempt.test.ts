@@ -16,8 +16,8 @@ function fakeFetch(response: Response | Error) {
   return { fn, calls };
 }
 
-const send = (fetch: typeof fetch, now = new Date()) =>
-  postWebhook({ url: 'https://hooks.example.com/x', secret, msgId: 'msg_1', payload, now, fetch });
+const send = (fakeFetchFn: typeof fetch, now = new Date()) =>
+  postWebhook({ url: 'https://hooks.example.com/x', secret, msgId: 'msg_1', payload, now, fetch: fakeFetchFn });
 
 describe('one webhook attempt', () => {
   it('POSTs JSON exactly as signed, without following redirects', async () => {

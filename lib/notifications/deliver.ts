@@ -4,6 +4,7 @@ import { recordAuditEvent, type AuditOutcome } from '../db/audit';
 import {
   claimDueDeliveries,
   markDeliveryDelivered,
+  releaseDeliveries,
   markDeliveryFailed,
   scheduleDeliveryRetry,
   type AttemptRecord,
@@ -23,6 +24,11 @@ export interface DeliverOptions {
   fetch?: typeof fetch;
   timeoutMs?: number;
   now?: () => Date;
+  /**
+   * Epoch ms (real clock) after which no new attempt starts: a sweep inside a serverless function's
+   * maxDuration passes its own. Claimed rows not started by then are released for the next run.
+   */
+  deadline?: number;
   requestId?: string | null;
 }
 
@@ -75,13 +81,20 @@ async function claimAndDeliver(db: Database, opts: DeliverOptions, ids?: string[
   // The lease must outlive the run: in the worst case every wave of the pool waits out a timeout.
   const leaseSec = Math.ceil((Math.ceil(limit / CONCURRENCY) * timeoutMs) / 1000) + 60;
   const claimed = await claimDueDeliveries(db, { owner: opts.owner, now: now(), limit, perUser: PER_USER, leaseSec, ids });
-  return runPool(claimed, CONCURRENCY, (d) =>
-    deliverOne(db, d, { ...opts, now, timeoutMs }).catch((err: unknown) => {
+  const unstarted: string[] = [];
+  const outcomes = await runPool(claimed, CONCURRENCY, (d) => {
+    if (opts.deadline !== undefined && Date.now() >= opts.deadline) {
+      unstarted.push(d.id);
+      return Promise.resolve(null);
+    }
+    return deliverOne(db, d, { ...opts, now, timeoutMs }).catch((err: unknown) => {
       // The lease runs out and a later run tries again; one broken row never stops the others.
       getLogger().error({ err, deliveryId: d.id }, 'webhook delivery crashed');
       return null;
-    }),
-  );
+    });
+  });
+  if (unstarted.length > 0) await releaseDeliveries(db, { owner: opts.owner, ids: unstarted });
+  return outcomes;
 }
 
 async function deliverOne(

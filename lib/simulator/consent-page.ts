@@ -41,6 +41,7 @@ function layout(brand: Brand, title: string, main: string): string {
   body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: #f3f4f6; color: #111827; }
   header { background: ${brand.headerBackground}; color: ${brand.headerText}; padding: 0.75rem 1.5rem; font-weight: 700; font-size: 1.25rem; }
   main { max-width: 32rem; margin: 2rem auto; background: #ffffff; border-radius: 0.5rem; padding: 1.5rem 2rem; box-shadow: 0 1px 3px rgba(0,0,0,0.15); }
+  @media (max-width: 38rem) { main { margin: 1rem; padding: 1.25rem 1rem; } }
   h1 { font-size: 1.4rem; margin: 0 0 0.5rem; }
   .notice { color: #4b5563; font-size: 0.9rem; margin: 0 0 1rem; }
   dl { margin: 0 0 1rem; } dt { font-weight: 600; } dd { margin: 0 0 0.5rem; word-break: break-all; }

@@ -1,0 +1,528 @@
+/**
+ * `npm run bench`: sweep throughput, token API throughput and latency, and Fernet speed, against
+ * a production build (`.next-bench`) on a throwaway PostgreSQL 15. Prints a table next to the
+ * goals and writes the same figures to bench/results/latest.json. Cleans up everything it starts,
+ * also on failure and Ctrl-C. Options: --rebuild (rebuild .next-bench first), --cpu-prof (write
+ * V8 CPU profiles of the server to bench/cpu-profiles/), --connections N, --seconds S.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
+import { startPostgres } from '../tests/support/postgres-server';
+import { cleanup, installSignalHandlers, onCleanup } from './cleanup';
+import { benchFernet, type FernetResult } from './fernet';
+import type { LoadResult, LoadSpec } from './loadgen';
+import { cpuSeconds, cpuSecondsOf, memory, resetPeak, type Memory } from './proc';
+import { SEED_PROVIDERS, seedDueConnections } from './seed';
+import { BENCH_DIST_DIR, ROOT, startBenchServer, type BenchServer } from './server';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
+  return value;
+};
+const CONNECTIONS = option('--connections', 10_000);
+const LOAD_SECONDS = option('--seconds', 30);
+const WARMUP_SECONDS = 5;
+const CLIENTS = 50;
+const TOKEN_API_CONNECTIONS = 1_000;
+const MAX_SWEEP_CALLS = 5;
+
+const GOALS = {
+  sweepSeconds: 60,
+  rps50: 2_000,
+  p99OneClientMs: 5,
+  rssMiB: 150,
+  decryptPerSec: 50_000,
+};
+/** The field's leading tool, measured the same way (figures given with the task). */
+const LEADER = { rps50: 400, p99OneClientMs: 10, rssMiB: 387 };
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+// ---------------------------------------------------------------------------------------------
+
+function machine() {
+  const pkg = (name: string) =>
+    (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return {
+    nproc: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
+    kernel: os.release(),
+    node: process.version,
+    next: pkg('next'),
+    postgresJs: pkg('postgres'),
+  };
+}
+
+/** The newest mtime of the sources a build is made from. */
+function newestSource(): { file: string; mtimeMs: number } {
+  let newest = { file: '', mtimeMs: 0 };
+  const visit = (p: string) => {
+    const stat = fs.statSync(p);
+    if (stat.isDirectory()) {
+      for (const entry of fs.readdirSync(p)) if (entry !== 'node_modules') visit(path.join(p, entry));
+    } else if (/\.(tsx?|css|sql)$/.test(p) && !/\.test\.tsx?$/.test(p) && stat.mtimeMs > newest.mtimeMs) {
+      newest = { file: path.relative(ROOT, p), mtimeMs: stat.mtimeMs };
+    }
+  };
+  for (const p of ['app', 'lib', 'components', 'supabase', 'proxy.ts', 'instrumentation.ts']) {
+    if (fs.existsSync(path.join(ROOT, p))) visit(path.join(ROOT, p));
+  }
+  return newest;
+}
+
+function ensureBuild(): { built: boolean; buildId: string; builtAt: string; staleBy?: string } {
+  const idFile = path.join(ROOT, BENCH_DIST_DIR, 'BUILD_ID');
+  let built = false;
+  if (flag('--rebuild') || !fs.existsSync(idFile)) {
+    log(
+      `${fs.existsSync(idFile) ? '--rebuild' : `${BENCH_DIST_DIR} is missing`}: building it now ` +
+        `(NEXT_DIST_DIR=${BENCH_DIST_DIR} next build; takes a few minutes on 2 cores)…`,
+    );
+    const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: 'inherit',
+      timeout: 20 * 60_000,
+    });
+    if (res.status !== 0) throw new Error(`next build failed (exit ${res.status ?? res.signal}); fix the build, then run again`);
+    built = true;
+  }
+  const buildId = fs.readFileSync(idFile, 'utf8').trim();
+  const builtAtMs = fs.statSync(idFile).mtimeMs;
+  const newest = newestSource();
+  const staleBy = newest.mtimeMs > builtAtMs ? newest.file : undefined;
+  if (staleBy) log(`warning: ${staleBy} is newer than the ${BENCH_DIST_DIR} build: these figures are for the older build (use --rebuild)`);
+  return { built, buildId, builtAt: new Date(builtAtMs).toISOString(), staleBy };
+}
+
+// --------------------------------------------------------------------------------------------- db
+
+interface StatementStat {
+  calls: number;
+  rows: number;
+  query: string;
+}
+
+const PROBE = '/* bench-probe */';
+
+async function resetStatements(sql: postgres.Sql): Promise<void> {
+  await sql.unsafe(`${PROBE} select pg_stat_statements_reset()`);
+}
+
+/** Statements the app executed in the bench database since the last reset (the bench's own probes excluded). */
+async function readStatements(sql: postgres.Sql): Promise<{ total: number; top: StatementStat[] }> {
+  const rows = await sql.unsafe<{ calls: string; rows: string; query: string }[]>(
+    `${PROBE} select calls::text, rows::text, regexp_replace(query, '\\s+', ' ', 'g') as query
+       from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database())
+        and query not like '%bench-probe%'
+      order by calls desc`,
+  );
+  const all = rows.map((r) => ({ calls: Number(r.calls), rows: Number(r.rows), query: r.query.slice(0, 160) }));
+  return { total: all.reduce((s, r) => s + r.calls, 0), top: all.slice(0, 12) };
+}
+
+/** Socket writes the server made to PostgreSQL (bench/db-wire-counter.cjs), summed over its processes. */
+async function readWire(dir: string): Promise<{ writes: number; bytes: number }> {
+  await new Promise((r) => setTimeout(r, 250)); // the counter dumps every 100 ms
+  let writes = 0;
+  let bytes = 0;
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    try {
+      const c = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { writes: number; bytes: number };
+      writes += c.writes;
+      bytes += c.bytes;
+    } catch {
+      // mid-rename: the next read has it
+    }
+  }
+  return { writes, bytes };
+}
+
+// ------------------------------------------------------------------------------------------ phases
+
+interface SweepResult {
+  connections: number;
+  perProvider: Record<string, number>;
+  calls: number;
+  wallSeconds: number;
+  refreshed: number;
+  failed: number;
+  released: number;
+  errors: string[];
+  refreshesPerSec: number;
+  peakRssMiB: number;
+  rssAfterMiB: number;
+  serverCpuSec: number;
+  postgresCpuSec: number;
+  statements: number;
+  statementsPerRefresh: number;
+  roundTrips: number;
+  roundTripsPerRefresh: number;
+  topStatements: StatementStat[];
+  verify: { rowsRefreshed: number; rowsStillDue: number; simulatorRefreshOk: Record<string, number>; simulatorRefreshOther: Record<string, number>; ok: boolean };
+}
+
+async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiFernet, cronSecret: string, wireDir: string): Promise<SweepResult> {
+  log(`\n(a) sweep: seeding ${CONNECTIONS} due connections (${SEED_PROVIDERS.join(', ')})…`);
+  const perProvider = await seedDueConnections(sql, server.url, cipher, CONNECTIONS);
+  const due = (await sql<{ due: number }[]>`select count(*)::int as due from connections where status = 'active' and next_attempt_at <= now()`)[0]!.due;
+  if (due !== CONNECTIONS) throw new Error(`expected ${CONNECTIONS} due connections, found ${due}`);
+  log(`    seeded ${JSON.stringify(perProvider)}; server RSS now ${memory(server.pid).rssMiB.toFixed(0)} MiB`);
+
+  await resetStatements(sql);
+  const wire0 = await readWire(wireDir);
+  if (!resetPeak(server.pid)) log('    warning: could not reset VmHWM (clear_refs); peak RSS includes start-up and seeding');
+  const cpu0 = cpuSeconds(server.pid);
+  const pgCpu0 = cpuSecondsOf('postgres');
+
+  const t0 = performance.now();
+  let calls = 0;
+  let refreshed = 0;
+  let failed = 0;
+  let released = 0;
+  const errors: string[] = [];
+  for (; calls < MAX_SWEEP_CALLS; ) {
+    calls++;
+    const res = await fetch(`${server.url}/api/cron/refresh-tokens`, {
+      headers: { authorization: `Bearer ${cronSecret}` },
+      signal: AbortSignal.timeout(300_000),
+    });
+    if (res.status !== 200) throw new Error(`cron answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    const s = (await res.json()) as { claimed: number; refreshed: number; failed: number; needsReauth: number; released: number; errors: string[]; durationMs: number };
+    refreshed += s.refreshed;
+    failed += s.failed + s.needsReauth;
+    released += s.released;
+    errors.push(...s.errors);
+    log(`    sweep call ${calls}: claimed ${s.claimed}, refreshed ${s.refreshed}, failed ${s.failed}, released ${s.released}, ${(s.durationMs / 1000).toFixed(1)} s`);
+    if (s.claimed === 0 || s.released === 0) break;
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const serverCpuSec = cpuSeconds(server.pid) - cpu0;
+  const postgresCpuSec = cpuSecondsOf('postgres') - pgCpu0;
+  const mem = memory(server.pid);
+  const wire1 = await readWire(wireDir);
+  const stmts = await readStatements(sql);
+
+  // Verify: every row refreshed once and not due, and the simulator saw exactly that many refreshes.
+  const [rows] = await sql<{ refreshed: number; due: number }[]>`
+    select count(*) filter (where last_refreshed_at is not null and token_version = 2 and status = 'active'
+                              and consecutive_failures = 0 and lease_owner is null and next_attempt_at > now())::int as refreshed,
+           count(*) filter (where next_attempt_at <= now())::int as due
+      from connections`;
+  const state = (await (await fetch(`${server.url}/api/simulator/_admin/state`, { signal: AbortSignal.timeout(300_000) })).json()) as {
+    stats: Record<string, { tokenCalls: Record<string, Record<string, number>> }>;
+  };
+  const simulatorRefreshOk: Record<string, number> = {};
+  const simulatorRefreshOther: Record<string, number> = {};
+  for (const p of SEED_PROVIDERS) {
+    const calls = state.stats[p]?.tokenCalls.refresh_token ?? {};
+    simulatorRefreshOk[p] = calls.ok ?? 0;
+    for (const [outcome, n] of Object.entries(calls)) if (outcome !== 'ok') simulatorRefreshOther[`${p}:${outcome}`] = n;
+  }
+  const okTotal = Object.values(simulatorRefreshOk).reduce((a, b) => a + b, 0);
+  const ok =
+    rows!.refreshed === CONNECTIONS &&
+    rows!.due === 0 &&
+    okTotal === CONNECTIONS &&
+    Object.keys(simulatorRefreshOther).length === 0 &&
+    SEED_PROVIDERS.every((p) => simulatorRefreshOk[p] === perProvider[p]);
+  const roundTrips = wire1.writes - wire0.writes;
+  return {
+    connections: CONNECTIONS,
+    perProvider,
+    calls,
+    wallSeconds,
+    refreshed,
+    failed,
+    released,
+    errors: errors.slice(0, 10),
+    refreshesPerSec: refreshed / wallSeconds,
+    peakRssMiB: mem.hwmMiB,
+    rssAfterMiB: mem.rssMiB,
+    serverCpuSec,
+    postgresCpuSec,
+    statements: stmts.total,
+    statementsPerRefresh: stmts.total / Math.max(1, refreshed),
+    roundTrips,
+    roundTripsPerRefresh: roundTrips / Math.max(1, refreshed),
+    topStatements: stmts.top,
+    verify: { rowsRefreshed: rows!.refreshed, rowsStillDue: rows!.due, simulatorRefreshOk, simulatorRefreshOther, ok },
+  };
+}
+
+function runLoadgen(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bench', 'loadgen.ts'), JSON.stringify(spec)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const kill = () => void child.kill('SIGKILL');
+    onCleanup('stop the load generator', kill);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const timer = setTimeout(kill, spec.durationMs + 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`load generator exited ${code}: ${err.slice(-2000)}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as LoadResult);
+      } catch {
+        reject(new Error(`load generator printed no result: ${out.slice(-500)} ${err.slice(-500)}`));
+      }
+    });
+  });
+}
+
+interface TokenApiResult {
+  loadGenerator: string;
+  connectionsUsed: number;
+  warmup: LoadResult;
+  concurrent: LoadResult;
+  single: LoadResult;
+  non200: number;
+  rssAfterMiB: number;
+  peakRssDuringMiB: number;
+  serverCpuSec: number;
+  postgresCpuSec: number;
+  statementsPerRequest: number;
+  roundTripsPerRequest: number;
+  topStatements: StatementStat[];
+  audit: { tokenReadRows: number; okResponses: number; insertStatements: number; rowsPerInsert: number };
+}
+
+async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: string): Promise<TokenApiResult> {
+  log(`\n(b) token API: creating an API key (POST /api/v1/api-keys, local mode)…`);
+  const res = await fetch(`${server.url}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench' }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (res.status !== 201) throw new Error(`POST /api/v1/api-keys answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  const { key } = (await res.json()) as { key: string };
+  // Fresh connections only (not due within the run), spread over the providers.
+  const ids = await sql<{ id: string }[]>`
+    select id from (
+      select id, row_number() over (partition by provider order by id) as n from connections
+       where user_id = 'local' and status = 'active' and next_attempt_at > now() + interval '10 minutes'
+         and expires_at > now() + interval '20 minutes') t
+     where n <= ${Math.ceil(TOKEN_API_CONNECTIONS / SEED_PROVIDERS.length)}
+     order by n, id
+     limit ${TOKEN_API_CONNECTIONS}`;
+  if (ids.length < 100) throw new Error(`only ${ids.length} fresh connections to read tokens from`);
+  const spec = (clients: number, seconds: number): LoadSpec => ({
+    host: '127.0.0.1',
+    port: server.port,
+    paths: ids.map((r) => `/api/v1/connections/${r.id}/access-token`),
+    headers: { authorization: `Bearer ${key}` },
+    clients,
+    durationMs: seconds * 1000,
+    maxRequests: 2_000_000,
+    timeoutMs: 10_000,
+  });
+  const before = (await sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'token.read'`)[0]!.n;
+
+  log(`    warm-up: ${WARMUP_SECONDS} s at ${CLIENTS} clients (not counted)…`);
+  const warmup = await runLoadgen(spec(CLIENTS, WARMUP_SECONDS));
+  await new Promise((r) => setTimeout(r, 1_500)); // let the warm-up's audit batch flush
+  await resetStatements(sql);
+  const wire0 = await readWire(wireDir);
+  resetPeak(server.pid);
+  const cpu0 = cpuSeconds(server.pid);
+  const pgCpu0 = cpuSecondsOf('postgres');
+
+  log(`    ${LOAD_SECONDS} s at ${CLIENTS} keep-alive clients…`);
+  const concurrent = await runLoadgen(spec(CLIENTS, LOAD_SECONDS));
+  log(`    ${Math.round(concurrent.rps)} req/s, p50 ${concurrent.latencyMs.p50.toFixed(2)} ms, p99 ${concurrent.latencyMs.p99.toFixed(2)} ms`);
+  log(`    ${LOAD_SECONDS} s at 1 client…`);
+  const single = await runLoadgen(spec(1, LOAD_SECONDS));
+  log(`    ${Math.round(single.rps)} req/s, p50 ${single.latencyMs.p50.toFixed(2)} ms, p99 ${single.latencyMs.p99.toFixed(2)} ms`);
+
+  await new Promise((r) => setTimeout(r, 1_500)); // the audit buffer flushes at most 1 s late
+  const serverCpuSec = cpuSeconds(server.pid) - cpu0;
+  const postgresCpuSec = cpuSecondsOf('postgres') - pgCpu0;
+  const mem: Memory = memory(server.pid);
+  const wire1 = await readWire(wireDir);
+  const stmts = await readStatements(sql);
+  const after = (await sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'token.read'`)[0]!.n;
+  const auditInsert = stmts.top.find((s) => /insert into audit_events .* unnest/i.test(s.query));
+  const measured = concurrent.ok + single.ok;
+  const requests = concurrent.requests + single.requests;
+  return {
+    loadGenerator: 'bench/loadgen.ts: Node http.Agent({ keepAlive: true }), closed loop, separate process',
+    connectionsUsed: ids.length,
+    warmup,
+    concurrent,
+    single,
+    non200: concurrent.nonOk + concurrent.errors + single.nonOk + single.errors + warmup.nonOk + warmup.errors,
+    rssAfterMiB: mem.rssMiB,
+    peakRssDuringMiB: mem.hwmMiB,
+    serverCpuSec,
+    postgresCpuSec,
+    statementsPerRequest: stmts.total / Math.max(1, requests),
+    roundTripsPerRequest: (wire1.writes - wire0.writes) / Math.max(1, requests),
+    topStatements: stmts.top,
+    audit: {
+      tokenReadRows: after - before,
+      okResponses: measured + warmup.ok,
+      insertStatements: auditInsert?.calls ?? 0,
+      rowsPerInsert: auditInsert ? auditInsert.rows / Math.max(1, auditInsert.calls) : 0,
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------ report
+
+interface Row {
+  metric: string;
+  measured: string;
+  goal: string;
+  met: boolean | null;
+  leader?: string;
+}
+
+function table(rows: Row[]): string {
+  const head = ['', 'measured', 'goal', 'met', 'leading tool'];
+  const cells = rows.map((r) => [r.metric, r.measured, r.goal, r.met === null ? '' : r.met ? 'yes' : 'NO', r.leader ?? '']);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+function buildRows(sweep: SweepResult, api: TokenApiResult, fernet: FernetResult): Row[] {
+  const n = (v: number, d = 0) => v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  return [
+    { metric: `(a) sweep ${n(sweep.connections)} due: wall time`, measured: `${n(sweep.wallSeconds, 1)} s`, goal: `≤ ${GOALS.sweepSeconds} s`, met: sweep.wallSeconds <= GOALS.sweepSeconds },
+    { metric: '(a) refreshes/s', measured: n(sweep.refreshesPerSec), goal: '', met: null },
+    { metric: '(a) server peak RSS (VmHWM) during sweep', measured: `${n(sweep.peakRssMiB)} MiB`, goal: '', met: null },
+    { metric: '(a) DB statements per refresh', measured: n(sweep.statementsPerRefresh, 2), goal: '', met: null },
+    { metric: '(a) DB round trips per refresh (wire)', measured: n(sweep.roundTripsPerRefresh, 2), goal: '', met: null },
+    { metric: '(a) verified: rows refreshed / simulator ok', measured: `${n(sweep.verify.rowsRefreshed)} / ${n(Object.values(sweep.verify.simulatorRefreshOk).reduce((a, b) => a + b, 0))}`, goal: `${n(sweep.connections)} / ${n(sweep.connections)}`, met: sweep.verify.ok },
+    { metric: `(b) token API ${CLIENTS} clients: req/s`, measured: n(api.concurrent.rps), goal: `≥ ${n(GOALS.rps50)}`, met: api.concurrent.rps >= GOALS.rps50, leader: `~${LEADER.rps50}` },
+    { metric: `(b) ${CLIENTS} clients: p50 / p99`, measured: `${n(api.concurrent.latencyMs.p50, 2)} / ${n(api.concurrent.latencyMs.p99, 2)} ms`, goal: '', met: null },
+    { metric: '(b) 1 client: req/s', measured: n(api.single.rps), goal: '', met: null },
+    { metric: '(b) 1 client: p50 / p99', measured: `${n(api.single.latencyMs.p50, 2)} / ${n(api.single.latencyMs.p99, 2)} ms`, goal: `p99 ≤ ${GOALS.p99OneClientMs} ms`, met: api.single.latencyMs.p99 <= GOALS.p99OneClientMs, leader: `p99 ${LEADER.p99OneClientMs} ms` },
+    { metric: '(b) non-200 responses + errors', measured: n(api.non200), goal: '0', met: api.non200 === 0 },
+    { metric: '(b) server RSS after run (VmRSS)', measured: `${n(api.rssAfterMiB)} MiB`, goal: `≤ ${GOALS.rssMiB} MB`, met: api.rssAfterMiB * 1.048576 <= GOALS.rssMiB, leader: `${LEADER.rssMiB} MB` },
+    { metric: '(b) server peak RSS during run (VmHWM)', measured: `${n(api.peakRssDuringMiB)} MiB`, goal: `≤ ${GOALS.rssMiB} MB`, met: api.peakRssDuringMiB * 1.048576 <= GOALS.rssMiB },
+    { metric: '(b) DB round trips per request (wire)', measured: n(api.roundTripsPerRequest, 2), goal: '', met: null },
+    { metric: '(b) token.read audit rows / 200s (batch size)', measured: `${n(api.audit.tokenReadRows)} / ${n(api.audit.okResponses)} (${n(api.audit.rowsPerInsert)} per insert)`, goal: 'equal', met: api.audit.tokenReadRows === api.audit.okResponses },
+    { metric: `(c) Fernet encrypt ${fernet.plaintextBytes} B`, measured: `${n(fernet.encryptPerSec)}/s`, goal: '', met: null },
+    { metric: `(c) Fernet decrypt ${fernet.plaintextBytes} B`, measured: `${n(fernet.decryptPerSec)}/s`, goal: `≥ ${n(GOALS.decryptPerSec)}/s`, met: fernet.decryptPerSec >= GOALS.decryptPerSec },
+  ];
+}
+
+// -------------------------------------------------------------------------------------------- main
+
+async function main() {
+  installSignalHandlers();
+  const started = new Date();
+  const host = machine();
+  log(`Grantkeeper benchmark — ${host.nproc} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, Node ${host.node}, Next ${host.next}`);
+
+  log('\n(c) Fernet, in this process…');
+  const fernet = benchFernet();
+  log(`    encrypt ${Math.round(fernet.encryptPerSec)}/s, decrypt ${Math.round(fernet.decryptPerSec)}/s`);
+
+  const build = ensureBuild();
+  log(`build: ${BENCH_DIST_DIR} ${build.buildId} from ${build.builtAt}${build.built ? ' (built by this run)' : ''}`);
+
+  const pg = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } });
+  onCleanup('stop PostgreSQL and remove its temp dir', () => pg.stop());
+  const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+  onCleanup('close the admin connection', () => admin.end({ timeout: 1 }));
+  await admin.unsafe('create database grantkeeper_bench');
+  const pgVersion = (await admin<{ server_version: string }[]>`show server_version`)[0]!.server_version;
+  const dbUrl = pg.url.replace(/\/postgres$/, '/grantkeeper_bench');
+  const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
+  onCleanup('close the bench connection', () => sql.end({ timeout: 1 }));
+  await sql.unsafe('create extension pg_stat_statements');
+
+  const encryptionKey = generateFernetKey();
+  const cronSecret = crypto.randomBytes(24).toString('hex');
+  const wireDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-bench-wire-'));
+  onCleanup('remove the wire counter dir', () => fs.rmSync(wireDir, { recursive: true, force: true }));
+  const cpuProfDir = flag('--cpu-prof') ? path.join(ROOT, 'bench', 'cpu-profiles', started.toISOString().replace(/[:.]/g, '-')) : undefined;
+  if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+  const serverEnv = {
+    DATABASE_URL: dbUrl,
+    ENCRYPTION_KEYS: encryptionKey,
+    CRON_SECRET: cronSecret,
+    DB_MIGRATE: 'on',
+    AUTH_MODE: 'local',
+    SIMULATOR: 'on',
+    SCHEDULER: 'off',
+    SIMULATOR_LATENCY_MS: '100',
+    SWEEP_TIME_BUDGET_SECONDS: '120',
+    SWEEP_BATCH_LIMIT: '20000',
+    LOG_LEVEL: 'warn',
+  };
+  log(`starting next start (${Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
+  const server = await startBenchServer(
+    { ...serverEnv, NODE_OPTIONS: `--require ${path.join(ROOT, 'bench', 'db-wire-counter.cjs')}`, BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
+    { cpuProfDir },
+  );
+  const idle = memory(server.pid);
+  log(`    server pid ${server.pid} (group ${server.pgid}) on ${server.url}; idle RSS ${idle.rssMiB.toFixed(0)} MiB`);
+
+  const sweep = await sweepPhase(server, sql, new MultiFernet([encryptionKey]), cronSecret, wireDir);
+  const api = await tokenApiPhase(server, sql, wireDir);
+  const rows = buildRows(sweep, api, fernet);
+
+  log('\nResults');
+  log(table(rows));
+  if (!sweep.verify.ok) log(`\nsweep verification FAILED: ${JSON.stringify(sweep.verify)}`);
+  if (api.non200 > 0) log(`\nnon-200 samples: ${JSON.stringify([...api.concurrent.errorSamples, ...api.single.errorSamples, ...api.warmup.errorSamples])}`);
+
+  const results = {
+    startedAt: started.toISOString(),
+    command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    machine: { ...host, postgres: pgVersion },
+    build,
+    serverEnv: Object.fromEntries(Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k))),
+    postgresSettings: 'fsync=off synchronous_commit=off full_page_writes=off max_connections=200 shared_preload_libraries=pg_stat_statements (tests/support/postgres-server.ts)',
+    goals: GOALS,
+    leader: LEADER,
+    serverIdleRssMiB: idle.rssMiB,
+    sweep,
+    tokenApi: api,
+    fernet,
+    table: rows,
+  };
+  const out = path.join(ROOT, 'bench', 'results', 'latest.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${path.relative(ROOT, out)}`);
+  if (cpuProfDir) {
+    await server.stop();
+    log(`CPU profiles: ${path.relative(ROOT, cpuProfDir)}/ (open in Chrome DevTools → Performance, or speedscope)`);
+  }
+}
+
+main()
+  .then(
+    () => cleanup(),
+    async (err: unknown) => {
+      process.stderr.write(`\nbench failed: ${(err as Error)?.stack ?? String(err)}\n`);
+      await cleanup();
+      process.exitCode = 1;
+    },
+  )
+  .finally(() => {
+    // postgres.js and timers must not keep a finished run alive.
+    setTimeout(() => process.exit(), 100).unref();
+  });

@@ -441,7 +441,7 @@ async function main() {
   const build = ensureBuild();
   log(`build: ${BENCH_DIST_DIR} ${build.buildId} from ${build.builtAt}${build.built ? ' (built by this run)' : ''}`);
 
-  const pg = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } });
+  const pg = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' } });
   onCleanup('stop PostgreSQL and remove its temp dir', () => pg.stop());
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
   onCleanup('close the admin connection', () => admin.end({ timeout: 1 }));

@@ -1,4 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { saveWebhookEndpoint } from '@/lib/notifications/endpoint';
 import { claimDueConnections } from '@/lib/db/refresh';
 import { parseEnv } from '@/lib/env';
 import { getFreshAccessToken, TokenUnavailable } from '@/lib/refresh/fresh-token';
@@ -259,5 +263,54 @@ describe('keeping grants alive on PostgreSQL', () => {
       conn.id,
     ]);
     expect(discarded).toBeDefined();
+  });
+
+  it('invalid_grant notifies the user by a signed webhook that verifies with the standardwebhooks package', async () => {
+    const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/grantkeeper-events`;
+      const { secret } = await saveWebhookEndpoint(t.db, { userId: 'alice', url });
+      const conn = await connect('x');
+      sim.knobs.x.failures = [{ kind: 'invalid_grant', count: 1 }];
+      // Simulator URLs are served in-process; the webhook goes over real HTTP to the local server.
+      const routed: typeof fetch = (input, init) =>
+        String(input instanceof Request ? input.url : input).startsWith(ORIGIN) ? fetchSim(input, init) : fetch(input, init);
+
+      const summary = await sweep({ fetch: routed });
+      expect(summary.needsReauth).toBe(1);
+      expect(summary.deliveries).toBe(1);
+      expect(received).toHaveLength(1);
+      const [delivery] = received;
+      const payload = new Webhook(secret!).verify(delivery!.body, {
+        'webhook-id': String(delivery!.headers['webhook-id']),
+        'webhook-timestamp': String(delivery!.headers['webhook-timestamp']),
+        'webhook-signature': String(delivery!.headers['webhook-signature']),
+      }) as { type: string; data: { connectionId: string; status: string } };
+      expect(payload.type).toBe('connection.needs_reauth');
+      expect(payload.data).toMatchObject({ connectionId: conn.id, status: 'needs_reauth' });
+      // Never a token in the body.
+      expect(delivery!.body).not.toContain(conn.accessToken);
+      expect(delivery!.body).not.toContain(conn.refreshToken);
+      expect(delivery!.body).not.toMatch(/gAAAAA|access_token|refresh_token/);
+      // A tampered body does not verify.
+      expect(() =>
+        new Webhook(secret!).verify(delivery!.body.replace('needs_reauth', 'active'), {
+          'webhook-id': String(delivery!.headers['webhook-id']),
+          'webhook-timestamp': String(delivery!.headers['webhook-timestamp']),
+          'webhook-signature': String(delivery!.headers['webhook-signature']),
+        }),
+      ).toThrow();
+    } finally {
+      server.close();
+    }
   });
 });

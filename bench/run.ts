@@ -133,21 +133,63 @@ async function readStatements(sql: postgres.Sql): Promise<{ total: number; top: 
   return { total: all.reduce((s, r) => s + r.calls, 0), top: all.slice(0, 12) };
 }
 
-/** Socket writes the server made to PostgreSQL (bench/db-wire-counter.cjs), summed over its processes. */
-async function readWire(dir: string): Promise<{ writes: number; bytes: number }> {
-  await new Promise((r) => setTimeout(r, 250)); // the counter dumps every 100 ms
+interface ProbeSnapshot {
+  pid: number;
+  at: number;
+  writes: number;
+  bytes: number;
+  elu: { idleMs: number; activeMs: number };
+  gc: { count: number; ms: number; byKind: Record<string, { count: number; ms: number }> };
+  memory: NodeJS.MemoryUsage;
+}
+
+/**
+ * What bench/server-probe.cjs last wrote for the server process (it rewrites every 500 ms), with
+ * PostgreSQL socket writes summed over every process of the server.
+ */
+async function readProbe(dir: string, pid: number): Promise<ProbeSnapshot> {
+  await new Promise((r) => setTimeout(r, 700));
   let writes = 0;
   let bytes = 0;
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    try {
-      const c = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { writes: number; bytes: number };
-      writes += c.writes;
-      bytes += c.bytes;
-    } catch {
-      // mid-rename: the next read has it
-    }
+  let own: ProbeSnapshot | undefined;
+  for (const f of fs.readdirSync(dir).filter((f) => /^\d+\.json$/.test(f))) {
+    const snap = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as ProbeSnapshot;
+    writes += snap.writes;
+    bytes += snap.bytes;
+    if (snap.pid === pid) own = snap;
   }
-  return { writes, bytes };
+  if (!own) throw new Error(`the server probe wrote nothing for pid ${pid} (NODE_OPTIONS --require not applied?)`);
+  return { ...own, writes, bytes };
+}
+
+interface ProbeDelta {
+  /** Share of wall time the server's event loop was busy. */
+  eventLoopUtilization: number;
+  gcCount: number;
+  gcMs: number;
+  majorGcCount: number;
+  majorGcMs: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+}
+
+const MiB = (b: number) => round(b / 1024 ** 2, 1);
+
+function probeDelta(a: ProbeSnapshot, b: ProbeSnapshot): ProbeDelta {
+  const active = b.elu.activeMs - a.elu.activeMs;
+  const idle = b.elu.idleMs - a.elu.idleMs;
+  const major = (s: ProbeSnapshot) => s.gc.byKind.major ?? { count: 0, ms: 0 };
+  return {
+    eventLoopUtilization: round(active / Math.max(1, active + idle), 3),
+    gcCount: b.gc.count - a.gc.count,
+    gcMs: round(b.gc.ms - a.gc.ms),
+    majorGcCount: major(b).count - major(a).count,
+    majorGcMs: round(major(b).ms - major(a).ms),
+    heapUsedMiB: MiB(b.memory.heapUsed),
+    heapTotalMiB: MiB(b.memory.heapTotal),
+    externalMiB: MiB(b.memory.external),
+  };
 }
 
 // ------------------------------------------------------------------------------------------ phases
@@ -166,11 +208,14 @@ interface SweepResult {
   rssAfterMiB: number;
   serverCpuSec: number;
   postgresCpuSec: number;
+  server: ProbeDelta;
   statements: number;
   statementsPerRefresh: number;
   roundTrips: number;
   roundTripsPerRefresh: number;
   topStatements: StatementStat[];
+  rssAfterSeedMiB: number;
+  peakRssBeforeSweepMiB: number;
   verify: { rowsRefreshed: number; rowsStillDue: number; simulatorRefreshOk: Record<string, number>; simulatorRefreshOther: Record<string, number>; ok: boolean };
 }
 
@@ -179,10 +224,11 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
   const perProvider = await seedDueConnections(sql, server.url, cipher, CONNECTIONS);
   const due = (await sql<{ due: number }[]>`select count(*)::int as due from connections where status = 'active' and next_attempt_at <= now()`)[0]!.due;
   if (due !== CONNECTIONS) throw new Error(`expected ${CONNECTIONS} due connections, found ${due}`);
-  log(`    seeded ${JSON.stringify(perProvider)}; server RSS now ${memory(server.pid).rssMiB.toFixed(0)} MiB`);
+  const afterSeed = memory(server.pid);
+  log(`    seeded ${JSON.stringify(perProvider)}; server RSS now ${afterSeed.rssMiB.toFixed(0)} MiB (peak so far ${afterSeed.hwmMiB.toFixed(0)} MiB)`);
 
   await resetStatements(sql);
-  const wire0 = await readWire(wireDir);
+  const probe0 = await readProbe(wireDir, server.pid);
   if (!resetPeak(server.pid)) log('    warning: could not reset VmHWM (clear_refs); peak RSS includes start-up and seeding');
   const cpu0 = cpuSeconds(server.pid);
   const pgCpu0 = cpuSecondsOf('postgres');
@@ -212,7 +258,7 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
   const serverCpuSec = cpuSeconds(server.pid) - cpu0;
   const postgresCpuSec = cpuSecondsOf('postgres') - pgCpu0;
   const mem = memory(server.pid);
-  const wire1 = await readWire(wireDir);
+  const probe1 = await readProbe(wireDir, server.pid);
   const stmts = await readStatements(sql);
 
   // Verify: every row refreshed once and not due, and the simulator saw exactly that many refreshes.
@@ -238,7 +284,7 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
     okTotal === CONNECTIONS &&
     Object.keys(simulatorRefreshOther).length === 0 &&
     SEED_PROVIDERS.every((p) => simulatorRefreshOk[p] === perProvider[p]);
-  const roundTrips = wire1.writes - wire0.writes;
+  const roundTrips = probe1.writes - probe0.writes;
   return {
     connections: CONNECTIONS,
     perProvider,
@@ -251,8 +297,11 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
     refreshesPerSec: refreshed / wallSeconds,
     peakRssMiB: mem.hwmMiB,
     rssAfterMiB: mem.rssMiB,
+    rssAfterSeedMiB: afterSeed.rssMiB,
+    peakRssBeforeSweepMiB: afterSeed.hwmMiB,
     serverCpuSec,
     postgresCpuSec,
+    server: probeDelta(probe0, probe1),
     statements: stmts.total,
     statementsPerRefresh: stmts.total / Math.max(1, refreshed),
     roundTrips,
@@ -298,6 +347,7 @@ interface TokenApiResult {
   peakRssDuringMiB: number;
   serverCpuSec: number;
   postgresCpuSec: number;
+  server: ProbeDelta;
   statementsPerRequest: number;
   roundTripsPerRequest: number;
   topStatements: StatementStat[];
@@ -340,7 +390,7 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
   const warmup = await runLoadgen(spec(CLIENTS, WARMUP_SECONDS));
   await new Promise((r) => setTimeout(r, 1_500)); // let the warm-up's audit batch flush
   await resetStatements(sql);
-  const wire0 = await readWire(wireDir);
+  const probe0 = await readProbe(wireDir, server.pid);
   resetPeak(server.pid);
   const cpu0 = cpuSeconds(server.pid);
   const pgCpu0 = cpuSecondsOf('postgres');
@@ -356,7 +406,7 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
   const serverCpuSec = cpuSeconds(server.pid) - cpu0;
   const postgresCpuSec = cpuSecondsOf('postgres') - pgCpu0;
   const mem: Memory = memory(server.pid);
-  const wire1 = await readWire(wireDir);
+  const probe1 = await readProbe(wireDir, server.pid);
   const stmts = await readStatements(sql);
   const after = (await sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'token.read'`)[0]!.n;
   const auditInsert = stmts.top.find((s) => /insert into audit_events .* unnest/i.test(s.query));
@@ -374,7 +424,8 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
     serverCpuSec,
     postgresCpuSec,
     statementsPerRequest: stmts.total / Math.max(1, requests),
-    roundTripsPerRequest: (wire1.writes - wire0.writes) / Math.max(1, requests),
+    roundTripsPerRequest: (probe1.writes - probe0.writes) / Math.max(1, requests),
+    server: probeDelta(probe0, probe1),
     topStatements: stmts.top,
     audit: {
       tokenReadRows: after - before,
@@ -383,6 +434,34 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
       rowsPerInsert: auditInsert ? auditInsert.rows / Math.max(1, auditInsert.calls) : 0,
     },
   };
+}
+
+/**
+ * Diagnostic, not a goal: the token route without credentials answers 401 before any database or
+ * crypto work, so this is what Next's request pipeline (proxy, routing, route handler, response)
+ * costs on this machine by itself.
+ */
+async function floorPhase(server: BenchServer): Promise<LoadResult> {
+  log(`\n    diagnostic: 10 s at ${CLIENTS} clients without credentials (401s: the framework floor)…`);
+  return runLoadgen({
+    host: '127.0.0.1',
+    port: server.port,
+    paths: ['/api/v1/connections/00000000-0000-4000-8000-000000000000/access-token'],
+    headers: {},
+    clients: CLIENTS,
+    durationMs: 10_000,
+    maxRequests: 2_000_000,
+    timeoutMs: 10_000,
+  });
+}
+
+/** The server's live heap: a full GC (the probe's SIGUSR2, with --expose-gc), then its memoryUsage. Run last: it changes RSS. */
+async function liveHeapAtEnd(server: BenchServer, dir: string): Promise<{ heapUsedMiB: number; heapTotalMiB: number; externalMiB: number; rssMiB: number }> {
+  process.kill(server.pid, 'SIGUSR2');
+  const file = path.join(dir, `${server.pid}.gc.json`);
+  for (let i = 0; i < 50 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  const { memory: m } = JSON.parse(fs.readFileSync(file, 'utf8')) as { memory: NodeJS.MemoryUsage };
+  return { heapUsedMiB: MiB(m.heapUsed), heapTotalMiB: MiB(m.heapTotal), externalMiB: MiB(m.external), rssMiB: MiB(m.rss) };
 }
 
 // ------------------------------------------------------------------------------------------ report
@@ -419,6 +498,7 @@ function buildRows(sweep: SweepResult, api: TokenApiResult, fernet: FernetResult
     { metric: '(b) non-200 responses + errors', measured: n(api.non200), goal: '0', met: api.non200 === 0 },
     { metric: '(b) server RSS after run (VmRSS)', measured: `${n(api.rssAfterMiB)} MiB`, goal: `≤ ${GOALS.rssMiB} MB`, met: api.rssAfterMiB * 1.048576 <= GOALS.rssMiB, leader: `${LEADER.rssMiB} MB` },
     { metric: '(b) server peak RSS during run (VmHWM)', measured: `${n(api.peakRssDuringMiB)} MiB`, goal: `≤ ${GOALS.rssMiB} MB`, met: api.peakRssDuringMiB * 1.048576 <= GOALS.rssMiB },
+    { metric: '(b) server event loop busy / GC time', measured: `${n(api.server.eventLoopUtilization * 100)} % / ${n(api.server.gcMs)} ms`, goal: '', met: null },
     { metric: '(b) DB round trips per request (wire)', measured: n(api.roundTripsPerRequest, 2), goal: '', met: null },
     { metric: '(b) token.read audit rows / 200s (batch size)', measured: `${n(api.audit.tokenReadRows)} / ${n(api.audit.okResponses)} (${n(api.audit.rowsPerInsert)} per insert)`, goal: 'equal', met: api.audit.tokenReadRows === api.audit.okResponses },
     { metric: `(c) Fernet encrypt ${fernet.plaintextBytes} B`, measured: `${n(fernet.encryptPerSec)}/s`, goal: '', met: null },
@@ -473,7 +553,7 @@ async function main() {
   };
   log(`starting next start (${Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
   const server = await startBenchServer(
-    { ...serverEnv, NODE_OPTIONS: `--require ${path.join(ROOT, 'bench', 'db-wire-counter.cjs')}`, BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
+    { ...serverEnv, NODE_OPTIONS: `--expose-gc --require ${path.join(ROOT, 'bench', 'server-probe.cjs')}`, BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
     { cpuProfDir },
   );
   const idle = memory(server.pid);
@@ -481,10 +561,19 @@ async function main() {
 
   const sweep = await sweepPhase(server, sql, new MultiFernet([encryptionKey]), cronSecret, wireDir);
   const api = await tokenApiPhase(server, sql, wireDir);
+  const floor = await floorPhase(server);
+  const liveHeap = await liveHeapAtEnd(server, wireDir);
   const rows = buildRows(sweep, api, fernet);
 
   log('\nResults');
   log(table(rows));
+  log(
+    `\nDiagnostics: the same route without credentials (401 before any DB or crypto work) at ${CLIENTS} clients: ` +
+      `${Math.round(floor.rps)} req/s, p50 ${floor.latencyMs.p50.toFixed(2)} ms — the framework's own ceiling here. ` +
+      `Event loop busy during (b): ${(api.server.eventLoopUtilization * 100).toFixed(0)} %; ` +
+      `GC during (b): ${api.server.gcCount} pauses, ${api.server.gcMs} ms (${api.server.majorGcCount} major, ${api.server.majorGcMs} ms). ` +
+      `Live heap after a forced full GC at the end: ${liveHeap.heapUsedMiB} MiB used (RSS then ${liveHeap.rssMiB} MiB).`,
+  );
   if (!sweep.verify.ok) log(`\nsweep verification FAILED: ${JSON.stringify(sweep.verify)}`);
   if (api.non200 > 0) log(`\nnon-200 samples: ${JSON.stringify([...api.concurrent.errorSamples, ...api.single.errorSamples, ...api.warmup.errorSamples])}`);
 
@@ -500,6 +589,8 @@ async function main() {
     serverIdleRssMiB: idle.rssMiB,
     sweep,
     tokenApi: api,
+    frameworkFloor: floor,
+    liveHeapAtEnd: liveHeap,
     fernet,
     table: rows,
   };

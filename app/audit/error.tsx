@@ -1,0 +1,7 @@
+'use client';
+
+import { RouteError } from '@/components/audit/route-error';
+
+export default function AuditError({ error, retry }: { error: unknown; retry: () => void }) {
+  return <RouteError what="The audit log" error={error} retry={retry} />;
+}

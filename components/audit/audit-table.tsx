@@ -1,0 +1,101 @@
+import Link from 'next/link';
+import { PROVIDER_COPY } from '@/components/dashboard/provider-copy';
+import type { AuditLogRow } from '@/lib/db/audit-log';
+import { AuditDetail } from './audit-detail';
+import { OutcomeBadge } from './outcome-badge';
+import { fullTimestamp, Timestamp } from './timestamp';
+
+/** "user", "system" or "api_key:<prefix>", in words; the prefix is public (it names the key in lists). */
+function Actor({ actor }: { actor: string }) {
+  if (actor.startsWith('api_key:')) {
+    return (
+      <span>
+        API key <span className="font-mono">{actor.slice('api_key:'.length)}</span>
+      </span>
+    );
+  }
+  if (actor === 'user') return <span>You</span>;
+  if (actor === 'system') return <span>System</span>;
+  return <span className="font-mono">{actor}</span>;
+}
+
+function ConnectionCell({ row }: { row: AuditLogRow }) {
+  if (!row.connection_id) return <span className="text-muted-foreground">—</span>;
+  const provider = PROVIDER_COPY[row.connection_provider as keyof typeof PROVIDER_COPY]?.name ?? row.connection_provider;
+  return (
+    <Link
+      href={`/connections/${row.connection_id}`}
+      className="rounded-sm text-primary underline-offset-4 hover:underline"
+      data-testid="audit-connection"
+    >
+      {row.connection_name ?? row.connection_external_id ?? 'Connection'}
+      {provider && <span className="text-muted-foreground"> · {provider}</span>}
+    </Link>
+  );
+}
+
+/** Mobile-only label for a cell; on wider screens the column header says it. */
+function CellLabel({ children }: { children: string }) {
+  return <span className="mr-1 text-xs text-muted-foreground md:hidden">{children}:</span>;
+}
+
+const TD = 'block align-top md:table-cell md:px-3 md:py-2.5';
+
+/**
+ * The events as a table on wide screens; on a phone each row stacks into a small card so nothing
+ * scrolls sideways.
+ */
+export function AuditTable({ rows, now }: { rows: AuditLogRow[]; now: Date }) {
+  return (
+    <div className="overflow-hidden rounded-xl border bg-card">
+      <table className="w-full text-sm" data-testid="audit-table">
+        <caption className="sr-only">Audit events, newest first</caption>
+        <thead className="max-md:sr-only">
+          <tr className="border-b bg-muted/50 text-left">
+            <th scope="col" className="px-3 py-2 font-medium">Time</th>
+            <th scope="col" className="px-3 py-2 font-medium">Actor</th>
+            <th scope="col" className="px-3 py-2 font-medium">Action</th>
+            <th scope="col" className="px-3 py-2 font-medium">Outcome</th>
+            <th scope="col" className="px-3 py-2 font-medium">Connection</th>
+            <th scope="col" className="px-3 py-2 font-medium">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr
+              key={row.id}
+              className="flex flex-col gap-1.5 border-b p-3 last:border-0 md:table-row md:p-0"
+              data-testid="audit-row"
+              data-event-id={row.id}
+              data-action={row.action}
+              data-outcome={row.outcome}
+              data-connection-id={row.connection_id ?? ''}
+            >
+              <td className={`${TD} whitespace-nowrap`}>
+                <Timestamp date={row.created_at} now={now} className="font-medium" />
+                <span className="block text-xs text-muted-foreground max-md:inline max-md:ml-2">{fullTimestamp(row.created_at)}</span>
+              </td>
+              <td className={TD}>
+                <CellLabel>Actor</CellLabel>
+                <Actor actor={row.actor} />
+              </td>
+              <td className={`${TD} font-mono text-xs md:text-sm`} data-testid="audit-action">
+                {row.action}
+              </td>
+              <td className={TD}>
+                <OutcomeBadge outcome={row.outcome} />
+              </td>
+              <td className={TD}>
+                <CellLabel>Connection</CellLabel>
+                <ConnectionCell row={row} />
+              </td>
+              <td className={`${TD} min-w-0 md:max-w-md`}>
+                <AuditDetail detail={row.detail} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -103,6 +103,7 @@ export async function refreshClaimedConnection(ctx: RefreshContext, c: ClaimedCo
     if (recovered) await notify(tx, c, 'connection.recovered', { status: 'active' });
     if (warnDeadline && deadline) {
       const reason = definition.refresh === 'long_lived_exchange' ? 'access_token_end' : 'refresh_token_end';
+      await audit(tx, ctx, c, 'connection.expires_soon', 'info', started, { reason, expiresAt: deadline.toISOString() });
       await notify(tx, c, 'connection.expires_soon', { reason, expiresAt: deadline.toISOString() });
     }
     return true;
@@ -181,7 +182,10 @@ async function holdUntilExpiry(
       expiryWarningFor: warn ? c.expires_at : null,
     });
     if (ok && warn) {
-      await audit(tx, ctx, c, 'connection.expires_soon', 'info', started, { expiresAt: c.expires_at.toISOString() });
+      await audit(tx, ctx, c, 'connection.expires_soon', 'info', started, {
+        reason: 'access_token_end',
+        expiresAt: c.expires_at.toISOString(),
+      });
       await notify(tx, c, 'connection.expires_soon', { reason: 'access_token_end', expiresAt: c.expires_at.toISOString() });
     }
     return ok;

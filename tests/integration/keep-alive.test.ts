@@ -2,7 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startAuthorization } from '@/lib/connections/authorize';
+import { completeAuthorization } from '@/lib/connections/callback';
 import { saveWebhookEndpoint } from '@/lib/notifications/endpoint';
+import { simulateConsent } from '@/lib/simulator/consent-driver';
 import { claimDueConnections } from '@/lib/db/refresh';
 import { parseEnv } from '@/lib/env';
 import { getFreshAccessToken, TokenUnavailable } from '@/lib/refresh/fresh-token';
@@ -312,5 +315,73 @@ describe('keeping grants alive on PostgreSQL', () => {
     } finally {
       server.close();
     }
+  });
+
+  /** Through the real connect flow (Meta's long-lived exchange happens there). */
+  const connectThroughConsent = async (provider: 'meta', personaId: string) => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider, origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId });
+    const result = await completeAuthorization({
+      db: t.db,
+      env,
+      provider,
+      sessionUserId: 'alice',
+      query: redirect.searchParams,
+      origin: ORIGIN,
+      fetch: fetchSim,
+    });
+    return result.connectionId;
+  };
+  const events = async (id: string) =>
+    (await t.db.query<{ action: string }>('select action from audit_events where connection_id = $1 order by id', [id])).map(
+      (a) => a.action,
+    );
+
+  it('Meta: a long-lived token is re-exchanged a week ahead, and a short remaining life is warned about once', async () => {
+    const id = await connectThroughConsent('meta', 'meta-ben');
+    const before = await row(id);
+    // Stored as a ~60-day long-lived token, first looked at a week before its end.
+    expect((before.expires_at.getTime() - Date.now()) / 86_400_000).toBeGreaterThan(59);
+    expect((before.expires_at.getTime() - before.next_attempt_at!.getTime()) / 86_400_000).toBeCloseTo(7, 1);
+
+    sim.knobs.meta.longLivedTtlSec = 3 * 86_400; // the provider now extends only by three days
+    await makeDue(id);
+    const summary = await sweep();
+    expect(summary.refreshed).toBe(1);
+    const after = await row(id);
+    expect(decryptToken(after.access_token_enc!)).not.toBe(decryptToken(before.access_token_enc!));
+    expect((after.expires_at.getTime() - Date.now()) / 86_400_000).toBeCloseTo(3, 1);
+    expect(await events(id)).toEqual(['connection.connected', 'token.refreshed', 'connection.expires_soon']);
+    const [warned] = await t.db.query<{ expiry_warning_for: Date | null }>('select expiry_warning_for from connections where id = $1', [id]);
+    expect(warned?.expiry_warning_for?.getTime()).toBeCloseTo(after.expires_at.getTime(), -4);
+  });
+
+  it('LinkedIn without refresh tokens: warned once before the end, needs_reauth at it, never a provider call', async () => {
+    const personaId = `linkedin-user-${++seq}`;
+    const tokens = seedGrant(sim, 'linkedin', { personaId, scopes: ['openid', 'profile', 'email', 'r_ads'] });
+    const id = await insertLiveConnection(t.db, {
+      userId: 'alice',
+      provider: 'linkedin',
+      externalAccountId: personaId,
+      accessTokenEnc: encryptToken(tokens.accessToken),
+      refreshTokenEnc: null,
+      expiresInSec: 3 * 86_400,
+    });
+    const first = await sweep();
+    expect(first.warned).toBe(1);
+    let r = await row(id);
+    expect(r.status).toBe('active');
+    // Next look: at the expiry itself.
+    expect(Math.abs(r.next_attempt_at!.getTime() - r.expires_at.getTime())).toBeLessThan(2000);
+
+    await makeDue(id);
+    expect((await sweep()).warned).toBe(0); // warned once per deadline
+
+    await t.db.query(`update connections set expires_at = now() - interval '1 second', next_attempt_at = now() - interval '1 second' where id = $1`, [id]);
+    expect((await sweep()).needsReauth).toBe(1);
+    r = await row(id);
+    expect(r).toMatchObject({ status: 'needs_reauth', last_error_code: 'expired' });
+    expect(await events(id)).toEqual(['connection.expires_soon', 'connection.needs_reauth']);
+    expect(sim.stats.linkedin.tokenCalls).toEqual({});
   });
 });

@@ -1,0 +1,67 @@
+'use client';
+
+import { useId, useRef, useState } from 'react';
+import { CopyButton } from './copy-button';
+import { useCreatedKey } from './created-key-context';
+
+export interface TokenConnectionChoice {
+  id: string;
+  label: string;
+}
+
+/** A ready-to-run request: the just-created key when there is one, this deployment's origin, a chosen connection. */
+export function CurlLine({ origin, connections }: { origin: string; connections: TokenConnectionChoice[] }) {
+  const selectId = useId();
+  const { created } = useCreatedKey();
+  const [connectionId, setConnectionId] = useState(connections[0]?.id ?? '');
+  const code = useRef<HTMLElement>(null);
+  const key = created?.key ?? 'gk_…';
+  const line = `curl -H "Authorization: Bearer ${key}" ${origin}/api/v1/connections/${connectionId || '<connection-id>'}/access-token`;
+
+  const select = () => {
+    const range = document.createRange();
+    if (!code.current) return;
+    range.selectNodeContents(code.current);
+    window.getSelection()?.removeAllRanges();
+    window.getSelection()?.addRange(range);
+  };
+
+  return (
+    <div className="flex flex-col gap-3">
+      {connections.length > 0 ? (
+        <label htmlFor={selectId} className="flex max-w-md flex-col gap-1 text-sm">
+          <span className="font-medium">Connection</span>
+          <select
+            id={selectId}
+            value={connectionId}
+            onChange={(e) => setConnectionId(e.target.value)}
+            className="h-9 w-full min-w-0 rounded-md border border-input bg-background px-2 text-sm outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/70"
+            data-testid="curl-connection"
+          >
+            {connections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <p className="text-sm text-muted-foreground">Connect an account on the dashboard first; its id goes where the line says.</p>
+      )}
+      <div className="flex flex-col gap-2 rounded-lg border bg-muted/50 p-3 sm:flex-row sm:items-start">
+        <pre className="min-w-0 flex-1 text-xs leading-relaxed break-all whitespace-pre-wrap">
+          <code ref={code} data-testid="curl-line">
+            {line}
+          </code>
+        </pre>
+        <CopyButton value={line} label="Copy command" size="sm" fallbackSelect={select} data-testid="copy-curl" />
+      </div>
+      {!created && (
+        <p className="text-xs text-muted-foreground">
+          Replace <span className="font-mono">gk_…</span> with one of your keys; a key created above fills in here by
+          itself.
+        </p>
+      )}
+    </div>
+  );
+}

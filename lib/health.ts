@@ -41,7 +41,7 @@ export async function checkHealth(now = Date.now()): Promise<Health> {
     await db.query('select 1');
     const [migrations, last] = await Promise.all([migrationStatus(db), latestSweepRun(db)]);
     const inProcess = schedulerEnabled(env);
-    const stale = inProcess && processAgeMs() > SWEEP_STALE_MS && (!last || now - last.finished_at.getTime() > SWEEP_STALE_MS);
+    const stale = sweepsStalled({ inProcess, uptimeMs: process.uptime() * 1000, lastFinishedAt: last?.finished_at, now });
     return {
       ...base,
       status: migrations.pending.length === 0 && !stale ? 'ok' : 'degraded',
@@ -75,7 +75,11 @@ export async function checkHealth(now = Date.now()): Promise<Health> {
   }
 }
 
-/** A server that just started has not had the chance to sweep yet. */
-function processAgeMs(): number {
-  return process.uptime() * 1000;
+/**
+ * Degraded when this process schedules sweeps and none has completed for five minutes — except
+ * right after start, before the first one had the chance to.
+ */
+export function sweepsStalled(input: { inProcess: boolean; uptimeMs: number; lastFinishedAt?: Date; now: number }): boolean {
+  if (!input.inProcess || input.uptimeMs <= SWEEP_STALE_MS) return false;
+  return !input.lastFinishedAt || input.now - input.lastFinishedAt.getTime() > SWEEP_STALE_MS;
 }

@@ -90,6 +90,12 @@ export default defineConfig({
       GRANTKEEPER_DATA_DIR: process.env.E2E_DATA_DIR,
       AUTH_MODE: 'local',
       SIMULATOR: 'on',
+      // Short simulator lifetimes and a fast in-process sweep, so refreshes happen while a test
+      // watches (40 s tokens are refreshed ~20 s after issue: the lead is capped at half the
+      // lifetime). Specs that need the providers' real lifetimes set them with the admin knobs.
+      SIMULATOR_ACCESS_TOKEN_TTL: '40',
+      SCHEDULER_INTERVAL_SECONDS: '2',
+      CRON_SECRET: 'e2e-cron-secret',
       // The runner's own environment is inherited: blank anything that would change the mode
       // (lib/env.ts treats an empty value as unset).
       DATABASE_URL: '',

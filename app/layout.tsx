@@ -1,6 +1,7 @@
 import { ClerkProvider } from '@clerk/nextjs';
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
+import { QueryProvider } from '@/components/query-provider';
 import { Toaster } from '@/components/ui/sonner';
 import { getEnv } from '@/lib/env';
 import './globals.css';
@@ -17,7 +18,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const page = (
     <html lang="en">
       <body className="min-h-dvh bg-background text-foreground antialiased">
-        {children}
+        <QueryProvider>{children}</QueryProvider>
         <Toaster />
       </body>
     </html>

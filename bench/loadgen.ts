@@ -115,9 +115,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
-// As a child process: the spec is argv[2] (JSON), the result goes to stdout as one JSON line.
+// As a child process: the spec is $BENCH_LOAD_SPEC (JSON), the result goes to stdout as one JSON line.
 if (process.argv[1] && /loadgen\.[cm]?[jt]s$/.test(process.argv[1])) {
-  const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
+  const spec = JSON.parse(process.env.BENCH_LOAD_SPEC ?? '{}') as LoadSpec;
+  // Orphaned (the bench died without killing us): stop at once rather than run out the clock.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && process.exit(2), 500).unref();
   runLoad(spec).then(
     (result) => {
       process.stdout.write(`${JSON.stringify(result)}\n`);

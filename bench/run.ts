@@ -29,6 +29,11 @@ const option = (name: string, fallback: number) => {
   return value;
 };
 const CONNECTIONS = option('--connections', 10_000);
+/** Extra node flags for the server only (e.g. --server-node-options "--max-old-space-size=128"), recorded in the results. */
+const SERVER_NODE_OPTIONS = (() => {
+  const i = args.indexOf('--server-node-options');
+  return i >= 0 ? (args[i + 1] ?? '') : '';
+})();
 const LOAD_SECONDS = option('--seconds', 30);
 const WARMUP_SECONDS = 5;
 const CLIENTS = 50;
@@ -58,6 +63,8 @@ function machine() {
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
     kernel: os.release(),
+    /** 1/5/15-minute load average when the run started: anything else busy on 2 cores skews every figure. */
+    loadAverageAtStart: os.loadavg().map((l) => round(l, 2)),
     node: process.version,
     next: pkg('next'),
     postgresJs: pkg('postgres'),
@@ -140,6 +147,8 @@ interface ProbeSnapshot {
   bytes: number;
   elu: { idleMs: number; activeMs: number };
   gc: { count: number; ms: number; byKind: Record<string, { count: number; ms: number }> };
+  /** [end (unix ms), duration ms, kind] of the last 2,000 GC pauses. */
+  gcPauses: [number, number, string][];
   memory: NodeJS.MemoryUsage;
 }
 
@@ -176,6 +185,32 @@ interface ProbeDelta {
 
 const MiB = (b: number) => round(b / 1024 ** 2, 1);
 
+interface GcWindow {
+  pauses: number;
+  totalMs: number;
+  meanMs: number;
+  maxMs: number;
+  /** Share of the window's wall time the main thread stood in GC pauses. */
+  share: number;
+  byKind: Record<string, number>;
+}
+
+/** GC pauses that ended within [fromMs, toMs] (unix ms), from the probe's recent-pause log. */
+function gcWindow(snap: ProbeSnapshot, fromMs: number, toMs: number): GcWindow {
+  const inside = snap.gcPauses.filter(([end]) => end >= fromMs && end <= toMs);
+  const totalMs = inside.reduce((s, [, d]) => s + d, 0);
+  const byKind: Record<string, number> = {};
+  for (const [, , kind] of inside) byKind[kind] = (byKind[kind] ?? 0) + 1;
+  return {
+    pauses: inside.length,
+    totalMs: round(totalMs),
+    meanMs: round(totalMs / Math.max(1, inside.length), 2),
+    maxMs: round(Math.max(0, ...inside.map(([, d]) => d)), 1),
+    share: round(totalMs / Math.max(1, toMs - fromMs), 3),
+    byKind,
+  };
+}
+
 function probeDelta(a: ProbeSnapshot, b: ProbeSnapshot): ProbeDelta {
   const active = b.elu.activeMs - a.elu.activeMs;
   const idle = b.elu.idleMs - a.elu.idleMs;
@@ -209,6 +244,7 @@ interface SweepResult {
   serverCpuSec: number;
   postgresCpuSec: number;
   server: ProbeDelta;
+  gc: GcWindow;
   statements: number;
   statementsPerRefresh: number;
   roundTrips: number;
@@ -234,6 +270,7 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
   const pgCpu0 = cpuSecondsOf('postgres');
 
   const t0 = performance.now();
+  const sweepStart = Date.now();
   let calls = 0;
   let refreshed = 0;
   let failed = 0;
@@ -302,6 +339,7 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
     serverCpuSec,
     postgresCpuSec,
     server: probeDelta(probe0, probe1),
+    gc: gcWindow(probe1, sweepStart, Date.now()),
     statements: stmts.total,
     statementsPerRefresh: stmts.total / Math.max(1, refreshed),
     roundTrips,
@@ -313,8 +351,11 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
 
 function runLoadgen(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bench', 'loadgen.ts'), JSON.stringify(spec)], {
+    // One process (node with tsx's loader, not the tsx CLI, which would fork a child that a kill
+    // cannot reach); the spec, which holds the API key, travels in the environment, not in argv.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'loadgen.ts')], {
       cwd: ROOT,
+      env: { ...process.env, BENCH_LOAD_SPEC: JSON.stringify(spec) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const kill = () => void child.kill('SIGKILL');
@@ -348,6 +389,8 @@ interface TokenApiResult {
   serverCpuSec: number;
   postgresCpuSec: number;
   server: ProbeDelta;
+  /** GC pauses in the 50-client and the 1-client segment. */
+  gc: { concurrent: GcWindow; single: GcWindow };
   statementsPerRequest: number;
   roundTripsPerRequest: number;
   topStatements: StatementStat[];
@@ -396,10 +439,13 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
   const pgCpu0 = cpuSecondsOf('postgres');
 
   log(`    ${LOAD_SECONDS} s at ${CLIENTS} keep-alive clients…`);
+  const t50 = Date.now();
   const concurrent = await runLoadgen(spec(CLIENTS, LOAD_SECONDS));
+  const t1 = Date.now();
   log(`    ${Math.round(concurrent.rps)} req/s, p50 ${concurrent.latencyMs.p50.toFixed(2)} ms, p99 ${concurrent.latencyMs.p99.toFixed(2)} ms`);
   log(`    ${LOAD_SECONDS} s at 1 client…`);
   const single = await runLoadgen(spec(1, LOAD_SECONDS));
+  const tEnd = Date.now();
   log(`    ${Math.round(single.rps)} req/s, p50 ${single.latencyMs.p50.toFixed(2)} ms, p99 ${single.latencyMs.p99.toFixed(2)} ms`);
 
   await new Promise((r) => setTimeout(r, 1_500)); // the audit buffer flushes at most 1 s late
@@ -426,6 +472,7 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
     statementsPerRequest: stmts.total / Math.max(1, requests),
     roundTripsPerRequest: (probe1.writes - probe0.writes) / Math.max(1, requests),
     server: probeDelta(probe0, probe1),
+    gc: { concurrent: gcWindow(probe1, t50, t1), single: gcWindow(probe1, t1, tEnd) },
     topStatements: stmts.top,
     audit: {
       tokenReadRows: after - before,
@@ -498,7 +545,9 @@ function buildRows(sweep: SweepResult, api: TokenApiResult, fernet: FernetResult
     { metric: '(b) non-200 responses + errors', measured: n(api.non200), goal: '0', met: api.non200 === 0 },
     { metric: '(b) server RSS after run (VmRSS)', measured: `${n(api.rssAfterMiB)} MiB`, goal: `≤ ${GOALS.rssMiB} MB`, met: api.rssAfterMiB * 1.048576 <= GOALS.rssMiB, leader: `${LEADER.rssMiB} MB` },
     { metric: '(b) server peak RSS during run (VmHWM)', measured: `${n(api.peakRssDuringMiB)} MiB`, goal: `≤ ${GOALS.rssMiB} MB`, met: api.peakRssDuringMiB * 1.048576 <= GOALS.rssMiB },
-    { metric: '(b) server event loop busy / GC time', measured: `${n(api.server.eventLoopUtilization * 100)} % / ${n(api.server.gcMs)} ms`, goal: '', met: null },
+    { metric: '(b) event loop busy (both segments)', measured: `${n(api.server.eventLoopUtilization * 100)} %`, goal: '', met: null },
+    { metric: `(b) GC pauses ${CLIENTS} clients: n / mean / max`, measured: `${n(api.gc.concurrent.pauses)} / ${n(api.gc.concurrent.meanMs, 1)} / ${n(api.gc.concurrent.maxMs, 1)} ms`, goal: '', met: null },
+    { metric: '(b) GC pauses 1 client: n / mean / max', measured: `${n(api.gc.single.pauses)} / ${n(api.gc.single.meanMs, 1)} / ${n(api.gc.single.maxMs, 1)} ms`, goal: '', met: null },
     { metric: '(b) DB round trips per request (wire)', measured: n(api.roundTripsPerRequest, 2), goal: '', met: null },
     { metric: '(b) token.read audit rows / 200s (batch size)', measured: `${n(api.audit.tokenReadRows)} / ${n(api.audit.okResponses)} (${n(api.audit.rowsPerInsert)} per insert)`, goal: 'equal', met: api.audit.tokenReadRows === api.audit.okResponses },
     { metric: `(c) Fernet encrypt ${fernet.plaintextBytes} B`, measured: `${n(fernet.encryptPerSec)}/s`, goal: '', met: null },
@@ -513,6 +562,9 @@ async function main() {
   const started = new Date();
   const host = machine();
   log(`Grantkeeper benchmark — ${host.nproc} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, Node ${host.node}, Next ${host.next}`);
+  if (host.loadAverageAtStart[0]! > 0.5) {
+    log(`warning: load average ${host.loadAverageAtStart.join(' ')}: something else is using the CPUs; figures will be lower and noisier`);
+  }
 
   log('\n(c) Fernet, in this process…');
   const fernet = benchFernet();
@@ -551,9 +603,10 @@ async function main() {
     SWEEP_BATCH_LIMIT: '20000',
     LOG_LEVEL: 'warn',
   };
+  if (SERVER_NODE_OPTIONS) log(`server node options: ${SERVER_NODE_OPTIONS}`);
   log(`starting next start (${Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
   const server = await startBenchServer(
-    { ...serverEnv, NODE_OPTIONS: `--expose-gc --require ${path.join(ROOT, 'bench', 'server-probe.cjs')}`, BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
+    { ...serverEnv, NODE_OPTIONS: `${SERVER_NODE_OPTIONS} --expose-gc --require ${path.join(ROOT, 'bench', 'server-probe.cjs')}`.trim(), BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
     { cpuProfDir },
   );
   const idle = memory(server.pid);
@@ -571,7 +624,8 @@ async function main() {
     `\nDiagnostics: the same route without credentials (401 before any DB or crypto work) at ${CLIENTS} clients: ` +
       `${Math.round(floor.rps)} req/s, p50 ${floor.latencyMs.p50.toFixed(2)} ms — the framework's own ceiling here. ` +
       `Event loop busy during (b): ${(api.server.eventLoopUtilization * 100).toFixed(0)} %; ` +
-      `GC during (b): ${api.server.gcCount} pauses, ${api.server.gcMs} ms (${api.server.majorGcCount} major, ${api.server.majorGcMs} ms). ` +
+      `GC during (b): ${api.server.gcCount} pauses, ${api.server.gcMs} ms (${api.server.majorGcCount} major, ${api.server.majorGcMs} ms); ` +
+      `${(api.gc.single.share * 100).toFixed(1)} % of the 1-client segment was spent in GC pauses. ` +
       `Live heap after a forced full GC at the end: ${liveHeap.heapUsedMiB} MiB used (RSS then ${liveHeap.rssMiB} MiB).`,
   );
   if (!sweep.verify.ok) log(`\nsweep verification FAILED: ${JSON.stringify(sweep.verify)}`);
@@ -583,6 +637,7 @@ async function main() {
     machine: { ...host, postgres: pgVersion },
     build,
     serverEnv: Object.fromEntries(Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k))),
+    serverNodeOptions: SERVER_NODE_OPTIONS || null,
     postgresSettings: 'fsync=off synchronous_commit=off full_page_writes=off max_connections=200 shared_preload_libraries=pg_stat_statements (tests/support/postgres-server.ts)',
     goals: GOALS,
     leader: LEADER,

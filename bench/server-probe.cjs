@@ -13,7 +13,7 @@
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { performance, PerformanceObserver } = require('node:perf_hooks');
+const { constants, performance, PerformanceObserver } = require('node:perf_hooks');
 
 const port = Number(process.env.BENCH_PG_PORT);
 const dir = process.env.BENCH_WIRE_DIR;
@@ -32,7 +32,14 @@ if (port > 0 && dir) {
   };
 
   const gc = { count: 0, ms: 0, byKind: {} };
-  const KINDS = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+  /** The last 2,000 pauses as [end (unix ms), duration ms, kind], for per-segment statistics. */
+  const recent = [];
+  const KINDS = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+  };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = KINDS[(e.detail && e.detail.kind) || e.kind] || 'other';
@@ -41,6 +48,8 @@ if (port > 0 && dir) {
       const k = (gc.byKind[kind] ??= { count: 0, ms: 0 });
       k.count += 1;
       k.ms += e.duration;
+      recent.push([Math.round(performance.timeOrigin + e.startTime + e.duration), Math.round(e.duration * 100) / 100, kind]);
+      if (recent.length > 2000) recent.splice(0, recent.length - 2000);
     }
   }).observe({ entryTypes: ['gc'] });
 
@@ -55,7 +64,7 @@ if (port > 0 && dir) {
   };
   const snapshot = () => {
     const elu = performance.eventLoopUtilization();
-    return { pid: process.pid, at: Date.now(), ...counts, elu: { idleMs: elu.idle, activeMs: elu.active }, gc, memory: process.memoryUsage() };
+    return { pid: process.pid, at: Date.now(), ...counts, elu: { idleMs: elu.idle, activeMs: elu.active }, gc, gcPauses: recent, memory: process.memoryUsage() };
   };
   setInterval(() => write(file, snapshot()), 500).unref();
   process.on('SIGUSR2', () => {

@@ -1,19 +1,25 @@
 import crypto from 'node:crypto';
-import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
-import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { expect, test as base, type Page } from '@playwright/test';
+import { type CryptoKey } from 'jose';
 import { Webhook } from 'svix';
+import {
+  clerkServerEnv,
+  makeClerkKeys,
+  makeForeignKey,
+  mintSession as mintSessionFor,
+  newUserId,
+  offline,
+  SIGN_IN_HOST,
+  signIn,
+  type Session,
+} from './support/clerk';
 import { startServer, waitForHealthy, type Server } from './support/server';
 
 /**
- * Clerk mode with no network. The server gets a PEM public key as CLERK_JWT_KEY, so Clerk verifies
- * session tokens locally; the tests mint those tokens with the matching private key. The Frontend
- * API host (clerk.grantkeeper.test) does not exist: nothing may need to reach it.
+ * Clerk mode with no network: session tokens are minted here and verified by the server with
+ * CLERK_JWT_KEY (e2e/support/clerk.ts).
  */
 
-const FRONTEND_API = 'clerk.grantkeeper.test';
-const PUBLISHABLE_KEY = `pk_live_${Buffer.from(`${FRONTEND_API}$`).toString('base64').replace(/=+$/, '')}`;
-/** Where a production instance's Account Portal lives; Clerk redirects signed-out pages there. */
-const SIGN_IN_HOST = 'accounts.grantkeeper.test';
 const WEBHOOK_SECRET = `whsec_${crypto.randomBytes(24).toString('base64')}`;
 
 let server: Server;
@@ -28,22 +34,10 @@ const test = base.extend({
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  const pair = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
-  signingKey = pair.privateKey;
-  foreignKey = (await generateKeyPair('RS256', { modulusLength: 2048, extractable: true })).privateKey;
-
-  server = await startServer({
-    env: {
-      CLERK_SECRET_KEY: `sk_test_${crypto.randomBytes(18).toString('hex')}`,
-      CLERK_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
-      CLERK_JWT_KEY: await exportSPKI(pair.publicKey),
-      CLERK_WEBHOOK_SIGNING_SECRET: WEBHOOK_SECRET,
-      CLERK_TELEMETRY_DISABLED: '1',
-      NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: '1',
-      // Keyless mode only exists in development, but say so anyway: it would call Clerk's API.
-      NEXT_PUBLIC_CLERK_KEYLESS_DISABLED: '1',
-    },
-  });
+  const keys = await makeClerkKeys();
+  signingKey = keys.signingKey;
+  foreignKey = await makeForeignKey();
+  server = await startServer({ env: clerkServerEnv(keys, { CLERK_WEBHOOK_SIGNING_SECRET: WEBHOOK_SECRET }) });
   await waitForHealthy(server);
 });
 
@@ -51,47 +45,12 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-interface Session {
-  jwt: string;
-  iat: number;
-}
-
-/** A Clerk session token, as Clerk's Frontend API would issue it. */
-async function mintSession(
+/** A Clerk session token for this file's server, signed with its key unless told otherwise. */
+function mintSession(
   sub: string,
-  { key = signingKey, expiresIn = 3600, issuedAgo = 5 }: { key?: CryptoKey; expiresIn?: number; issuedAgo?: number } = {},
+  { key = signingKey, ...options }: { key?: CryptoKey; expiresIn?: number; issuedAgo?: number } = {},
 ): Promise<Session> {
-  const now = Math.floor(Date.now() / 1000);
-  const iat = now - issuedAgo;
-  const jwt = await new SignJWT({ sid: `sess_${crypto.randomBytes(8).toString('hex')}`, azp: server.url })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'ins_e2e' })
-    .setIssuer(`https://${FRONTEND_API}`)
-    .setSubject(sub)
-    .setIssuedAt(iat)
-    .setNotBefore(iat)
-    .setExpirationTime(now + expiresIn)
-    .sign(key);
-  return { jwt, iat };
-}
-
-function newUserId(): string {
-  return `user_e2e${crypto.randomBytes(6).toString('hex')}`;
-}
-
-/** No request may leave the machine (Clerk's browser script included): abort anything not ours. */
-async function offline(context: BrowserContext, baseURL: string): Promise<void> {
-  const ours = new URL(baseURL).host;
-  await context.route(
-    (url) => url.host !== ours,
-    (route) => route.abort('internetdisconnected'),
-  );
-}
-
-async function signIn(context: BrowserContext, baseURL: string, session: Session): Promise<void> {
-  await context.addCookies([
-    { name: '__session', value: session.jwt, url: baseURL },
-    { name: '__client_uat', value: String(session.iat), url: baseURL },
-  ]);
+  return mintSessionFor(server.url, key, sub, options);
 }
 
 /** Opens the dashboard; returns the server-rendered HTML and the signed-in label element. */

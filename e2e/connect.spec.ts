@@ -63,7 +63,19 @@ const ALL: PersonaId[] = ['amazon-avery', 'amazon-kenji', 'linkedin-maya', 'x-ri
 async function resetSimulator(request: APIRequestContext): Promise<void> {
   const res = await request.post('/api/simulator/_admin/reset');
   expect(res.status(), await res.text()).toBe(200);
+  // The e2e server starts the simulator with 40 s tokens (playwright.config.ts) for the tests that
+  // watch refreshes; these flows want the providers' real lifetimes, so nothing refreshes under them.
+  const knobs = await request.post('/api/simulator/_admin/knobs', { data: REAL_LIFETIMES });
+  expect(knobs.status(), await knobs.text()).toBe(200);
 }
+
+/** lib/simulator/knobs.ts DEFAULT_KNOBS (providers.md). */
+const REAL_LIFETIMES = {
+  'amazon-ads': { accessTokenTtlSec: 3600 },
+  linkedin: { accessTokenTtlSec: 5_184_000 },
+  x: { accessTokenTtlSec: 7200 },
+  meta: { accessTokenTtlSec: 5400, longLivedTtlSec: 5_183_944 },
+};
 
 async function simulatorState(request: APIRequestContext): Promise<SimulatorState> {
   const res = await request.get('/api/simulator/_admin/state');
@@ -192,7 +204,7 @@ test('connects all four providers through the consent pages, Amazon in two regio
   // Amazon: Avery via North America.
   await connect(page, request, 'amazon-avery');
   const avery = card(page, 'amazon-avery');
-  await expect(avery).toContainText('Amazon Ads · simulated');
+  await expect(avery.getByTestId('connection-provider')).toHaveText('Amazon Ads · North America · simulated');
   await expect(listed(avery, 'Profiles · North America')).toHaveText([
     'Quinn Outdoor Gear (US, seller)',
     'Quinn Outdoor Gear (CA, seller)',

@@ -4,13 +4,12 @@ import { AuditFilters, type ConnectionChoice } from '@/components/audit/audit-fi
 import { AuditPagination } from '@/components/audit/audit-pagination';
 import { AUDIT_PAGE_SIZE, auditHref, hasFilters, parseAuditQuery } from '@/components/audit/audit-query';
 import { AuditTable } from '@/components/audit/audit-table';
+import { ClockProvider } from '@/components/dashboard/clock';
 import { PROVIDER_COPY } from '@/components/dashboard/provider-copy';
-import { SiteHeader } from '@/components/dashboard/site-header';
 import { getSessionUser } from '@/lib/auth/session';
 import { asUser, getDb } from '@/lib/db';
 import { listAuditActions, listAuditLogPage } from '@/lib/db/audit-log';
 import { listConnections, type ConnectionSummary } from '@/lib/db/connections';
-import { getUser } from '@/lib/db/users';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Audit log · Grantkeeper' };
@@ -22,24 +21,22 @@ function connectionLabel(c: ConnectionSummary): string {
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await getSessionUser();
+  // The layout has redirected already; this narrows the type.
   if (!user) redirect('/signed-out');
   const { filters, cursor } = parseAuditQuery(await searchParams);
   const db = await getDb();
-  const [row, data] = await Promise.all([
-    getUser(db, user.id),
-    asUser(db, user.id, async (tx) => ({
-      page: await listAuditLogPage(tx, { userId: user.id, filters, cursor, limit: AUDIT_PAGE_SIZE }),
-      actions: await listAuditActions(tx, { userId: user.id }),
-      connections: await listConnections(tx, { userId: user.id }),
-    })),
-  ]);
+  const renderedAt = new Date().getTime();
+  const data = await asUser(db, user.id, async (tx) => ({
+    page: await listAuditLogPage(tx, { userId: user.id, filters, cursor, limit: AUDIT_PAGE_SIZE }),
+    actions: await listAuditActions(tx, { userId: user.id }),
+    connections: await listConnections(tx, { userId: user.id }),
+  }));
   const { rows, hasNewer, hasOlder } = data.page;
   const choices: ConnectionChoice[] = data.connections.map((c) => ({ id: c.id, label: connectionLabel(c) }));
   const empty = rows.length === 0 ? (cursor ? 'past_end' : hasFilters(filters) ? 'filtered' : 'none') : null;
 
   return (
-    <>
-      <SiteHeader user={{ id: user.id, label: row?.display_name ?? row?.email ?? user.id, mode: user.mode }} />
+    <ClockProvider renderedAt={renderedAt}>
       <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-6 sm:px-6">
         <div className="flex flex-col gap-1">
           <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
@@ -54,7 +51,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <AuditEmpty reason={empty} startHref={auditHref(filters)} />
         ) : (
           <section aria-label="Events" className="flex flex-col gap-3">
-            <AuditTable rows={rows} now={new Date()} />
+            <AuditTable rows={rows} />
             <AuditPagination
               filters={filters}
               newestId={rows[0]!.id}
@@ -65,6 +62,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </section>
         )}
       </main>
-    </>
+    </ClockProvider>
   );
 }

@@ -29,7 +29,7 @@ export function AuditDetail({ detail }: { detail: Record<string, unknown> }) {
       {entries.map(([key, value]) => (
         <div key={key} className="flex min-w-0 gap-1">
           <dt className="text-muted-foreground">{key}</dt>
-          <dd className="min-w-0 font-mono break-all">{value}</dd>
+          <dd className="min-w-0 font-mono wrap-anywhere">{value}</dd>
         </div>
       ))}
     </dl>

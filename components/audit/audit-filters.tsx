@@ -2,6 +2,7 @@ import { Filter } from 'lucide-react';
 import Link from 'next/link';
 import { Button } from '@/components/ui/button';
 import type { AuditLogFilters } from '@/lib/db/audit-log';
+import { auditActionLabel } from './action-label';
 import { AUDIT_OUTCOMES, hasFilters } from './audit-query';
 
 export interface ConnectionChoice {
@@ -29,6 +30,8 @@ export function AuditFilters({
   const actionChoices = filters.action && !actions.includes(filters.action) ? [filters.action, ...actions] : actions;
   return (
     <form
+      // Client navigations (Clear, paging) keep this element: a new key resets the uncontrolled selects.
+      key={`${filters.connectionId}|${filters.action}|${filters.outcome}`}
       method="get"
       action="/audit"
       role="search"
@@ -36,9 +39,11 @@ export function AuditFilters({
       className="grid gap-3 rounded-xl border bg-card p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_auto]"
       data-testid="audit-filters"
     >
-      <label className="flex min-w-0 flex-col gap-1 text-sm">
-        <span className="font-medium">Connection</span>
-        <select name="connection" defaultValue={filters.connectionId ?? ''} className={SELECT} data-testid="filter-connection">
+      <div className="flex min-w-0 flex-col gap-1 text-sm">
+        <label htmlFor="audit-filter-connection" className="font-medium">
+          Connection
+        </label>
+        <select id="audit-filter-connection" name="connection" defaultValue={filters.connectionId ?? ''} className={SELECT} data-testid="filter-connection">
           <option value="">All connections</option>
           {connections.map((c) => (
             <option key={c.id} value={c.id}>
@@ -46,21 +51,25 @@ export function AuditFilters({
             </option>
           ))}
         </select>
-      </label>
-      <label className="flex min-w-0 flex-col gap-1 text-sm">
-        <span className="font-medium">Action</span>
-        <select name="action" defaultValue={filters.action ?? ''} className={SELECT} data-testid="filter-action">
+      </div>
+      <div className="flex min-w-0 flex-col gap-1 text-sm">
+        <label htmlFor="audit-filter-action" className="font-medium">
+          Action
+        </label>
+        <select id="audit-filter-action" name="action" defaultValue={filters.action ?? ''} className={SELECT} data-testid="filter-action">
           <option value="">All actions</option>
           {actionChoices.map((a) => (
             <option key={a} value={a}>
-              {a}
+              {auditActionLabel(a)} ({a})
             </option>
           ))}
         </select>
-      </label>
-      <label className="flex min-w-0 flex-col gap-1 text-sm">
-        <span className="font-medium">Outcome</span>
-        <select name="outcome" defaultValue={filters.outcome ?? ''} className={SELECT} data-testid="filter-outcome">
+      </div>
+      <div className="flex min-w-0 flex-col gap-1 text-sm">
+        <label htmlFor="audit-filter-outcome" className="font-medium">
+          Outcome
+        </label>
+        <select id="audit-filter-outcome" name="outcome" defaultValue={filters.outcome ?? ''} className={SELECT} data-testid="filter-outcome">
           <option value="">All outcomes</option>
           {AUDIT_OUTCOMES.map((o) => (
             <option key={o} value={o}>
@@ -68,7 +77,7 @@ export function AuditFilters({
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <div className="flex items-end gap-2">
         <Button type="submit" data-testid="apply-filters">
           <Filter aria-hidden="true" /> Apply

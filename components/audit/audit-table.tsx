@@ -1,22 +1,16 @@
 import Link from 'next/link';
 import { PROVIDER_COPY } from '@/components/dashboard/provider-copy';
+import { actorLabel } from '@/components/dashboard/event-copy';
+import { DateTime, RelativeTime } from '@/components/dashboard/time';
 import type { AuditLogRow } from '@/lib/db/audit-log';
+import { auditActionLabel } from './action-label';
 import { AuditDetail } from './audit-detail';
 import { OutcomeBadge } from './outcome-badge';
-import { fullTimestamp, Timestamp } from './timestamp';
 
-/** "user", "system" or "api_key:<prefix>", in words; the prefix is public (it names the key in lists). */
+/** "user", "system" or "api_key:<prefix>", in the connection page's words; the prefix is public. */
 function Actor({ actor }: { actor: string }) {
-  if (actor.startsWith('api_key:')) {
-    return (
-      <span>
-        API key <span className="font-mono">{actor.slice('api_key:'.length)}</span>
-      </span>
-    );
-  }
-  if (actor === 'user') return <span>You</span>;
-  if (actor === 'system') return <span>System</span>;
-  return <span className="font-mono">{actor}</span>;
+  const label = actorLabel(actor);
+  return <span>{label.charAt(0).toUpperCase() + label.slice(1)}</span>;
 }
 
 function ConnectionCell({ row }: { row: AuditLogRow }) {
@@ -29,7 +23,7 @@ function ConnectionCell({ row }: { row: AuditLogRow }) {
       data-testid="audit-connection"
     >
       {row.connection_name ?? row.connection_external_id ?? 'Connection'}
-      {provider && <span className="text-muted-foreground"> · {provider}</span>}
+      {provider && <span className="text-muted-foreground max-md:before:content-['_·_'] md:block md:text-xs">{provider}</span>}
     </Link>
   );
 }
@@ -45,7 +39,7 @@ const TD = 'block align-top md:table-cell md:px-3 md:py-2.5';
  * The events as a table on wide screens; on a phone each row stacks into a small card so nothing
  * scrolls sideways.
  */
-export function AuditTable({ rows, now }: { rows: AuditLogRow[]; now: Date }) {
+export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
   return (
     <div className="overflow-hidden rounded-xl border bg-card">
       <table className="w-full text-sm" data-testid="audit-table">
@@ -64,32 +58,37 @@ export function AuditTable({ rows, now }: { rows: AuditLogRow[]; now: Date }) {
           {rows.map((row) => (
             <tr
               key={row.id}
-              className="flex flex-col gap-1.5 border-b p-3 last:border-0 md:table-row md:p-0"
+              className="flex flex-wrap items-center gap-x-2 gap-y-1.5 border-b p-3 last:border-0 md:table-row md:p-0"
               data-testid="audit-row"
               data-event-id={row.id}
               data-action={row.action}
               data-outcome={row.outcome}
               data-connection-id={row.connection_id ?? ''}
             >
-              <td className={`${TD} whitespace-nowrap`}>
-                <Timestamp date={row.created_at} now={now} className="font-medium" />
-                <span className="block text-xs text-muted-foreground max-md:inline max-md:ml-2">{fullTimestamp(row.created_at)}</span>
+              <td className={`${TD} whitespace-nowrap max-md:basis-full`}>
+                <span className="font-medium">
+                  <RelativeTime iso={row.created_at.toISOString()} />
+                </span>
+                <span className="block text-xs text-muted-foreground max-md:ml-2 max-md:inline">
+                  <DateTime iso={row.created_at.toISOString()} />
+                </span>
               </td>
-              <td className={TD}>
+              <td className={`${TD} max-md:order-1 max-md:basis-full md:whitespace-nowrap`}>
                 <CellLabel>Actor</CellLabel>
                 <Actor actor={row.actor} />
               </td>
-              <td className={`${TD} font-mono text-xs md:text-sm`} data-testid="audit-action">
-                {row.action}
+              <td className={`${TD} md:whitespace-nowrap`} data-testid="audit-action">
+                <span className="font-medium">{auditActionLabel(row.action)}</span>
+                <span className="font-mono text-xs text-muted-foreground max-md:ml-2 md:block">{row.action}</span>
               </td>
               <td className={TD}>
                 <OutcomeBadge outcome={row.outcome} />
               </td>
-              <td className={TD}>
+              <td className={`${TD} max-md:order-2 max-md:basis-full ${row.connection_id ? '' : 'max-md:hidden'}`}>
                 <CellLabel>Connection</CellLabel>
                 <ConnectionCell row={row} />
               </td>
-              <td className={`${TD} min-w-0 md:max-w-md`}>
+              <td className={`${TD} min-w-0 max-md:order-3 max-md:basis-full md:max-w-md`}>
                 <AuditDetail detail={row.detail} />
               </td>
             </tr>

@@ -1,16 +1,11 @@
+import { outcomeVariant } from '@/components/dashboard/event-copy';
 import { Badge } from '@/components/ui/badge';
 import type { AuditOutcome } from '@/lib/db/audit';
 
-const VARIANTS: Record<AuditOutcome, 'success' | 'destructive' | 'warning' | 'secondary'> = {
-  success: 'success',
-  failure: 'destructive',
-  denied: 'warning',
-  info: 'secondary',
-};
-
+/** Same colours as the connection page's events. */
 export function OutcomeBadge({ outcome }: { outcome: AuditOutcome }) {
   return (
-    <Badge variant={VARIANTS[outcome] ?? 'secondary'} data-testid="audit-outcome" data-outcome={outcome}>
+    <Badge variant={outcomeVariant(outcome)} data-testid="audit-outcome" data-outcome={outcome}>
       {outcome}
     </Badge>
   );

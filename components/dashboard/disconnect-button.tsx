@@ -1,5 +1,6 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { Unplug } from 'lucide-react';
 import { useTransition } from 'react';
 import { toast } from 'sonner';
@@ -16,6 +17,7 @@ import {
 } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
 import { disconnectConnectionAction } from '@/lib/actions/disconnect-connection';
+import { CONNECTIONS_QUERY_KEY } from './queries';
 
 /** Disconnect with a confirmation that says what happens at the provider. */
 export function DisconnectButton({
@@ -31,15 +33,23 @@ export function DisconnectButton({
   atProvider: string;
 }) {
   const [pending, startTransition] = useTransition();
+  const queryClient = useQueryClient();
 
   const disconnect = () =>
     startTransition(async () => {
       const result = await disconnectConnectionAction(connectionId);
       if (!result.ok) {
-        toast.error(result.message);
+        toast.error(result.message, { description: accountName });
         return;
       }
-      toast.success(result.message, result.manualStep ? { description: result.manualStep, duration: 15000 } : undefined);
+      // The account in the description, so several disconnects in a row stay tellable apart.
+      toast.success(
+        result.message,
+        result.manualStep
+          ? { description: `${accountName}: ${result.manualStep}`, duration: 15000 }
+          : { description: accountName },
+      );
+      await queryClient.invalidateQueries({ queryKey: CONNECTIONS_QUERY_KEY });
     });
 
   return (

@@ -1,9 +1,9 @@
-import { Timestamp } from '@/components/audit/timestamp';
+import { RelativeTime } from '@/components/dashboard/time';
 import type { ApiKeySummary } from '@/lib/api-keys/keys';
 import { RevokeApiKeyButton } from './revoke-api-key-button';
 
 /** The user's live keys: what they are called and when they were used, never the secret. */
-export function ApiKeyList({ keys, now }: { keys: ApiKeySummary[]; now: Date }) {
+export function ApiKeyList({ keys }: { keys: ApiKeySummary[] }) {
   if (keys.length === 0) {
     return (
       <p className="rounded-lg border border-dashed p-4 text-sm text-muted-foreground" data-testid="api-keys-empty">
@@ -32,12 +32,12 @@ export function ApiKeyList({ keys, now }: { keys: ApiKeySummary[]; now: Date }) 
               <div className="flex gap-1">
                 <dt>Created</dt>
                 <dd>
-                  <Timestamp date={k.createdAt} now={now} />
+                  <RelativeTime iso={k.createdAt.toISOString()} />
                 </dd>
               </div>
               <div className="flex gap-1">
                 <dt>Last used</dt>
-                <dd data-testid="api-key-last-used">{k.lastUsedAt ? <Timestamp date={k.lastUsedAt} now={now} /> : 'never'}</dd>
+                <dd data-testid="api-key-last-used">{k.lastUsedAt ? <RelativeTime iso={k.lastUsedAt.toISOString()} /> : 'never'}</dd>
               </div>
             </dl>
           </div>

@@ -4,6 +4,7 @@ import { KeyRound } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useId, useState, useTransition } from 'react';
 import { toast } from 'sonner';
+import { useHydrated } from '@/components/dashboard/clock';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -16,12 +17,16 @@ export function CreateApiKeyForm() {
   const id = useId();
   const router = useRouter();
   const { created, setCreated } = useCreatedKey();
-  const [name, setName] = useState('');
+  // Until hydrated the button is disabled, which also stops Enter from submitting the form natively.
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
   const submit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const form = event.currentTarget;
+    // Uncontrolled: what was typed before hydration is kept, not reset to React's initial state.
+    const name = String(new FormData(form).get('name') ?? '');
     startTransition(async () => {
       const result = await createApiKeyAction(name).catch(() => ({ ok: false as const, message: 'The key could not be created. Try again.' }));
       if (!result.ok) {
@@ -29,7 +34,7 @@ export function CreateApiKeyForm() {
         return;
       }
       setError(null);
-      setName('');
+      form.reset();
       setCreated({ id: result.id, name: result.name, prefix: result.prefix, key: result.key });
       toast.success(`API key “${result.name}” created.`);
       // The actions revalidate "/" only; this page lists the keys too.
@@ -45,8 +50,6 @@ export function CreateApiKeyForm() {
           <Input
             id={id}
             name="name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
             maxLength={100}
             placeholder="e.g. nightly-sync on worker-1"
             autoComplete="off"
@@ -55,7 +58,7 @@ export function CreateApiKeyForm() {
             className="sm:max-w-sm"
             data-testid="api-key-name"
           />
-          <Button type="submit" disabled={pending} data-testid="create-api-key">
+          <Button type="submit" disabled={!hydrated || pending} data-testid="create-api-key">
             <KeyRound aria-hidden="true" />
             {pending ? 'Creating…' : 'Create key'}
           </Button>
@@ -75,6 +78,7 @@ export function CreateApiKeyForm() {
           title={`Your new API key “${created.name}”`}
           label="API key"
           value={created.key}
+          stored="Grantkeeper keeps only its hash."
           testId="api-key-secret"
           onDismiss={() => setCreated(null)}
         />

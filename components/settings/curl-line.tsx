@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useRef, useState } from 'react';
+import { Fragment, useId, useRef, useState } from 'react';
 import { CopyButton } from './copy-button';
 import { useCreatedKey } from './created-key-context';
 
@@ -16,7 +16,8 @@ export function CurlLine({ origin, connections }: { origin: string; connections:
   const [connectionId, setConnectionId] = useState(connections[0]?.id ?? '');
   const code = useRef<HTMLElement>(null);
   const key = created?.key ?? 'gk_…';
-  const line = `curl -H "Authorization: Bearer ${key}" ${origin}/api/v1/connections/${connectionId || '<connection-id>'}/access-token`;
+  const url = `${origin}/api/v1/connections/${connectionId || '<connection-id>'}/access-token`;
+  const line = `curl -H "Authorization: Bearer ${key}" ${url}`;
 
   const select = () => {
     const range = document.createRange();
@@ -29,8 +30,10 @@ export function CurlLine({ origin, connections }: { origin: string; connections:
   return (
     <div className="flex flex-col gap-3">
       {connections.length > 0 ? (
-        <label htmlFor={selectId} className="flex max-w-md flex-col gap-1 text-sm">
-          <span className="font-medium">Connection</span>
+        <div className="flex max-w-md flex-col gap-1 text-sm">
+          <label htmlFor={selectId} className="font-medium">
+            Connection
+          </label>
           <select
             id={selectId}
             value={connectionId}
@@ -44,14 +47,14 @@ export function CurlLine({ origin, connections }: { origin: string; connections:
               </option>
             ))}
           </select>
-        </label>
+        </div>
       ) : (
         <p className="text-sm text-muted-foreground">Connect an account on the dashboard first; its id goes where the line says.</p>
       )}
       <div className="flex flex-col gap-2 rounded-lg border bg-muted/50 p-3 sm:flex-row sm:items-start">
-        <pre className="min-w-0 flex-1 text-xs leading-relaxed break-all whitespace-pre-wrap">
+        <pre className="min-w-0 flex-1 text-xs leading-relaxed whitespace-pre-wrap wrap-anywhere">
           <code ref={code} data-testid="curl-line">
-            {line}
+            curl -H &quot;Authorization: Bearer {key}&quot; {breakAfterSlashes(url)}
           </code>
         </pre>
         <CopyButton value={line} label="Copy command" size="sm" fallbackSelect={select} data-testid="copy-curl" />
@@ -64,4 +67,18 @@ export function CurlLine({ origin, connections }: { origin: string; connections:
       )}
     </div>
   );
+}
+
+/** The URL with line-break opportunities after each slash, so a narrow screen wraps it between segments. */
+function breakAfterSlashes(url: string): React.ReactNode {
+  return url.split('/').map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 && (
+        <>
+          /<wbr />
+        </>
+      )}
+      {part}
+    </Fragment>
+  ));
 }

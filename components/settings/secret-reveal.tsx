@@ -15,10 +15,13 @@ export function SecretReveal({
   title,
   label,
   value,
+  stored,
   onDismiss,
   testId,
 }: {
   title: string;
+  /** How Grantkeeper keeps it, so the user knows why it cannot be shown again. */
+  stored: string;
   label: string;
   value: string;
   onDismiss: () => void;
@@ -33,8 +36,7 @@ export function SecretReveal({
       <AlertTitle className="line-clamp-none">{title}</AlertTitle>
       <AlertDescription className="w-full gap-2">
         <p>
-          <strong>You won’t see it again.</strong> Copy it now and keep it somewhere safe; Grantkeeper stores only a
-          one-way hash or an encrypted copy it never shows.
+          <strong>You won’t see it again.</strong> Copy it now and keep it somewhere safe. {stored}
         </p>
         <label htmlFor={id} className="sr-only">
           {label}

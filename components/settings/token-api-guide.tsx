@@ -32,13 +32,13 @@ export function TokenApiGuide({ origin, connections }: { origin: string; connect
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="flex min-w-0 flex-col gap-2">
           <h3 className="font-medium">200 OK</h3>
-          <pre className="rounded-lg border bg-muted/50 p-3 text-xs break-all whitespace-pre-wrap">
+          <pre className="rounded-lg border bg-muted/50 p-3 text-xs whitespace-pre-wrap wrap-anywhere">
             <code>{RESPONSE}</code>
           </pre>
         </div>
         <div className="flex min-w-0 flex-col gap-2">
           <h3 className="font-medium">Errors</h3>
-          <pre className="rounded-lg border bg-muted/50 p-3 text-xs break-all whitespace-pre-wrap">
+          <pre className="rounded-lg border bg-muted/50 p-3 text-xs whitespace-pre-wrap wrap-anywhere">
             <code>{ERROR_BODY}</code>
           </pre>
           <ul className="flex flex-col gap-2" data-testid="token-api-errors">

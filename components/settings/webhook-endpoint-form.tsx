@@ -2,8 +2,9 @@
 
 import { Send, Trash2, Webhook } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { useId, useState, useTransition } from 'react';
+import { useId, useRef, useState, useTransition } from 'react';
 import { toast } from 'sonner';
+import { useHydrated } from '@/components/dashboard/clock';
 import {
   AlertDialog,
   AlertDialogAction,
@@ -30,8 +31,9 @@ const FAILED = { ok: false as const, message: 'Something went wrong on our side.
 export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null }) {
   const id = useId();
   const router = useRouter();
-  const [url, setUrl] = useState(currentUrl ?? '');
-  const [rotate, setRotate] = useState(false);
+  // Until hydrated the buttons are disabled, which also stops Enter from submitting the form natively.
+  const hydrated = useHydrated();
+  const input = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [test, setTest] = useState<{ ok: boolean; message: string } | null>(null);
@@ -39,15 +41,21 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
 
   const save = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const form = event.currentTarget;
+    // Uncontrolled fields: what was typed before hydration is kept.
+    const data = new FormData(form);
+    const url = String(data.get('url') ?? '');
+    const rotateSecret = data.get('rotate') === 'on';
     startTransition(async () => {
-      const result = await saveWebhookEndpointAction({ url, rotateSecret: rotate }).catch(() => FAILED);
+      const result = await saveWebhookEndpointAction({ url, rotateSecret }).catch(() => FAILED);
       if (!result.ok) {
         setError(result.message);
         return;
       }
       setError(null);
-      setRotate(false);
-      setUrl(result.url);
+      form.reset();
+      // The URL as stored (trimmed), and it stays in the field.
+      if (input.current) input.current.value = result.url;
       if (result.secret) setSecret(result.secret);
       toast.success(result.message);
       router.refresh();
@@ -61,7 +69,7 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
         toast.error(result.message);
         return;
       }
-      setUrl('');
+      if (input.current) input.current.value = '';
       setSecret(null);
       setTest(null);
       toast.success(result.message);
@@ -86,8 +94,8 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
             type="url"
             inputMode="url"
             name="url"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
+            ref={input}
+            defaultValue={currentUrl ?? ''}
             placeholder="https://example.com/hooks/grantkeeper"
             autoComplete="off"
             spellCheck={false}
@@ -96,7 +104,7 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
             className="sm:max-w-lg"
             data-testid="webhook-url"
           />
-          <Button type="submit" disabled={pending} data-testid="save-webhook">
+          <Button type="submit" disabled={!hydrated || pending} data-testid="save-webhook">
             <Webhook aria-hidden="true" />
             {currentUrl ? 'Replace URL' : 'Save URL'}
           </Button>
@@ -105,8 +113,7 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
           <label className="flex items-center gap-2 text-sm">
             <input
               type="checkbox"
-              checked={rotate}
-              onChange={(e) => setRotate(e.target.checked)}
+              name="rotate"
               className="size-4 accent-primary"
               data-testid="rotate-webhook-secret"
             />
@@ -130,6 +137,7 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
           title="Your webhook signing secret"
           label="Webhook signing secret"
           value={secret}
+          stored="Grantkeeper keeps it encrypted and only uses it to sign events."
           testId="webhook-secret"
           onDismiss={() => setSecret(null)}
         />
@@ -137,13 +145,13 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
 
       {currentUrl && (
         <div className="flex flex-wrap items-center gap-2">
-          <Button type="button" variant="secondary" disabled={pending} onClick={sendTest} data-testid="send-test-event">
+          <Button type="button" variant="secondary" disabled={!hydrated || pending} onClick={sendTest} data-testid="send-test-event">
             <Send aria-hidden="true" />
             {pending ? 'Working…' : 'Send a test event'}
           </Button>
           <AlertDialog>
             <AlertDialogTrigger asChild>
-              <Button type="button" variant="outline" disabled={pending} data-testid="remove-webhook">
+              <Button type="button" variant="outline" disabled={!hydrated || pending} data-testid="remove-webhook">
                 <Trash2 aria-hidden="true" /> Remove
               </Button>
             </AlertDialogTrigger>

@@ -1,7 +1,7 @@
 'use server';
 
 import { headers } from 'next/headers';
-import { revalidatePath } from 'next/cache';
+import { refresh, revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getSessionUser } from '../auth/session';
 import { disconnectConnection } from '../connections/disconnect';
@@ -32,6 +32,8 @@ export async function disconnectConnectionAction(connectionId: string): Promise<
       requestId: (await headers()).get(REQUEST_ID_HEADER),
     });
     revalidatePath('/');
+    // Also the page the user is on, which may be the connection's own page.
+    refresh();
     if (result.alreadyRevoked) return { ok: true, message: 'Already disconnected.' };
     if (result.providerError) {
       return {

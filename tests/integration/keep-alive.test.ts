@@ -247,6 +247,23 @@ describe('keeping grants alive on PostgreSQL', () => {
     expect(tokenCalls('x')).toEqual({ ok: 1 });
   });
 
+  it('the token API serves only the key owner\'s connections: another user\'s or an unknown id is not_found', async () => {
+    const conn = await connect('x', { expiresInSec: 3600, nextAttemptInSec: 3000 });
+    await insertUser(t.db, 'mallory');
+    for (const [userId, connectionId] of [
+      ['mallory', conn.id],
+      ['alice', '00000000-0000-4000-8000-000000000000'],
+    ] as const) {
+      const error = await getFreshAccessToken({ db: t.db, env, userId, connectionId, actor: 'api_key:test', origin: ORIGIN, fetch: fetchSim }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TokenUnavailable);
+      expect((error as TokenUnavailable).code).toBe('not_found');
+    }
+    expect((await fresh(conn.id)).accessToken).toBe(conn.accessToken);
+    expect(sim.stats.x.tokenCalls).toEqual({});
+  });
+
   it('a refresh result is discarded if the user reconnected meanwhile (token version moved on)', async () => {
     const conn = await connect('x');
     const racing: typeof fetch = async (input, init) => {

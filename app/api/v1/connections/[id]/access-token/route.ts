@@ -11,13 +11,15 @@ import { getFreshAccessToken, TokenUnavailable } from '@/lib/refresh/fresh-token
 
 export const dynamic = 'force-dynamic';
 
+const connectionId = z.uuid();
+
 /** For the user's sync jobs: a valid access token, refreshed just in time. Never the refresh token. */
 export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
   const db = await getDb();
   const key = await authenticateApiKey(db, req.headers.get('authorization'));
   if (!key) return errorResponse('unauthenticated', 'A valid API key is required: Authorization: Bearer gk_…', requestId);
-  const id = z.uuid().safeParse((await ctx.params).id);
+  const id = connectionId.safeParse((await ctx.params).id);
   // An unknown id and another user's connection look the same: no existence leak.
   if (!id.success) return errorResponse('not_found', 'No such connection.', requestId);
   const env = getEnv();

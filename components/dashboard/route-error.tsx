@@ -3,32 +3,28 @@
 import { TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { Button } from '@/components/ui/button';
-import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
 
-/**
- * The error boundary's face for a page that failed to load (database down, a bug). In production
- * Next sends only a digest for server errors, never the message, so nothing sensitive can show.
- */
+/** A page that failed as a whole: say so, offer Try again, and keep a way home. */
 export function RouteError({ what, error, retry }: { what: string; error: unknown; retry: () => void }) {
-  const digest = error instanceof Error ? (error as Error & { digest?: string }).digest : undefined;
+  const digest = error instanceof Error && 'digest' in error ? String(error.digest) : null;
   return (
-    <main className="mx-auto flex max-w-lg flex-col px-4 py-12">
-      <Card data-testid="route-error" role="alert">
+    <main className="mx-auto flex min-h-[60dvh] max-w-lg items-center px-4">
+      <Card className="w-full" role="alert" data-testid="route-error">
         <CardHeader>
           <CardTitle className="flex items-center gap-2">
             <TriangleAlert className="size-5 text-destructive" aria-hidden="true" />
             <h1>{what} could not be loaded</h1>
           </CardTitle>
           <CardDescription>
-            Something went wrong on our side, for example the database did not answer. Nothing was changed. Try again in a
-            moment.
-            {digest && (
-              <span className="mt-2 block text-xs">
-                Reference: <span className="font-mono">{digest}</span>
-              </span>
-            )}
+            Your grants are unaffected: refreshing runs on the server whether or not this page shows.
           </CardDescription>
         </CardHeader>
+        {digest && (
+          <CardContent className="text-sm text-muted-foreground">
+            The server log has the details under reference <code className="font-mono">{digest}</code>.
+          </CardContent>
+        )}
         <CardFooter className="flex flex-wrap gap-2">
           <Button onClick={() => retry()}>Try again</Button>
           <Button asChild variant="outline">

@@ -1,0 +1,95 @@
+import { redirect } from 'next/navigation';
+import { Suspense } from 'react';
+import { ClockProvider } from '@/components/dashboard/clock';
+import { ConnectPanel } from '@/components/dashboard/connect-panel';
+import { ConnectionList } from '@/components/dashboard/connection-list';
+import { DefaultsBanner } from '@/components/dashboard/defaults-banner';
+import { HealthPanel } from '@/components/dashboard/health-panel';
+import { Hydrate, type HydratedQuery } from '@/components/dashboard/hydrate';
+import { OutcomeToast } from '@/components/dashboard/outcome-toast';
+import { CONNECTIONS_QUERY_KEY, HEALTH_QUERY_KEY } from '@/components/dashboard/queries';
+import { SectionErrorBoundary } from '@/components/dashboard/section-error-boundary';
+import { SiteHeader } from '@/components/dashboard/site-header';
+import { ConnectionsSkeleton, HealthSkeleton } from '@/components/dashboard/skeletons';
+import { getSessionUser } from '@/lib/auth/session';
+import { listConnectionStatus, type ConnectionStatusView } from '@/lib/connections/status';
+import { getDb } from '@/lib/db';
+import { getUser } from '@/lib/db/users';
+import { getEnv } from '@/lib/env';
+import { checkHealth } from '@/lib/health';
+import { activeDefaults } from '@/lib/modes';
+import { listProviderStatus } from '@/lib/providers/registry';
+
+export const dynamic = 'force-dynamic';
+
+export default async function DashboardPage() {
+  const user = await getSessionUser();
+  if (!user) redirect('/signed-out');
+  const env = getEnv();
+  const db = await getDb();
+  // A Server Component renders once per request: this is the moment it did (see ClockProvider).
+  // eslint-disable-next-line react-hooks/purity
+  const renderedAt = Date.now();
+  // Read once, awaited by both sections below (each in its own boundary); marked handled here so a
+  // failure is reported by the sections, not as an unhandled rejection.
+  const connections = listConnectionStatus(db, user.id);
+  connections.catch(() => {});
+  const row = await getUser(db, user.id);
+  const label = row?.display_name ?? row?.email ?? user.id;
+
+  return (
+    <ClockProvider renderedAt={renderedAt}>
+      <SiteHeader user={{ id: user.id, label, mode: user.mode }} />
+      <Suspense>
+        <OutcomeToast />
+      </Suspense>
+      <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-6 sm:px-6">
+        <h1 className="text-2xl font-semibold tracking-tight">Connections</h1>
+        <DefaultsBanner defaults={activeDefaults(env)} />
+        <SectionErrorBoundary title="Refresh health">
+          <Suspense fallback={<HealthSkeleton />}>
+            <HealthSection connections={connections} readAt={renderedAt} />
+          </Suspense>
+        </SectionErrorBoundary>
+        <ConnectPanel providers={listProviderStatus(env)} />
+        <section aria-labelledby="connections-heading" className="flex flex-col gap-3">
+          <h2 id="connections-heading" className="text-lg font-semibold">
+            Your connections
+          </h2>
+          <SectionErrorBoundary title="Your connections">
+            <Suspense fallback={<ConnectionsSkeleton />}>
+              <ConnectionsSection connections={connections} readAt={renderedAt} />
+            </Suspense>
+          </SectionErrorBoundary>
+        </section>
+      </main>
+    </ClockProvider>
+  );
+}
+
+interface SectionProps {
+  connections: Promise<ConnectionStatusView[]>;
+  /** One timestamp for the connections wherever they are hydrated, so every section agrees. */
+  readAt: number;
+}
+
+async function ConnectionsSection({ connections, readAt }: SectionProps) {
+  const data = await connections;
+  return (
+    <Hydrate queries={[{ key: CONNECTIONS_QUERY_KEY, data, updatedAt: readAt }]}>
+      <ConnectionList />
+    </Hydrate>
+  );
+}
+
+async function HealthSection({ connections, readAt }: SectionProps) {
+  // The connection list reports its own failure; health still shows without it.
+  const [health, data] = await Promise.all([checkHealth(), connections.catch(() => null)]);
+  const queries: HydratedQuery[] = [{ key: HEALTH_QUERY_KEY, data: health, updatedAt: readAt }];
+  if (data) queries.push({ key: CONNECTIONS_QUERY_KEY, data, updatedAt: readAt });
+  return (
+    <Hydrate queries={queries}>
+      <HealthPanel />
+    </Hydrate>
+  );
+}

@@ -1,0 +1,67 @@
+'use client';
+
+import { createContext, useContext, useSyncExternalStore } from 'react';
+
+/**
+ * Time on a server-rendered page without hydration mismatches: the server and the hydrating
+ * client both render with the moment the server rendered (`renderedAt`) and UTC; right after
+ * hydration the client switches to its own clock and time zone.
+ */
+
+const RenderedAt = createContext<number | null>(null);
+
+export function ClockProvider({ renderedAt, children }: { renderedAt: number; children: React.ReactNode }) {
+  return <RenderedAt.Provider value={renderedAt}>{children}</RenderedAt.Provider>;
+}
+
+/** The moment the server rendered this page (ms since epoch). */
+export function useRenderedAt(): number {
+  const renderedAt = useContext(RenderedAt);
+  if (renderedAt === null) throw new Error('useRenderedAt needs a ClockProvider above it');
+  return renderedAt;
+}
+
+const subscribers = new Map<number, (notify: () => void) => () => void>();
+
+function subscribeEvery(tickMs: number) {
+  let subscribe = subscribers.get(tickMs);
+  if (!subscribe) {
+    subscribe = (notify) => {
+      const timer = setInterval(notify, tickMs);
+      return () => clearInterval(timer);
+    };
+    subscribers.set(tickMs, subscribe);
+  }
+  return subscribe;
+}
+
+/** Now, in ms, updated every `tickMs`; the server's render time until hydration is done. */
+export function useNow(tickMs = 1000): number {
+  const renderedAt = useContext(RenderedAt);
+  return useSyncExternalStore(
+    subscribeEvery(tickMs),
+    // Quantised, so two reads within one tick agree (React requires a stable snapshot).
+    () => Math.floor(Date.now() / tickMs) * tickMs,
+    () => renderedAt ?? 0,
+  );
+}
+
+const noSubscription = () => () => {};
+
+/** True once hydrated: for what only the browser can render (a ticking countdown). */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
+
+/** The browser's time zone; UTC on the server and while hydrating. */
+export function useTimeZone(): string {
+  return useSyncExternalStore(
+    noSubscription,
+    () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+    () => 'UTC',
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * The dashboard's polled data: query keys, intervals and fetchers, shared by the server (which
+ * hydrates the cache) and the client (which polls). Both answers carry no token or secret.
+ */
+import type { ConnectionStatusView } from '@/lib/connections/status';
+import type { Health } from '@/lib/health';
+
+export const CONNECTIONS_QUERY_KEY = ['connections'] as const;
+export const HEALTH_QUERY_KEY = ['health'] as const;
+
+/** How often the dashboard asks again without being asked. */
+export const STATUS_POLL_MS = 30_000;
+
+export class StatusFetchError extends Error {
+  constructor(readonly status: number) {
+    super(status === 401 ? 'You are signed out: sign in again to see live status.' : `The server answered HTTP ${status}.`);
+    this.name = 'StatusFetchError';
+  }
+}
+
+export async function fetchConnections(signal?: AbortSignal): Promise<ConnectionStatusView[]> {
+  const res = await fetch('/api/v1/oauth/status', { cache: 'no-store', signal });
+  if (!res.ok) throw new StatusFetchError(res.status);
+  return ((await res.json()) as { connections: ConnectionStatusView[] }).connections;
+}
+
+/** /api/health answers 503 with a body when the database is down: that body is the news. */
+export async function fetchHealth(signal?: AbortSignal): Promise<Health> {
+  const res = await fetch('/api/health', { cache: 'no-store', signal });
+  if (!res.ok && res.status !== 503) throw new StatusFetchError(res.status);
+  return (await res.json()) as Health;
+}

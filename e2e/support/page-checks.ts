@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+
+/** axe on the page as it is now: no serious or critical violation, with a readable report if there is. */
+export async function expectNoSeriousAxeViolations(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = blocking.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
+  }));
+  expect(report, `axe violations on ${where}:\n${JSON.stringify(report, null, 2)}`).toEqual([]);
+}
+
+/** A full-page screenshot into test-results/screenshots/, attached to the report. */
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
+  const file = path.join(testInfo.project.outputDir, 'screenshots', `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  expect(fs.statSync(file).size).toBeGreaterThan(1_000);
+  return file;
+}
+
+/** Nothing may force sideways scrolling, least of all on a phone. */
+export async function expectNoHorizontalScroll(page: Page, where: string): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `horizontal overflow on ${where}`).toBeLessThanOrEqual(0);
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asUser } from '@/lib/db';
+import { recordAuditEvent } from '@/lib/db/audit';
+import { listAuditActions, listAuditLogPage, type AuditLogCursor, type AuditLogFilters } from '@/lib/db/audit-log';
+import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
+import { insertConnection, insertUser } from '../support/fixtures';
+
+/** The audit page's query: keyset pages over a user's events, filtered, scoped by RLS. */
+describe.each(DRIVERS)('audit log pages on %s', (driver) => {
+  let t: TestDatabase;
+  let connA: string;
+  let connB: string;
+
+  const page = (userId: string, filters: AuditLogFilters, cursor: AuditLogCursor, limit = 4) =>
+    asUser(t.db, userId, (tx) => listAuditLogPage(tx, { userId, filters, cursor, limit }));
+  const ids = (p: { rows: { id: string }[] }) => p.rows.map((r) => Number(r.id));
+
+  beforeAll(async () => {
+    t = await createTestDatabase(driver);
+    await insertUser(t.db, 'user_a');
+    await insertUser(t.db, 'user_b');
+    connA = await insertConnection(t.db, { userId: 'user_a', externalAccountId: 'acct-a' });
+    connB = await insertConnection(t.db, { userId: 'user_b', externalAccountId: 'acct-b' });
+    // Ten events for A, alternating between its connection and none, and a few for B in between.
+    for (let i = 0; i < 10; i++) {
+      await recordAuditEvent(t.db, {
+        userId: 'user_a',
+        connectionId: i % 2 === 0 ? connA : null,
+        actor: 'user',
+        action: i % 2 === 0 ? 'connection.connected' : 'oauth.authorize',
+        outcome: i % 3 === 0 ? 'failure' : 'success',
+        detail: { i },
+      });
+      if (i % 4 === 0) {
+        await recordAuditEvent(t.db, { userId: 'user_b', connectionId: connB, actor: 'user', action: 'b.only', outcome: 'info' });
+      }
+    }
+  });
+  afterAll(() => t.dispose());
+
+  it('pages newest first with Older and Newer, without gaps or overlaps', async () => {
+    const first = await page('user_a', {}, null);
+    expect(first.rows).toHaveLength(4);
+    expect(first).toMatchObject({ hasNewer: false, hasOlder: true });
+    expect(ids(first)).toEqual([...ids(first)].sort((a, b) => b - a));
+
+    const second = await page('user_a', {}, { before: first.rows[3]!.id });
+    const third = await page('user_a', {}, { before: second.rows[3]!.id });
+    expect(second).toMatchObject({ hasNewer: true, hasOlder: true });
+    expect(third).toMatchObject({ hasNewer: true, hasOlder: false });
+    const all = [...ids(first), ...ids(second), ...ids(third)];
+    expect(all).toHaveLength(10);
+    expect(new Set(all).size).toBe(10);
+    expect(all).toEqual([...all].sort((a, b) => b - a));
+
+    // Back towards newer: the same page as before, still newest first.
+    const back = await page('user_a', {}, { after: third.rows[0]!.id });
+    expect(ids(back)).toEqual(ids(second));
+    expect(back).toMatchObject({ hasNewer: true, hasOlder: true });
+    const top = await page('user_a', {}, { after: second.rows[0]!.id });
+    expect(ids(top)).toEqual(ids(first));
+    expect(top.hasNewer).toBe(false);
+  });
+
+  it('filters by connection, action and outcome, alone and together', async () => {
+    const byConnection = await page('user_a', { connectionId: connA }, null, 50);
+    expect(byConnection.rows).toHaveLength(5);
+    expect(byConnection.rows.every((r) => r.connection_id === connA && r.connection_name === 'acct-a')).toBe(true);
+
+    const byAction = await page('user_a', { action: 'oauth.authorize' }, null, 50);
+    expect(byAction.rows.map((r) => r.detail.i)).toEqual([9, 7, 5, 3, 1]);
+    expect(byAction.rows.every((r) => r.connection_id === null && r.connection_name === null)).toBe(true);
+
+    const byOutcome = await page('user_a', { outcome: 'failure' }, null, 50);
+    expect(byOutcome.rows.map((r) => r.detail.i)).toEqual([9, 6, 3, 0]);
+
+    const together = await page('user_a', { connectionId: connA, outcome: 'failure' }, null, 50);
+    expect(together.rows.map((r) => r.detail.i)).toEqual([6, 0]);
+
+    // Paging keeps the filter: two pages of the five connection events.
+    const p1 = await page('user_a', { action: 'connection.connected' }, null, 3);
+    const p2 = await page('user_a', { action: 'connection.connected' }, { before: p1.rows[2]!.id }, 3);
+    expect([...p1.rows, ...p2.rows].map((r) => r.detail.i)).toEqual([8, 6, 4, 2, 0]);
+    expect(p2).toMatchObject({ hasNewer: true, hasOlder: false });
+  });
+
+  it('shows a user nothing of another user, not even when asked by connection id', async () => {
+    const b = await page('user_b', {}, null, 50);
+    expect(b.rows.map((r) => r.action)).toEqual(['b.only', 'b.only', 'b.only']);
+    expect((await page('user_b', { connectionId: connA }, null, 50)).rows).toEqual([]);
+    expect((await page('user_a', { connectionId: connB }, null, 50)).rows).toEqual([]);
+    // RLS holds even if the query's own user filter named someone else.
+    const sneaky = await asUser(t.db, 'user_b', (tx) => listAuditLogPage(tx, { userId: 'user_a', filters: {}, cursor: null, limit: 50 }));
+    expect(sneaky.rows).toEqual([]);
+    expect(await asUser(t.db, 'user_a', (tx) => listAuditActions(tx, { userId: 'user_a' }))).toEqual([
+      'connection.connected',
+      'oauth.authorize',
+    ]);
+  });
+
+  it('an empty page past either end says so and offers no neighbours', async () => {
+    const oldest = (await page('user_a', {}, { before: '1' })).rows;
+    expect(oldest).toEqual([]);
+    const future = await page('user_a', {}, { after: '999999' });
+    expect(future).toEqual({ rows: [], hasNewer: false, hasOlder: false });
+  });
+});

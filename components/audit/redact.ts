@@ -19,8 +19,8 @@ const KNOWN_SHAPES = [
 ];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A long run of base64/base64url-ish characters… */
-const LONG_RUN = /[A-Za-z0-9+/_=.|-]{32,}/g;
+/** A long run of base64/base64url characters (dots split it: ids such as amzn1.account.… are dotted; JWTs are caught above)… */
+const LONG_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
 
 /** …is hidden when it mixes letters and digits like random material does (ids such as UUIDs excepted). */
 function looksRandom(run: string): boolean {

@@ -24,6 +24,9 @@ export function SiteNav({ className }: { className?: string }) {
             <li key={href}>
               <Link
                 href={href}
+                // Every page is per-user and dynamic: prefetching them all from every page would
+                // render them on the server for nothing (and abort mid-stream when not needed).
+                prefetch={false}
                 aria-current={current}
                 className={cn(
                   'inline-flex h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium text-muted-foreground transition-colors hover:bg-accent hover:text-accent-foreground',

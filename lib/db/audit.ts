@@ -51,23 +51,3 @@ export async function recordAuditEvent(sql: Sql, event: AuditEvent): Promise<voi
     ],
   );
 }
-
-export interface AuditRow {
-  id: string;
-  connection_id: string | null;
-  actor: string;
-  action: string;
-  outcome: AuditOutcome;
-  detail: Record<string, unknown>;
-  request_id: string | null;
-  created_at: Date;
-}
-
-/** The caller's events, newest first (RLS scopes them; the filter says so too). */
-export async function listAuditEvents(sql: Sql, params: { userId: string; limit?: number }): Promise<AuditRow[]> {
-  return sql.query<AuditRow>(
-    `select id::text, connection_id, actor, action, outcome, detail, request_id, created_at
-       from audit_events where user_id = $1 order by id desc limit $2`,
-    [params.userId, params.limit ?? 50],
-  );
-}

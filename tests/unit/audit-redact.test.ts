@@ -35,6 +35,8 @@ describe('redactTokenLike', () => {
       'https://hooks.example.com',
       '1468021597370163201',
       'urn:li:sponsoredAccount:5123456',
+      'amzn1.account.AKP8M2EXAMPLENADIAPETROVA',
+      'amzn1.account.AFJ2K3L4M5N6O7P8Q9R0S1T2U3V4',
       'invalid_grant',
     ]) {
       expect(redactTokenLike(text), text).toBe(text);

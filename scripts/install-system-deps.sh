@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs that a fresh Debian machine lacks: PostgreSQL 15 (the real
 # database of the integration tests), Chromium (the browser of the e2e tests) and Python's
-# cryptography (the Fernet interop tests). Each is checked first; nothing is skipped.
+# cryptography (the Fernet interop tests), and openssl (a throwaway certificate for the https
+# webhook receiver of the e2e tests). Each is checked first; nothing is skipped.
 set -euo pipefail
 
 missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import cryptography' 2>/dev/null || missing+=(python3 python3-cryptography)
+command -v openssl >/dev/null || missing+=(openssl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -19,6 +19,7 @@ function ConnectionCell({ row }: { row: AuditLogRow }) {
   return (
     <Link
       href={`/connections/${row.connection_id}`}
+      prefetch={false}
       className="rounded-sm text-primary underline-offset-4 hover:underline"
       data-testid="audit-connection"
     >

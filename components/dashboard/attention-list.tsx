@@ -44,6 +44,7 @@ export function AttentionList() {
           <span className="flex flex-wrap items-center gap-2">
             <Link
               href={`/connections/${c.id}`}
+              prefetch={false}
               className="font-medium break-all text-primary underline underline-offset-4"
             >
               {connectionName(c)}

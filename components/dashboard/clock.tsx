@@ -21,13 +21,18 @@ export function useRenderedAt(): number {
   return renderedAt;
 }
 
+/** The time of each tick length's last tick: a stable snapshot between ticks, never rounded. */
+const lastTick = new Map<number, number>();
 const subscribers = new Map<number, (notify: () => void) => () => void>();
 
 function subscribeEvery(tickMs: number) {
   let subscribe = subscribers.get(tickMs);
   if (!subscribe) {
     subscribe = (notify) => {
-      const timer = setInterval(notify, tickMs);
+      const timer = setInterval(() => {
+        lastTick.set(tickMs, Date.now());
+        notify();
+      }, tickMs);
       return () => clearInterval(timer);
     };
     subscribers.set(tickMs, subscribe);
@@ -35,13 +40,21 @@ function subscribeEvery(tickMs: number) {
   return subscribe;
 }
 
+function currentTick(tickMs: number): number {
+  let now = lastTick.get(tickMs);
+  if (now === undefined) {
+    now = Date.now();
+    lastTick.set(tickMs, now);
+  }
+  return now;
+}
+
 /** Now, in ms, updated every `tickMs`; the server's render time until hydration is done. */
 export function useNow(tickMs = 1000): number {
   const renderedAt = useContext(RenderedAt);
   return useSyncExternalStore(
     subscribeEvery(tickMs),
-    // Quantised, so two reads within one tick agree (React requires a stable snapshot).
-    () => Math.floor(Date.now() / tickMs) * tickMs,
+    () => currentTick(tickMs),
     () => renderedAt ?? 0,
   );
 }

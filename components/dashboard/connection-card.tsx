@@ -63,7 +63,7 @@ export function ConnectionCard({ connection: c }: { connection: ConnectionStatus
           </Button>
         )}
         <Button asChild size="sm" variant="ghost" data-testid="details-link">
-          <Link href={`/connections/${c.id}`}>
+          <Link href={`/connections/${c.id}`} prefetch={false}>
             Details<span className="sr-only"> of {name}</span>
           </Link>
         </Button>

@@ -23,7 +23,7 @@ export async function createApiKeyAction(name: string): Promise<CreateApiKeyResu
       name,
       requestId: (await headers()).get(REQUEST_ID_HEADER),
     });
-    revalidatePath('/');
+    revalidatePath('/settings');
     return {
       ok: true,
       message: 'API key created. Copy it now: it is not shown again.',

@@ -16,7 +16,7 @@ export async function deleteWebhookEndpointAction(): Promise<DeleteWebhookEndpoi
   if (!user) return { ok: false, message: 'Sign in first.' };
   try {
     await deleteWebhookEndpoint(await getDb(), { userId: user.id, requestId: (await headers()).get(REQUEST_ID_HEADER) });
-    revalidatePath('/');
+    revalidatePath('/settings');
     return { ok: true, message: 'Webhook endpoint removed. No more events will be sent.' };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, message: err.message };

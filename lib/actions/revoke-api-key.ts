@@ -21,7 +21,7 @@ export async function revokeApiKeyAction(id: string): Promise<RevokeApiKeyResult
       id,
       requestId: (await headers()).get(REQUEST_ID_HEADER),
     });
-    revalidatePath('/');
+    revalidatePath('/settings');
     return { ok: true, message: `API key gk_${prefix}_… revoked. Jobs using it are refused from now on (other servers within 30 seconds).` };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, message: err.message };

@@ -27,7 +27,7 @@ export async function saveWebhookEndpointAction(raw: { url: string; rotateSecret
       ...parsed.data,
       requestId: (await headers()).get(REQUEST_ID_HEADER),
     });
-    revalidatePath('/');
+    revalidatePath('/settings');
     const message = saved.created
       ? 'Webhook endpoint saved. Copy the signing secret now: it is not shown again.'
       : saved.secret

@@ -19,7 +19,7 @@ export async function sendTestNotificationAction(): Promise<SendTestNotification
       userId: user.id,
       requestId: (await headers()).get(REQUEST_ID_HEADER),
     });
-    revalidatePath('/');
+    revalidatePath('/settings');
     if (result.status === 'delivered') return { ok: true, message: `Test event delivered (HTTP ${result.statusCode}).` };
     if (result.status === 'queued') return { ok: true, message: 'Test event queued; it is being delivered.' };
     const why = result.error ?? 'no answer';

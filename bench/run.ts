@@ -29,7 +29,7 @@ const option = (name: string, fallback: number) => {
   return value;
 };
 const CONNECTIONS = option('--connections', 10_000);
-/** Extra node flags for the server only (e.g. --server-node-options "--max-old-space-size=128"), recorded in the results. */
+/** Extra node/V8 flags for the server only (e.g. --server-node-options "--max-old-space-size=128"), recorded in the results. */
 const SERVER_NODE_OPTIONS = (() => {
   const i = args.indexOf('--server-node-options');
   return i >= 0 ? (args[i + 1] ?? '') : '';
@@ -289,7 +289,9 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
     released += s.released;
     errors.push(...s.errors);
     log(`    sweep call ${calls}: claimed ${s.claimed}, refreshed ${s.refreshed}, failed ${s.failed}, released ${s.released}, ${(s.durationMs / 1000).toFixed(1)} s`);
-    if (s.claimed === 0 || s.released === 0) break;
+    // Again only while something is still due (a sweep stopped by its time budget or batch limit).
+    const stillDue = (await sql.unsafe<{ n: number }[]>(`${PROBE} select count(*)::int as n from connections where status = 'active' and next_attempt_at <= now()`))[0]!.n;
+    if (s.claimed === 0 || stillDue === 0) break;
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   const serverCpuSec = cpuSeconds(server.pid) - cpu0;
@@ -606,8 +608,9 @@ async function main() {
   if (SERVER_NODE_OPTIONS) log(`server node options: ${SERVER_NODE_OPTIONS}`);
   log(`starting next start (${Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
   const server = await startBenchServer(
-    { ...serverEnv, NODE_OPTIONS: `${SERVER_NODE_OPTIONS} --expose-gc --require ${path.join(ROOT, 'bench', 'server-probe.cjs')}`.trim(), BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
-    { cpuProfDir },
+    { ...serverEnv, NODE_OPTIONS: `--expose-gc --require ${path.join(ROOT, 'bench', 'server-probe.cjs')}`, BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
+    // As node arguments, not NODE_OPTIONS, which refuses most V8 flags; `next start` serves in-process.
+    { cpuProfDir, nodeArgs: SERVER_NODE_OPTIONS.split(/\s+/).filter(Boolean) },
   );
   const idle = memory(server.pid);
   log(`    server pid ${server.pid} (group ${server.pgid}) on ${server.url}; idle RSS ${idle.rssMiB.toFixed(0)} MiB`);

@@ -36,7 +36,10 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export async function startBenchServer(env: Record<string, string>, options: { cpuProfDir?: string } = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  env: Record<string, string>,
+  options: { cpuProfDir?: string; nodeArgs?: string[] } = {},
+): Promise<BenchServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-bench-'));
   onCleanup('remove the server data dir', () => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -50,7 +53,7 @@ export async function startBenchServer(env: Record<string, string>, options: { c
     GRANTKEEPER_DATA_DIR: dataDir,
     ...env,
   };
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: ROOT,
     env: childEnv as NodeJS.ProcessEnv,

@@ -140,6 +140,9 @@ test('a secret is on the page only right after it was made, never after a reload
   const secret = await page.getByTestId('webhook-secret').inputValue();
   expect(secret).toMatch(/^whsec_/);
   expect(await page.content(), 'the one-time display shows the signing secret').toContain(secret);
+  // Scan the settled page, not buttons still leaving their pending state.
+  await expect(page.getByTestId('save-webhook')).toBeEnabled();
+  await expect(page.getByTestId('create-api-key')).toBeEnabled();
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
     await expectNoSeriousAxeViolations(page, `settings with both one-time secrets shown at ${width}px`);

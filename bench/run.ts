@@ -18,7 +18,7 @@ import { benchFernet, type FernetResult } from './fernet';
 import type { LoadResult, LoadSpec } from './loadgen';
 import { cpuSeconds, cpuSecondsOf, memory, resetPeak, type Memory } from './proc';
 import { SEED_PROVIDERS, seedDueConnections } from './seed';
-import { BENCH_DIST_DIR, ROOT, startBenchServer, type BenchServer } from './server';
+import { APP_ROOT, BENCH_DIST_DIR, ROOT, startBenchServer, type BenchServer } from './server';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -79,25 +79,25 @@ function newestSource(): { file: string; mtimeMs: number } {
     if (stat.isDirectory()) {
       for (const entry of fs.readdirSync(p)) if (entry !== 'node_modules') visit(path.join(p, entry));
     } else if (/\.(tsx?|css|sql)$/.test(p) && !/\.test\.tsx?$/.test(p) && stat.mtimeMs > newest.mtimeMs) {
-      newest = { file: path.relative(ROOT, p), mtimeMs: stat.mtimeMs };
+      newest = { file: path.relative(APP_ROOT, p), mtimeMs: stat.mtimeMs };
     }
   };
   for (const p of ['app', 'lib', 'components', 'supabase', 'proxy.ts', 'instrumentation.ts']) {
-    if (fs.existsSync(path.join(ROOT, p))) visit(path.join(ROOT, p));
+    if (fs.existsSync(path.join(APP_ROOT, p))) visit(path.join(APP_ROOT, p));
   }
   return newest;
 }
 
 function ensureBuild(): { built: boolean; buildId: string; builtAt: string; staleBy?: string } {
-  const idFile = path.join(ROOT, BENCH_DIST_DIR, 'BUILD_ID');
+  const idFile = path.join(APP_ROOT, BENCH_DIST_DIR, 'BUILD_ID');
   let built = false;
   if (flag('--rebuild') || !fs.existsSync(idFile)) {
     log(
       `${fs.existsSync(idFile) ? '--rebuild' : `${BENCH_DIST_DIR} is missing`}: building it now ` +
         `(NEXT_DIST_DIR=${BENCH_DIST_DIR} next build; takes a few minutes on 2 cores)…`,
     );
-    const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
-      cwd: ROOT,
+    const res = spawnSync(process.execPath, [path.join(APP_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+      cwd: APP_ROOT,
       env: { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' },
       stdio: 'inherit',
       timeout: 20 * 60_000,
@@ -193,11 +193,15 @@ interface GcWindow {
   /** Share of the window's wall time the main thread stood in GC pauses. */
   share: number;
   byKind: Record<string, number>;
+  /** More pauses than the probe keeps: the counts are a lower bound. */
+  truncated: boolean;
 }
 
 /** GC pauses that ended within [fromMs, toMs] (unix ms), from the probe's recent-pause log. */
 function gcWindow(snap: ProbeSnapshot, fromMs: number, toMs: number): GcWindow {
   const inside = snap.gcPauses.filter(([end]) => end >= fromMs && end <= toMs);
+  // The log is a ring: if its oldest entry is inside the window, earlier pauses were dropped.
+  const truncated = snap.gcPauses.length >= 2000 && (snap.gcPauses[0]?.[0] ?? 0) > fromMs;
   const totalMs = inside.reduce((s, [, d]) => s + d, 0);
   const byKind: Record<string, number> = {};
   for (const [, , kind] of inside) byKind[kind] = (byKind[kind] ?? 0) + 1;
@@ -208,6 +212,7 @@ function gcWindow(snap: ProbeSnapshot, fromMs: number, toMs: number): GcWindow {
     maxMs: round(Math.max(0, ...inside.map(([, d]) => d)), 1),
     share: round(totalMs / Math.max(1, toMs - fromMs), 3),
     byKind,
+    truncated,
   };
 }
 
@@ -444,6 +449,8 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
   const t50 = Date.now();
   const concurrent = await runLoadgen(spec(CLIENTS, LOAD_SECONDS));
   const t1 = Date.now();
+  // Read now: the probe keeps only the last 2,000 pauses, and the next segment may make as many.
+  const probeMid = await readProbe(wireDir, server.pid);
   log(`    ${Math.round(concurrent.rps)} req/s, p50 ${concurrent.latencyMs.p50.toFixed(2)} ms, p99 ${concurrent.latencyMs.p99.toFixed(2)} ms`);
   log(`    ${LOAD_SECONDS} s at 1 client…`);
   const single = await runLoadgen(spec(1, LOAD_SECONDS));
@@ -474,7 +481,7 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
     statementsPerRequest: stmts.total / Math.max(1, requests),
     roundTripsPerRequest: (probe1.writes - probe0.writes) / Math.max(1, requests),
     server: probeDelta(probe0, probe1),
-    gc: { concurrent: gcWindow(probe1, t50, t1), single: gcWindow(probe1, t1, tEnd) },
+    gc: { concurrent: gcWindow(probeMid, t50, t1), single: gcWindow(probe1, t1, tEnd) },
     topStatements: stmts.top,
     audit: {
       tokenReadRows: after - before,
@@ -573,6 +580,7 @@ async function main() {
   log(`    encrypt ${Math.round(fernet.encryptPerSec)}/s, decrypt ${Math.round(fernet.decryptPerSec)}/s`);
 
   const build = ensureBuild();
+  if (APP_ROOT !== ROOT) log(`serving the build of another checkout: ${APP_ROOT}`);
   log(`build: ${BENCH_DIST_DIR} ${build.buildId} from ${build.builtAt}${build.built ? ' (built by this run)' : ''}`);
 
   const pg = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' } });
@@ -638,7 +646,7 @@ async function main() {
     startedAt: started.toISOString(),
     command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
     machine: { ...host, postgres: pgVersion },
-    build,
+    build: { ...build, appRoot: APP_ROOT === ROOT ? '.' : APP_ROOT },
     serverEnv: Object.fromEntries(Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k))),
     serverNodeOptions: SERVER_NODE_OPTIONS || null,
     postgresSettings: 'fsync=off synchronous_commit=off full_page_writes=off max_connections=200 shared_preload_libraries=pg_stat_statements (tests/support/postgres-server.ts)',

@@ -13,8 +13,13 @@ import { listeningPid } from './proc';
  */
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+/**
+ * The checkout whose build is served: this one, or BENCH_APP_ROOT (another checkout, e.g. an
+ * export of an older commit for a before/after comparison, with its own .next-bench build).
+ */
+export const APP_ROOT = process.env.BENCH_APP_ROOT ? path.resolve(process.env.BENCH_APP_ROOT) : ROOT;
 export const BENCH_DIST_DIR = '.next-bench';
-const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+const NEXT_BIN = path.join(APP_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 export interface BenchServer {
   /** The process group leader (the `next start` CLI). */
@@ -55,7 +60,7 @@ export async function startBenchServer(
   };
   const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: ROOT,
+    cwd: APP_ROOT,
     env: childEnv as NodeJS.ProcessEnv,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import os from 'node:os';
-import type { Database } from '../db';
+import { asUser, type Database } from '../db';
 import { claimConnection, readTokenRow, type TokenRow } from '../db/refresh';
 import type { Env } from '../env';
 import { decryptToken } from '../tokens/keys';
@@ -56,11 +56,10 @@ const POLL_MS = 50;
  */
 export async function getFreshAccessToken(input: FreshTokenInput): Promise<FreshToken & { outcome?: RefreshOutcome }> {
   const deadline = Date.now() + (input.waitMs ?? 10_000);
-  // The hot path of the token API: one statement, no transaction. The statement itself is scoped
-  // to the key's user (`where user_id = $1 and id = $2`), so another user's connection reads as
-  // not found; wrapping it in asUser (BEGIN, set_config, select, COMMIT) tripled the database
-  // round trips of every token read (docs/benchmarks.md).
-  const read = () => readTokenRow(input.db, { userId: input.userId, id: input.connectionId });
+  // Under RLS as the key's user, like all user-scoped work: the statement filters by user too, and
+  // the policy is the second wall. It costs round trips (BEGIN, set_config, select, COMMIT); the
+  // benchmark measured both ways (docs/benchmarks.md) and the wall stays.
+  const read = () => asUser(input.db, input.userId, (tx) => readTokenRow(tx, { userId: input.userId, id: input.connectionId }));
   let outcome: RefreshOutcome | undefined;
   let force = input.force ?? false;
 

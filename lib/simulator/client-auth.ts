@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from '../http/secrets';
 import { SIMULATOR_CREDENTIALS, type SimulatedProvider } from './credentials';
 
 /** Which client credentials the simulator accepts; secrets are compared in constant time. */
@@ -12,6 +12,5 @@ export function isKnownClient(provider: SimulatedProvider, clientId: string | un
 export function checkClient(provider: SimulatedProvider, clientId: string | undefined, clientSecret: string | undefined): ClientCheck {
   if (!isKnownClient(provider, clientId)) return 'unknown_client';
   if (clientSecret === undefined) return 'bad_secret';
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(clientSecret), digest(SIMULATOR_CREDENTIALS[provider].clientSecret)) ? 'ok' : 'bad_secret';
+  return secretsEqual(clientSecret, SIMULATOR_CREDENTIALS[provider].clientSecret) ? 'ok' : 'bad_secret';
 }

@@ -1,9 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
 import { createApiKey, listApiKeys } from '@/lib/api-keys/keys';
-import { getSessionUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/db';
 import { AppError, errorResponse } from '@/lib/http/errors';
+import { getSessionUser } from '@/lib/auth/session';
+import { sessionRoute } from '@/lib/http/session-route';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 
 export const dynamic = 'force-dynamic';
@@ -19,9 +20,9 @@ export async function GET(req: NextRequest) {
 
 /** Creates a key; the whole key is in this response and nowhere else, ever. */
 export async function POST(req: NextRequest) {
-  const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const user = await getSessionUser();
-  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const { user, requestId } = session;
   const input = z.object({ name: z.string() }).safeParse(await req.json().catch(() => null));
   if (!input.success) return errorResponse('bad_request', 'Send {"name": "…"} (1 to 100 characters).', requestId);
   try {

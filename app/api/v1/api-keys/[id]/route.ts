@@ -1,17 +1,16 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { revokeApiKey } from '@/lib/api-keys/keys';
-import { getSessionUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/db';
 import { AppError, errorResponse } from '@/lib/http/errors';
-import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { sessionRoute } from '@/lib/http/session-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Revokes a key: it stops working at once here, and within 30 s on every other instance. */
 export async function DELETE(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
-  const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const user = await getSessionUser();
-  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const { user, requestId } = session;
   try {
     await revokeApiKey(await getDb(), { userId: user.id, id: (await ctx.params).id, requestId });
     return new NextResponse(null, { status: 204 });

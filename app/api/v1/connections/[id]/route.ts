@@ -1,21 +1,20 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
-import { getSessionUser } from '@/lib/auth/session';
 import { disconnectConnection } from '@/lib/connections/disconnect';
 import { publicOrigin } from '@/lib/connections/origin';
 import { FlowError } from '@/lib/connections/outcomes';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
-import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { sessionRoute } from '@/lib/http/session-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Disconnect: revoke at the provider where possible, erase both tokens, audit. */
 export async function DELETE(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
-  const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const user = await getSessionUser();
-  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const { user, requestId } = session;
   const id = z.uuid().safeParse((await ctx.params).id);
   if (!id.success) return errorResponse('not_found', 'No such connection.', requestId);
   const env = getEnv();

@@ -1,8 +1,9 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
-import { getSessionUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/db';
 import { AppError, errorResponse } from '@/lib/http/errors';
+import { getSessionUser } from '@/lib/auth/session';
+import { sessionRoute } from '@/lib/http/session-route';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { deleteWebhookEndpoint, getWebhookEndpoint, saveWebhookEndpoint } from '@/lib/notifications/endpoint';
 
@@ -20,9 +21,9 @@ export async function GET(req: NextRequest) {
 
 /** Creates or replaces the endpoint; the `whsec_` secret comes back once, on creation or rotation. */
 export async function PUT(req: NextRequest) {
-  const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const user = await getSessionUser();
-  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const { user, requestId } = session;
   const input = body.safeParse(await req.json().catch(() => null));
   if (!input.success) return errorResponse('bad_request', 'Send {"url": "https://…", "rotateSecret"?: true}.', requestId);
   try {
@@ -35,9 +36,9 @@ export async function PUT(req: NextRequest) {
 }
 
 export async function DELETE(req: NextRequest) {
-  const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const user = await getSessionUser();
-  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const { user, requestId } = session;
   try {
     await deleteWebhookEndpoint(await getDb(), { userId: user.id, requestId });
     return new NextResponse(null, { status: 204 });

@@ -1,17 +1,16 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { getSessionUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/db';
 import { AppError, errorResponse } from '@/lib/http/errors';
-import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { sessionRoute } from '@/lib/http/session-route';
 import { sendTestNotification } from '@/lib/notifications/test-event';
 
 export const dynamic = 'force-dynamic';
 
 /** Sends a signed `test` event to the user's endpoint now and reports how the receiver answered. */
 export async function POST(req: NextRequest) {
-  const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const user = await getSessionUser();
-  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const { user, requestId } = session;
   try {
     const delivery = await sendTestNotification(await getDb(), { userId: user.id, requestId });
     return NextResponse.json({ delivery }, { headers: { 'cache-control': 'no-store' } });

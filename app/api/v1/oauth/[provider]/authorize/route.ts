@@ -1,14 +1,13 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
-import { getSessionUser } from '@/lib/auth/session';
 import { startAuthorization } from '@/lib/connections/authorize';
 import { publicOrigin, safeReturnPath } from '@/lib/connections/origin';
 import { FlowError } from '@/lib/connections/outcomes';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
+import { sessionRoute } from '@/lib/http/session-route';
 import { redirectWithOutcome } from '@/lib/http/redirects';
-import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { PROVIDER_SLUGS, REGIONS } from '@/lib/providers/types';
 
 export const dynamic = 'force-dynamic';
@@ -21,9 +20,9 @@ const query = z.object({
 
 /** Starts a connect (or reconnect) and sends the browser to the provider. */
 export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
-  const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const user = await getSessionUser();
-  if (!user) return errorResponse('unauthenticated', 'Sign in first.', requestId);
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const { user, requestId } = session;
   const env = getEnv();
   const origin = publicOrigin(env, req.url);
   const provider = z.enum(PROVIDER_SLUGS).safeParse((await ctx.params).provider);

@@ -20,10 +20,25 @@ step() {
   echo "==> $name passed ($((SECONDS - started)) s)"
 }
 
+# What the tree looked like before the run: a run must never change a tracked file.
+tracked_before=$(git status --porcelain --untracked-files=no 2>/dev/null || true)
+
+step "lock file accepted by npm ci" npm ci --dry-run --ignore-scripts --no-audit --no-fund --loglevel=error
 step "typecheck" node_modules/.bin/tsc --noEmit
 step "lint" node_modules/.bin/eslint --max-warnings=0 .
 step "unit and integration tests (vitest)" node_modules/.bin/vitest run
 step "production build" env NEXT_DIST_DIR=.next-test node_modules/.bin/next build
 step "end-to-end tests (Playwright, Chromium)" node_modules/.bin/playwright test
+tracked_unchanged() {
+  local after
+  after=$(git status --porcelain --untracked-files=no 2>/dev/null || true)
+  if [ "$after" != "$tracked_before" ]; then
+    echo "The run changed tracked files:" >&2
+    git status --porcelain --untracked-files=no >&2
+    git diff --stat >&2
+    return 1
+  fi
+}
+step "no tracked file changed" tracked_unchanged
 echo
 echo "All checks passed."

@@ -25,8 +25,6 @@ export interface DeliverOptions {
   limit?: number;
   /** Resolves receivers' host names (tests inject a stub); the system resolver by default. */
   resolveHost?: HostResolver;
-  /** Overrides WEBHOOK_ALLOW_PRIVATE, for tests. */
-  allowPrivate?: boolean;
   timeoutMs?: number;
   now?: () => Date;
   /**
@@ -160,7 +158,7 @@ async function attempt(d: ClaimedDelivery, opts: DeliverOptions & { now: () => D
     msgId: d.id,
     payload: d.payload,
     now: opts.now(),
-    policy: opts.allowPrivate === undefined ? currentAddressPolicy() : { allowPrivate: opts.allowPrivate },
+    policy: currentAddressPolicy(),
     resolve: opts.resolveHost,
     timeoutMs: opts.timeoutMs,
   });

@@ -40,9 +40,12 @@ export function parseWebhookUrl(raw: unknown): string {
  * Refuses a URL whose host is, or resolves to, an address webhooks may not reach. Checked again at
  * every delivery (DNS can change after saving); this check tells the user now rather than later.
  */
-export async function checkWebhookTarget(url: string, opts: { resolveHost?: HostResolver; allowPrivate?: boolean } = {}): Promise<void> {
-  const policy = opts.allowPrivate === undefined ? currentAddressPolicy() : { allowPrivate: opts.allowPrivate };
-  const target = await resolveWebhookTarget(url, { policy, resolve: opts.resolveHost, timeoutMs: DELIVERY_TIMEOUT_MS });
+export async function checkWebhookTarget(url: string, opts: { resolveHost?: HostResolver } = {}): Promise<void> {
+  const target = await resolveWebhookTarget(url, {
+    policy: currentAddressPolicy(),
+    resolve: opts.resolveHost,
+    timeoutMs: DELIVERY_TIMEOUT_MS,
+  });
   if (target.ok) return;
   throw new AppError(
     'bad_request',
@@ -64,8 +67,8 @@ export async function saveWebhookEndpoint(
     url: string;
     rotateSecret?: boolean;
     requestId?: string | null;
+    /** Tests resolve names with a stub; the system resolver by default. */
     resolveHost?: HostResolver;
-    allowPrivate?: boolean;
   },
 ): Promise<SavedWebhookEndpoint> {
   const url = parseWebhookUrl(input.url);

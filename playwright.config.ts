@@ -96,6 +96,8 @@ export default defineConfig({
       SIMULATOR_ACCESS_TOKEN_TTL: '40',
       SCHEDULER_INTERVAL_SECONDS: '2',
       CRON_SECRET: 'e2e-cron-secret',
+      // Specs save webhook URLs on 127.0.0.1: the development opt-in for private receivers.
+      WEBHOOK_ALLOW_PRIVATE: 'on',
       // The runner's own environment is inherited: blank anything that would change the mode
       // (lib/env.ts treats an empty value as unset).
       DATABASE_URL: '',

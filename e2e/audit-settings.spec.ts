@@ -24,7 +24,10 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   test.setTimeout(90_000);
   tls = makeLocalhostCertificate();
-  server = await startServer({ env: { AUTH_MODE: 'local', SIMULATOR: 'on', NODE_EXTRA_CA_CERTS: tls.certificateFile } });
+  // The receiver is on 127.0.0.1: webhooks may go there only with the development opt-in.
+  server = await startServer({
+    env: { AUTH_MODE: 'local', SIMULATOR: 'on', NODE_EXTRA_CA_CERTS: tls.certificateFile, WEBHOOK_ALLOW_PRIVATE: 'on' },
+  });
   await waitForHealthy(server);
 });
 
@@ -271,6 +274,15 @@ test('settings: the webhook endpoint is saved, receives a signed test event, and
       await expect(page.getByTestId('webhook-secret-reveal')).toHaveCount(0);
     });
 
+    await test.step('the cloud metadata address is refused even with WEBHOOK_ALLOW_PRIVATE=on', async () => {
+      await page.getByLabel('Endpoint URL').fill('https://169.254.169.254/latest/meta-data/');
+      await page.getByTestId('save-webhook').click();
+      await expect(page.getByTestId('webhook-error')).toHaveText(
+        'Blocked: the URL resolves to a private address. Webhooks go only to public hosts.',
+      );
+      await expect(page.getByTestId('webhook-secret-reveal')).toHaveCount(0);
+    });
+
     await page.getByLabel('Endpoint URL').fill(receiver.url());
     await page.getByTestId('save-webhook').click();
     await expect(page.getByTestId('webhook-secret-reveal')).toContainText('You won’t see it again');
@@ -282,7 +294,7 @@ test('settings: the webhook endpoint is saved, receives a signed test event, and
     await test.step('a receiver that fails: the outcome says so, and the delivery waits for a retry', async () => {
       receiver.reply.status = 500;
       await page.getByTestId('send-test-event').click();
-      await expect(result).toHaveText('Your endpoint did not accept the test event (HTTP error 500). It will be retried.');
+      await expect(result).toHaveText('Test event not delivered. Receiver answered 500. It will be retried.');
       await expect(result).toHaveAttribute('data-ok', 'false');
       const failed = section.getByTestId('delivery-row').first();
       await expect(failed).toHaveAttribute('data-status', 'pending');

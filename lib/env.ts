@@ -34,6 +34,8 @@ const schema = z.object({
   CLERK_JWT_KEY: optionalText,
   CLERK_WEBHOOK_SIGNING_SECRET: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** on: webhooks may go to loopback and private-network receivers (local development only). */
+  WEBHOOK_ALLOW_PRIVATE: onOff,
   SIMULATOR: onOff,
   SCHEDULER: onOff,
   CRON_SECRET: optionalText,
@@ -83,6 +85,8 @@ export interface Env {
         webhookSecret: string | undefined;
       };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Where webhooks may go: private and loopback receivers only when WEBHOOK_ALLOW_PRIVATE=on. */
+  webhooks: { allowPrivate: boolean };
   simulator: 'on' | 'off' | undefined;
   scheduler: 'on' | 'off' | undefined;
   cronSecret: string | undefined;
@@ -171,6 +175,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     encryptionKeys: e.ENCRYPTION_KEYS,
     auth: auth ?? { mode: 'local' },
     logLevel: e.LOG_LEVEL,
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'on' },
     simulator: e.SIMULATOR,
     scheduler: e.SCHEDULER,
     cronSecret: e.CRON_SECRET,

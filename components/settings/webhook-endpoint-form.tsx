@@ -127,7 +127,7 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
         ) : (
           <p id={`${id}-hint`} className="text-sm text-muted-foreground">
             Grantkeeper POSTs signed JSON (Standard Webhooks) when a connection needs you: reconnect needed, errors,
-            recoveries, expiry warnings.
+            recoveries, expiry warnings. The URL must reach a public host: private and loopback addresses are refused.
           </p>
         )}
       </form>

@@ -22,10 +22,11 @@ export async function sendTestNotificationAction(): Promise<SendTestNotification
     revalidatePath('/settings');
     if (result.status === 'delivered') return { ok: true, message: `Test event delivered (HTTP ${result.statusCode}).` };
     if (result.status === 'queued') return { ok: true, message: 'Test event queued; it is being delivered.' };
-    const why = result.error ?? 'no answer';
+    // One of a few fixed sentences (delivery-errors.ts): never the receiver's body or a socket error.
+    const why = result.error ?? 'No answer';
     return result.status === 'retrying'
-      ? { ok: false, message: `Your endpoint did not accept the test event (${why}). It will be retried.` }
-      : { ok: false, message: `Your endpoint did not accept the test event (${why}).` };
+      ? { ok: false, message: `Test event not delivered. ${why}. It will be retried.` }
+      : { ok: false, message: `Test event not delivered. ${why}.` };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, message: err.message };
     throw err;

@@ -1,19 +1,31 @@
 import 'server-only';
-import { scrubSecrets } from '../log';
+import { getLogger } from '../log';
+import type { AddressPolicy } from './address-policy';
+import { DELIVERY_ERROR, receiverAnswered } from './delivery-errors';
+import { postPinned, type PinnedResponse } from './pinned-request';
 import { parseRetryAfter } from './retry';
 import { webhookHeaders } from './sign';
+import { resolveWebhookTarget, type HostResolver } from './webhook-target';
 
+/** The whole attempt (resolving, connecting, the answer's headers) ends by this. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
-const SNIPPET_CHARS = 200;
 
 export type AttemptResult =
   | { ok: true; statusCode: number }
-  | { ok: false; statusCode: number | null; error: string; retryAfterMs: number | null };
+  | {
+      ok: false;
+      statusCode: number | null;
+      error: string;
+      retryAfterMs: number | null;
+      /** Trying again will not help (the URL is refused by policy). */
+      final?: boolean;
+    };
 
 /**
- * One signed POST. The body is serialised once and sent exactly as signed. Redirects are not
- * followed: a 3xx would send the event somewhere the user never configured. Only a short, scrubbed
- * snippet of a failing response is kept, for the user to see why their receiver refused.
+ * One signed POST. The host is resolved once and every address checked against the policy (again
+ * at every attempt, not only when the URL was saved: DNS can change in between), then the request
+ * goes to a checked address. The body is serialised once and sent exactly as signed. A 3xx is a
+ * failure: following it would send the event somewhere nobody checked.
  */
 export async function postWebhook(input: {
   url: string;
@@ -21,18 +33,27 @@ export async function postWebhook(input: {
   msgId: string;
   payload: unknown;
   now: Date;
-  fetch?: typeof fetch;
+  policy: AddressPolicy;
+  resolve?: HostResolver;
   timeoutMs?: number;
 }): Promise<AttemptResult> {
-  const body = JSON.stringify(input.payload);
   const timeoutMs = input.timeoutMs ?? DELIVERY_TIMEOUT_MS;
-  let res: Response;
+  const deadline = Date.now() + timeoutMs;
+  const target = await resolveWebhookTarget(input.url, { policy: input.policy, resolve: input.resolve, timeoutMs });
+  if (!target.ok) {
+    return target.reason === 'blocked'
+      ? { ok: false, statusCode: null, error: DELIVERY_ERROR.blocked, retryAfterMs: null, final: true }
+      : { ok: false, statusCode: null, error: DELIVERY_ERROR.unresolved, retryAfterMs: null };
+  }
+
+  const body = JSON.stringify(input.payload);
+  let res: PinnedResponse;
   try {
-    res = await (input.fetch ?? fetch)(input.url, {
-      method: 'POST',
+    res = await postPinned({
+      url: target.url,
+      addresses: target.addresses,
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs: Math.max(deadline - Date.now(), 1),
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Grantkeeper-Webhooks/1.0',
@@ -40,45 +61,12 @@ export async function postWebhook(input: {
       },
     });
   } catch (err) {
-    return { ok: false, statusCode: null, error: describeFetchError(err, timeoutMs), retryAfterMs: null };
+    // For the operator's log only (the code, never a message that could echo the remote side).
+    const code = (err as { code?: unknown })?.code;
+    getLogger().debug({ deliveryId: input.msgId, code: typeof code === 'string' ? code : 'unknown' }, 'webhook connection failed');
+    return { ok: false, statusCode: null, error: DELIVERY_ERROR.unreachable, retryAfterMs: null };
   }
-  if (res.status >= 200 && res.status < 300) {
-    await res.body?.cancel().catch(() => {});
-    return { ok: true, statusCode: res.status };
-  }
-  const retryAfterMs =
-    res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), input.now) : null;
-  const snippet = await readSnippet(res);
-  const what = res.status >= 300 && res.status < 400 ? 'redirect not followed' : 'HTTP error';
-  return { ok: false, statusCode: res.status, error: `${what} ${res.status}${snippet ? `: ${snippet}` : ''}`, retryAfterMs };
-}
-
-/** Reads at most a few hundred characters of a body, then drops the connection's remaining bytes. */
-async function readSnippet(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < SNIPPET_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // A body that breaks off mid-way still leaves what was read.
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return scrubSecrets(text.replace(/\s+/g, ' ').trim()).slice(0, SNIPPET_CHARS);
-}
-
-/** Names the failure (timeout, refused, DNS) without echoing anything the remote side sent. */
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-    return `timed out after ${timeoutMs} ms`;
-  }
-  const cause = (err as { cause?: { code?: unknown } })?.cause;
-  if (typeof cause?.code === 'string') return `connection failed: ${cause.code}`;
-  return `connection failed: ${err instanceof Error ? scrubSecrets(err.message).slice(0, SNIPPET_CHARS) : 'unknown error'}`;
+  if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, statusCode: res.statusCode };
+  const retryAfterMs = res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.retryAfter, input.now) : null;
+  return { ok: false, statusCode: res.statusCode, error: receiverAnswered(res.statusCode), retryAfterMs };
 }

@@ -15,13 +15,16 @@ import type { Sql } from '../db/types';
 import { getLogger } from '../log';
 import { decryptToken } from '../tokens/keys';
 import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from './attempt';
+import { DELIVERY_ERROR } from './delivery-errors';
 import { nextRetry } from './retry';
+import { currentAddressPolicy, type HostResolver } from './webhook-target';
 
 export interface DeliverOptions {
   /** Who holds the leases: an instance or run id, so only this caller records these outcomes. */
   owner: string;
   limit?: number;
-  fetch?: typeof fetch;
+  /** Resolves receivers' host names (tests inject a stub); the system resolver by default. */
+  resolveHost?: HostResolver;
   timeoutMs?: number;
   now?: () => Date;
   /**
@@ -104,7 +107,7 @@ async function deliverOne(
 ): Promise<DeliveryOutcome | null> {
   const endpointGone = !d.url || !d.secret_enc;
   const result: AttemptResult = endpointGone
-    ? { ok: false, statusCode: null, error: 'endpoint removed', retryAfterMs: null }
+    ? { ok: false, statusCode: null, error: DELIVERY_ERROR.endpointRemoved, retryAfterMs: null }
     : await attempt(d, opts);
   const at = opts.now();
   const record: AttemptRecord = { id: d.id, owner: opts.owner, statusCode: result.statusCode, error: result.ok ? null : result.error, at };
@@ -126,7 +129,7 @@ async function deliverOne(
       return outcome('delivered', null);
     });
   }
-  const decision = endpointGone ? { retry: false as const } : nextRetry(attempts, result.retryAfterMs);
+  const decision = endpointGone || result.final ? { retry: false as const } : nextRetry(attempts, result.retryAfterMs);
   if (decision.retry) {
     const nextAttemptAt = new Date(at.getTime() + decision.delayMs);
     const row = await scheduleDeliveryRetry(db, { ...record, nextAttemptAt });
@@ -147,9 +150,18 @@ async function attempt(d: ClaimedDelivery, opts: DeliverOptions & { now: () => D
     secret = decryptToken(d.secret_enc ?? '');
   } catch {
     // Counted as a failed attempt, so it ends as `failed` instead of being retried forever.
-    return { ok: false, statusCode: null, error: 'signing secret unreadable (encryption key missing?)', retryAfterMs: null };
+    return { ok: false, statusCode: null, error: DELIVERY_ERROR.secretUnreadable, retryAfterMs: null };
   }
-  return postWebhook({ url: d.url ?? '', secret, msgId: d.id, payload: d.payload, now: opts.now(), fetch: opts.fetch, timeoutMs: opts.timeoutMs });
+  return postWebhook({
+    url: d.url ?? '',
+    secret,
+    msgId: d.id,
+    payload: d.payload,
+    now: opts.now(),
+    policy: currentAddressPolicy(),
+    resolve: opts.resolveHost,
+    timeoutMs: opts.timeoutMs,
+  });
 }
 
 function auditOutcome(

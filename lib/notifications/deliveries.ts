@@ -1,6 +1,7 @@
 import 'server-only';
 import { asUser, type Database } from '../db';
 import { listDeliveries } from '../db/notifications';
+import { describeDeliveryError } from './delivery-errors';
 import type { WebhookDelivery } from './types';
 
 /** The user's most recent deliveries and their attempt history, newest first. */
@@ -14,7 +15,7 @@ export async function listWebhookDeliveries(db: Database, userId: string, limit 
     attempts: r.attempts,
     nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
     lastStatusCode: r.last_status_code,
-    lastError: r.last_error,
+    lastError: describeDeliveryError(r.last_error),
     createdAt: r.created_at,
     deliveredAt: r.delivered_at,
     payload: r.payload,

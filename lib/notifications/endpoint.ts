@@ -5,8 +5,11 @@ import { deleteNotificationEndpoint, getNotificationEndpoint, upsertNotification
 import { getEnv } from '../env';
 import { AppError } from '../http/errors';
 import { encryptToken } from '../tokens/keys';
+import { DELIVERY_TIMEOUT_MS } from './attempt';
+import { DELIVERY_ERROR } from './delivery-errors';
 import { generateWebhookSecret } from './sign';
 import { describeWebhookUrl, webhookUrlSchema } from './url';
+import { currentAddressPolicy, resolveWebhookTarget, type HostResolver } from './webhook-target';
 
 /** The user's endpoint as they see it; the signing secret is never read back. */
 export interface WebhookEndpoint {
@@ -34,15 +37,42 @@ export function parseWebhookUrl(raw: unknown): string {
 }
 
 /**
+ * Refuses a URL whose host is, or resolves to, an address webhooks may not reach. Checked again at
+ * every delivery (DNS can change after saving); this check tells the user now rather than later.
+ */
+export async function checkWebhookTarget(url: string, opts: { resolveHost?: HostResolver } = {}): Promise<void> {
+  const target = await resolveWebhookTarget(url, {
+    policy: currentAddressPolicy(),
+    resolve: opts.resolveHost,
+    timeoutMs: DELIVERY_TIMEOUT_MS,
+  });
+  if (target.ok) return;
+  throw new AppError(
+    'bad_request',
+    target.reason === 'blocked'
+      ? `${DELIVERY_ERROR.blocked}. Webhooks go only to public hosts.`
+      : `${DELIVERY_ERROR.unresolved}. Check the URL.`,
+  );
+}
+
+/**
  * Creates or replaces the endpoint. A secret is made on creation or when asked to rotate; changing
  * only the URL keeps the old secret so the receiver keeps verifying. Audited with the URL's origin
  * only: paths and queries of webhook URLs often carry the receiver's own secret.
  */
 export async function saveWebhookEndpoint(
   db: Database,
-  input: { userId: string; url: string; rotateSecret?: boolean; requestId?: string | null },
+  input: {
+    userId: string;
+    url: string;
+    rotateSecret?: boolean;
+    requestId?: string | null;
+    /** Tests resolve names with a stub; the system resolver by default. */
+    resolveHost?: HostResolver;
+  },
 ): Promise<SavedWebhookEndpoint> {
   const url = parseWebhookUrl(input.url);
+  await checkWebhookTarget(url, input);
   const secret = generateWebhookSecret();
   const rotate = input.rotateSecret === true;
   const row = await asUser(db, input.userId, async (tx) => {

@@ -5,6 +5,7 @@ import { recordAuditEvent } from '../db/audit';
 import { insertNotification } from '../db/notifications';
 import { AppError } from '../http/errors';
 import { deliverNotificationNow, type DeliveryOutcome } from './deliver';
+import type { HostResolver } from './webhook-target';
 
 export type TestNotificationResult = DeliveryOutcome | { deliveryId: string; status: 'queued' };
 
@@ -14,7 +15,7 @@ export type TestNotificationResult = DeliveryOutcome | { deliveryId: string; sta
  */
 export async function sendTestNotification(
   db: Database,
-  input: { userId: string; requestId?: string | null; fetch?: typeof fetch },
+  input: { userId: string; requestId?: string | null; resolveHost?: HostResolver },
 ): Promise<TestNotificationResult> {
   const { userId } = input;
   const deliveryId = await asUser(db, userId, async (tx) => {
@@ -38,7 +39,7 @@ export async function sendTestNotification(
   if (!deliveryId) throw new AppError('not_found', 'Set a webhook URL first.');
   const outcome = await deliverNotificationNow(db, deliveryId, {
     owner: `test:${crypto.randomUUID()}`,
-    fetch: input.fetch,
+    resolveHost: input.resolveHost,
     requestId: input.requestId,
   });
   // null: a concurrent sweep claimed it between the insert and here; it delivers it instead.

@@ -3,11 +3,8 @@ import { z } from 'zod';
 /**
  * Where a user's webhooks may go. https is required in production so signed events (which name
  * accounts) are not readable on the wire; plain http is allowed elsewhere for local receivers.
- *
- * Not done yet: SSRF protection beyond this. A URL may still name a private, loopback or
- * link-local address (or a host that resolves to one), so a user could aim Grantkeeper's POSTs at
- * its own network. Before running multi-tenant in production, resolve the host and refuse
- * private ranges at connect time (not just at save time, against DNS rebinding).
+ * This is the URL's shape only: which addresses it may reach is decided by webhook-target.ts, when
+ * the URL is saved and again at every delivery.
  */
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 

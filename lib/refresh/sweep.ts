@@ -143,7 +143,7 @@ async function housekeeping(
 ): Promise<void> {
   try {
     if (Date.now() < opts.deadline) {
-      const delivered = await deliverDueNotifications(db, { owner: opts.owner, fetch: opts.fetch, deadline: opts.deadline });
+      const delivered = await deliverDueNotifications(db, { owner: opts.owner, deadline: opts.deadline });
       summary.deliveries = delivered.delivered + delivered.retrying + delivered.failed;
     }
     await deleteExpiredOAuthStates(db);

@@ -17,6 +17,7 @@ import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state
 import { decryptToken, encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { allowPrivateWebhooks } from '../support/private-webhooks';
 
 /**
  * The refresh invariants on a real PostgreSQL (PGlite has a single connection, so it cannot show
@@ -28,6 +29,8 @@ const X_SCOPES = ['tweet.read', 'users.read', 'offline.access'];
 const AMAZON_SCOPES = ['advertising::campaign_management', 'profile'];
 
 describe('keeping grants alive on PostgreSQL', () => {
+  // The webhook receiver below listens on 127.0.0.1.
+  allowPrivateWebhooks();
   let t: TestDatabase;
   let sim: SimulatorState;
   let fetchSim: typeof fetch;

@@ -5,6 +5,7 @@ import { saveWebhookEndpoint } from '@/lib/notifications/endpoint';
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type Driver, type TestDatabase } from './databases';
 import { insertConnection, insertUser } from './fixtures';
+import { allowPrivateWebhooks } from './private-webhooks';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 /** Anything shaped like a credential: Fernet ciphertext, our API keys, bearer values, token fields. */
@@ -25,6 +26,8 @@ export interface DeliveryState {
  * `user_none` (no endpoint); a test clock; deliveries emptied before each test.
  */
 export function useNotificationFixture(driver: Driver) {
+  // The receiver listens on 127.0.0.1, which webhooks may reach only when explicitly allowed.
+  allowPrivateWebhooks();
   const ctx = {
     t: undefined as unknown as TestDatabase,
     rx: undefined as unknown as WebhookReceiver,

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { SIMULATOR_ADMIN_SECRET } from './simulator-admin';
 
 /**
  * Starts `next start` from the `.next-test` build in its own process group, with its own data
@@ -83,6 +84,7 @@ function baseEnv(): Record<string, string> {
     NEXT_DIST_DIR: DIST_DIR,
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: 'info',
+    SIMULATOR_ADMIN_SECRET,
   };
 }
 

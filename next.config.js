@@ -1,5 +1,19 @@
+/**
+ * `next dev` prints every request line with its query string. OAuth callbacks carry the
+ * authorization code and state, and simulator URLs carry what a provider would see (codes,
+ * states, redirect URIs; tokens and secrets from any client that puts them in a query): none of
+ * those lines are printed, nor any URL with a credential-bearing parameter, wherever it points.
+ * e2e/dev-log-secrets.spec.ts proves the log stays clean.
+ */
+const UNLOGGED_REQUESTS = [
+  /\/api\/v1\/oauth\/[^/?]+\/callback(?:[/?]|$)/,
+  /\/api\/simulator\//,
+  /[?&](?:code|state|access_token|refresh_token|id_token|token|client_secret|fb_exchange_token|appsecret_proof|code_verifier)=/i,
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  logging: { incomingRequests: { ignore: UNLOGGED_REQUESTS } },
   // PGlite ships WASM and data files that must be loaded from node_modules at run time,
   // and pino/postgres are Node-only: keep all three out of the bundle.
   serverExternalPackages: ['@electric-sql/pglite', 'pino', 'postgres'],

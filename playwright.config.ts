@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { SIMULATOR_ADMIN_SECRET } from './e2e/support/simulator-admin';
 
 /**
  * End-to-end tests against the production build in `.next-test`
@@ -90,6 +91,8 @@ export default defineConfig({
       GRANTKEEPER_DATA_DIR: process.env.E2E_DATA_DIR,
       AUTH_MODE: 'local',
       SIMULATOR: 'on',
+      // The admin API is off in production without it; e2e helpers send it (e2e/support/simulator-admin.ts).
+      SIMULATOR_ADMIN_SECRET,
       // Short simulator lifetimes and a fast in-process sweep, so refreshes happen while a test
       // watches (40 s tokens are refreshed ~20 s after issue: the lead is capped at half the
       // lifetime). Specs that need the providers' real lifetimes set them with the admin knobs.

@@ -17,7 +17,7 @@ import { cleanup, installSignalHandlers, onCleanup } from './cleanup';
 import { benchFernet, type FernetResult } from './fernet';
 import type { LoadResult, LoadSpec } from './loadgen';
 import { cpuSeconds, cpuSecondsOf, memory, resetPeak, type Memory } from './proc';
-import { SEED_PROVIDERS, seedDueConnections } from './seed';
+import { SEED_PROVIDERS, seedDueConnections, SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './seed';
 import { APP_ROOT, BENCH_DIST_DIR, ROOT, startBenchServer, type BenchServer } from './server';
 
 const args = process.argv.slice(2);
@@ -311,7 +311,7 @@ async function sweepPhase(server: BenchServer, sql: postgres.Sql, cipher: MultiF
                               and consecutive_failures = 0 and lease_owner is null and next_attempt_at > now())::int as refreshed,
            count(*) filter (where next_attempt_at <= now())::int as due
       from connections`;
-  const state = (await (await fetch(`${server.url}/api/simulator/_admin/state`, { signal: AbortSignal.timeout(300_000) })).json()) as {
+  const state = (await (await fetch(`${server.url}/api/simulator/_admin/state`, { headers: SIMULATOR_ADMIN_HEADERS, signal: AbortSignal.timeout(300_000) })).json()) as {
     stats: Record<string, { tokenCalls: Record<string, Record<string, number>> }>;
   };
   const simulatorRefreshOk: Record<string, number> = {};
@@ -607,6 +607,7 @@ async function main() {
     DB_MIGRATE: 'on',
     AUTH_MODE: 'local',
     SIMULATOR: 'on',
+    SIMULATOR_ADMIN_SECRET,
     SCHEDULER: 'off',
     SIMULATOR_LATENCY_MS: '100',
     SWEEP_TIME_BUDGET_SECONDS: '120',

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type postgres from 'postgres';
 import type { MultiFernet } from '@/lib/tokens/fernet';
 
@@ -8,6 +9,10 @@ import type { MultiFernet } from '@/lib/tokens/fernet';
  */
 
 export const SEED_PROVIDERS = ['x', 'amazon-ads', 'linkedin'] as const;
+
+/** The bench server's SIMULATOR_ADMIN_SECRET (its admin API is off in production without one). */
+export const SIMULATOR_ADMIN_SECRET = crypto.randomBytes(24).toString('hex');
+export const SIMULATOR_ADMIN_HEADERS = { authorization: `Bearer ${SIMULATOR_ADMIN_SECRET}` };
 export type SeedProvider = (typeof SEED_PROVIDERS)[number];
 
 interface SeededGrant {
@@ -20,7 +25,7 @@ interface SeededGrant {
 export async function seedGrants(baseUrl: string, provider: SeedProvider, count: number): Promise<SeededGrant[]> {
   const res = await fetch(`${baseUrl}/api/simulator/_admin/seed`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...SIMULATOR_ADMIN_HEADERS },
     body: JSON.stringify({ provider, count }),
     signal: AbortSignal.timeout(120_000),
   });

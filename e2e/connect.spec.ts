@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
 
 /**
  * The connect, reconnect, deny, disconnect and forged-callback flows through the real dashboard and
@@ -61,11 +62,11 @@ const ALL: PersonaId[] = ['amazon-avery', 'amazon-kenji', 'linkedin-maya', 'x-ri
 // Simulator admin API and status API
 
 async function resetSimulator(request: APIRequestContext): Promise<void> {
-  const res = await request.post('/api/simulator/_admin/reset');
+  const res = await request.post('/api/simulator/_admin/reset', { headers: SIMULATOR_ADMIN_HEADERS });
   expect(res.status(), await res.text()).toBe(200);
   // The e2e server starts the simulator with 40 s tokens (playwright.config.ts) for the tests that
   // watch refreshes; these flows want the providers' real lifetimes, so nothing refreshes under them.
-  const knobs = await request.post('/api/simulator/_admin/knobs', { data: REAL_LIFETIMES });
+  const knobs = await request.post('/api/simulator/_admin/knobs', { data: REAL_LIFETIMES, headers: SIMULATOR_ADMIN_HEADERS });
   expect(knobs.status(), await knobs.text()).toBe(200);
 }
 
@@ -78,7 +79,7 @@ const REAL_LIFETIMES = {
 };
 
 async function simulatorState(request: APIRequestContext): Promise<SimulatorState> {
-  const res = await request.get('/api/simulator/_admin/state');
+  const res = await request.get('/api/simulator/_admin/state', { headers: SIMULATOR_ADMIN_HEADERS });
   expect(res.status()).toBe(200);
   return (await res.json()) as SimulatorState;
 }

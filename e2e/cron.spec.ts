@@ -1,5 +1,6 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
 import { startServer, waitForHealthy, type Server } from './support/server';
+import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
 
 /**
  * The cron route on its own server with the in-process scheduler off, so every refresh seen here
@@ -33,7 +34,7 @@ async function connectX(): Promise<void> {
 }
 
 const refreshCalls = async (): Promise<number> => {
-  const state = await (await api.get('/api/simulator/_admin/state')).json();
+  const state = await (await api.get('/api/simulator/_admin/state', { headers: SIMULATOR_ADMIN_HEADERS })).json();
   const calls = state.stats.x.tokenCalls.refresh_token ?? {};
   return Object.values(calls as Record<string, number>).reduce((a, b) => a + b, 0);
 };

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
 import { connectThroughConsent } from './support/simulator-consent';
+import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
 
 /**
  * The dashboard while grants are kept alive: countdowns that roll over when the sweep refreshes a
@@ -36,17 +37,17 @@ const ACCOUNTS = [
 ] as const;
 
 test.beforeEach(async ({ request }) => {
-  const res = await request.post('/api/simulator/_admin/reset');
+  const res = await request.post('/api/simulator/_admin/reset', { headers: SIMULATOR_ADMIN_HEADERS });
   expect(res.status(), await res.text()).toBe(200);
 });
 
 async function setKnobs(request: APIRequestContext, patch: Record<string, unknown>): Promise<void> {
-  const res = await request.post('/api/simulator/_admin/knobs', { data: patch });
+  const res = await request.post('/api/simulator/_admin/knobs', { data: patch, headers: SIMULATOR_ADMIN_HEADERS });
   expect(res.status(), await res.text()).toBe(200);
 }
 
 async function simulatorState(request: APIRequestContext): Promise<SimulatorState> {
-  const res = await request.get('/api/simulator/_admin/state');
+  const res = await request.get('/api/simulator/_admin/state', { headers: SIMULATOR_ADMIN_HEADERS });
   expect(res.status()).toBe(200);
   return (await res.json()) as SimulatorState;
 }

@@ -58,6 +58,10 @@ const schema = z.object({
   META_CLIENT_ID: optionalText,
   META_CLIENT_SECRET: optionalText,
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'META_GRAPH_VERSION looks like v25.0').default('v25.0'),
+  /** on: every Graph call carries appsecret_proof (for apps with "Require App Secret") [M17]. */
+  META_APP_SECRET_PROOF: onOff,
+  /** Bearer secret for the simulator's admin API; without it the admin API is off in production. */
+  SIMULATOR_ADMIN_SECRET: optionalText,
   OIDC_ISSUER: z.url({ message: 'OIDC_ISSUER must be the issuer URL (its /.well-known/openid-configuration is read)' }).optional(),
   OIDC_CLIENT_ID: optionalText,
   OIDC_CLIENT_SECRET: optionalText,
@@ -88,6 +92,7 @@ export interface Env {
   /** Where webhooks may go: private and loopback receivers only when WEBHOOK_ALLOW_PRIVATE=on. */
   webhooks: { allowPrivate: boolean };
   simulator: 'on' | 'off' | undefined;
+  simulatorAdminSecret: string | undefined;
   scheduler: 'on' | 'off' | undefined;
   cronSecret: string | undefined;
   providers: ProviderEnv;
@@ -124,6 +129,7 @@ export interface ProviderEnv {
   linkedinApiVersion: string;
   linkedinRefreshTokens: boolean;
   metaGraphVersion: string;
+  metaAppSecretProof: boolean;
 }
 
 export class EnvError extends Error {
@@ -177,6 +183,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     logLevel: e.LOG_LEVEL,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'on' },
     simulator: e.SIMULATOR,
+    simulatorAdminSecret: e.SIMULATOR_ADMIN_SECRET,
     scheduler: e.SCHEDULER,
     cronSecret: e.CRON_SECRET,
     providers,
@@ -213,6 +220,7 @@ function resolveProviders(e: Parsed, problems: string[]): ProviderEnv {
     linkedinApiVersion: e.LINKEDIN_API_VERSION,
     linkedinRefreshTokens,
     metaGraphVersion: e.META_GRAPH_VERSION,
+    metaAppSecretProof: e.META_APP_SECRET_PROOF === 'on',
   };
   const amazon = credentialsFor(e, 'AMAZON_ADS', problems);
   if (amazon) providers['amazon-ads'] = amazon;

@@ -47,6 +47,18 @@ describe('logger', () => {
 });
 
 describe('scrubSecrets', () => {
+  it('removes credential parameters from URLs (OAuth callbacks, Graph and token URLs)', () => {
+    const text =
+      'GET /api/v1/oauth/x/callback?state=ST-1&code=CODE-2 then ' +
+      'https://graph.facebook.com/v25.0/oauth/access_token?client_id=1&client_secret=CS-3&fb_exchange_token=EAA-4&appsecret_proof=PR-5 and ' +
+      '/me?fields=id&access_token=AT-6 /x?refresh_token=RT-7&token=T-8&code_verifier=V-9';
+    const out = scrubSecrets(text);
+    for (const secret of ['ST-1', 'CODE-2', 'CS-3', 'EAA-4', 'PR-5', 'AT-6', 'RT-7', 'T-8', 'V-9']) expect(out).not.toContain(secret);
+    expect(out).toContain('client_id=1');
+    expect(out).toContain('fields=id');
+    expect(out).toContain('?state=[redacted]&code=[redacted]');
+  });
+
   it('removes API keys and Fernet tokens from free text', () => {
     const fernet = 'gAAAAABpZ3J' + 'a'.repeat(60);
     expect(scrubSecrets(`key gk_live_abcDEF123 and ${fernet}`)).toBe('key gk_[redacted] and [redacted-fernet]');

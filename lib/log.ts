@@ -63,10 +63,14 @@ function serializeError(err: unknown): Record<string, unknown> {
   };
 }
 
-/** Removes the usual shapes of a secret from free text (URL passwords, bearer values, our keys). */
+/** Query parameters that carry a credential in OAuth and Graph URLs. */
+const SECRET_PARAMS = /([?&](?:code|state|access_token|refresh_token|id_token|token|client_secret|fb_exchange_token|appsecret_proof|code_verifier)=)[^&#\s"'<>]+/gi;
+
+/** Removes the usual shapes of a secret from free text (URL passwords, credential parameters, bearer values, our keys). */
 export function scrubSecrets(text: string): string {
   return text
     .replace(/(\w+:\/\/[^:/\s]+:)[^@\s]+@/g, '$1[redacted]@')
+    .replace(SECRET_PARAMS, '$1[redacted]')
     .replace(/(bearer\s+)[^\s,;"']+/gi, '$1[redacted]')
     .replace(/\bgk_[A-Za-z0-9_-]+/g, 'gk_[redacted]')
     .replace(/\bgAAAAA[A-Za-z0-9_=-]{20,}/g, '[redacted-fernet]');

@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { SIMULATOR_ADMIN_SECRET } from './simulator-admin';
 
 /**
- * Starts `next start` from the `.next-test` build in its own process group, with its own data
- * directory and port, and never leaves one running: stop() kills the whole group, and anything
- * still alive when the worker exits is killed then.
+ * Starts `next start` from the `.next-test` build (or `next dev`, compiling into `.next-test/dev`)
+ * in its own process group, with its own data directory and port, and never leaves one running:
+ * stop() kills the whole group, and anything still alive when the worker exits is killed then.
  */
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -42,6 +43,8 @@ export interface StartOptions {
   /** Share a data directory with another server; by default each server gets a fresh one. */
   dataDir?: string;
   port?: number;
+  /** `dev` runs `next dev` as `npm run dev` does (NODE_ENV left to next: development). Default `start`. */
+  command?: 'start' | 'dev';
 }
 
 const running = new Set<Server>();
@@ -83,6 +86,7 @@ function baseEnv(): Record<string, string> {
     NEXT_DIST_DIR: DIST_DIR,
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: 'info',
+    SIMULATOR_ADMIN_SECRET,
   };
 }
 
@@ -90,19 +94,21 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
   const port = options.port ?? (await freePort());
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? makeDataDir();
+  const command = options.command ?? 'start';
   const env: Record<string, string> = { ...baseEnv(), GRANTKEEPER_DATA_DIR: dataDir };
+  if (command === 'dev') delete env.NODE_ENV;
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
 
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, command, '-p', String(port)], {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     detached: true, // its own process group, so stop() can kill next and anything it forks
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (child.pid === undefined) throw new Error('next start did not spawn');
+  if (child.pid === undefined) throw new Error(`next ${command} did not spawn`);
   const pid = child.pid;
 
   let all = '';

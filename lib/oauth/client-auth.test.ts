@@ -21,9 +21,9 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
     expect(Object.fromEntries(withId.params)).toEqual({ client_id: 'id with space' });
   });
 
-  it.each(['client_secret_post', 'client_secret_query'] as const)('%s puts both credentials in the parameters, no header', (method) => {
+  it('client_secret_post puts both credentials in the parameters, no header', () => {
     const parts = { headers: {} as Record<string, string>, params: new URLSearchParams() };
-    applyClientAuth(method, credentials, parts);
+    applyClientAuth('client_secret_post', credentials, parts);
     expect(parts.headers).toEqual({});
     expect(Object.fromEntries(parts.params)).toEqual({ client_id: 'id with space', client_secret: "s3cr:t+/=~*!'()" });
   });

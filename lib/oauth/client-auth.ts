@@ -8,7 +8,7 @@ import type { ClientAuthMethod, ProviderCredentials } from '../providers/types';
 
 export interface AuthenticatedParts {
   headers: Record<string, string>;
-  /** Form body for POST, query for GET (Meta passes client credentials as parameters [M1]). */
+  /** The form body. */
   params: URLSearchParams;
 }
 
@@ -43,8 +43,6 @@ export function applyClientAuth(
       if (options.clientIdInBody) parts.params.set('client_id', credentials.clientId);
       return;
     case 'client_secret_post':
-    case 'client_secret_query':
-      // Same parameters; the request builder decides whether they travel in the body or the query.
       parts.params.set('client_id', credentials.clientId);
       parts.params.set('client_secret', credentials.clientSecret);
       return;

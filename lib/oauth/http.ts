@@ -6,8 +6,7 @@ import { errorFromResponse, invalidResponseError } from './errors';
 /**
  * The one place the engine touches the network. Requests are plain values built by each
  * protocol step; this sends them through the provider's fetch (simulator rewriting, default
- * timeout) and turns failures into ProviderErrors that never mention the URL (Meta puts tokens
- * and secrets in query strings [M1]).
+ * timeout) and turns failures into ProviderErrors that never mention the URL.
  */
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { isMetaDefinition } from '../providers/meta';
-import { buildGraphUrl } from '../providers/meta-graph';
+import { isMetaDefinition, type MetaDefinition } from '../providers/meta';
+import { buildGraphRequest } from '../providers/meta-graph';
 import type { ResolvedProvider } from '../providers/types';
 import { applyClientAuth } from './client-auth';
 import { processJsonResponse, sendProviderRequest, type CallOptions, type ProviderRequest } from './http';
@@ -42,11 +42,14 @@ export function buildRevocationRequest(
   return { method: 'POST', url, headers, body: params };
 }
 
-/** Meta: de-authorize the app for the user; the token is a request parameter like every Graph call. */
-export function buildMetaPermissionsDeleteRequest(p: Provider, accessToken: string): ProviderRequest {
+/** Meta: de-authorize the app for the user; the token goes in the header like every Graph call. */
+export function buildMetaPermissionsDeleteRequest(
+  p: Pick<ResolvedProvider, 'credentials'> & { definition: MetaDefinition },
+  accessToken: string,
+): ProviderRequest {
   const url = p.definition.endpoints(undefined).revoke;
   if (!url) throw new Error('Meta has no permissions endpoint configured');
-  return { method: 'DELETE', url: buildGraphUrl(url, p.credentials, accessToken), headers: {} };
+  return { method: 'DELETE', ...buildGraphRequest(p, url, accessToken) };
 }
 
 // RFC 7009 §2.2: success is HTTP 200 and the body is ignored; Meta answers `{"success":true}` or `true`.
@@ -64,7 +67,7 @@ export async function revokeGrant(p: ResolvedProvider, params: RevokeParams): Pr
     return definition.manualRevokeHint ? { revoked: false, manual: definition.manualRevokeHint } : { revoked: false };
   }
   if (isMetaDefinition(definition)) {
-    const response = await sendProviderRequest(p, buildMetaPermissionsDeleteRequest(p, params.accessToken), params);
+    const response = await sendProviderRequest(p, buildMetaPermissionsDeleteRequest({ ...p, definition }, params.accessToken), params);
     processJsonResponse(p, response, MetaRevoked);
     return { revoked: true };
   }

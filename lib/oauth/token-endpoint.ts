@@ -31,27 +31,23 @@ export interface RefreshParams extends CallOptions {
 
 type Provider = Pick<ResolvedProvider, 'definition' | 'credentials'>;
 
-/** Grant parameters plus client authentication, in the body (POST) or the query (Meta's GET [M1]). */
+/**
+ * Grant parameters plus client authentication in a POST form body (RFC 6749 §3.2), for Meta too
+ * (it also accepts the GET it documents [M1]): codes, tokens and secrets never go in a URL.
+ */
 export function buildTokenRequest(p: Provider, region: Region | undefined, grant: Record<string, string>): ProviderRequest {
   const definition = p.definition;
   const params = new URLSearchParams(grant);
   const headers: Record<string, string> = {};
   applyClientAuth(definition.clientAuth, p.credentials, { headers, params }, { clientIdInBody: definition.clientIdInBody });
-  const url = definition.endpoints(region).token;
-  if (definition.tokenRequestMethod === 'GET') {
-    const target = new URL(url);
-    params.forEach((value, key) => target.searchParams.set(key, value));
-    return { method: 'GET', url: target.href, headers };
-  }
-  return { method: 'POST', url, headers, body: params };
+  return { method: 'POST', url: definition.endpoints(region).token, headers, body: params };
 }
 
 /** RFC 6749 §4.1.3 (+ RFC 7636 §4.5 code_verifier). */
 export function buildCodeExchangeRequest(p: Provider, params: CodeExchangeParams): ProviderRequest {
   const definition = p.definition;
   const grant: Record<string, string> = {};
-  // Meta's manual flow documents exactly client_id, redirect_uri, client_secret, code [M1].
-  if (definition.tokenRequestMethod === 'POST') grant.grant_type = 'authorization_code';
+  if (!definition.omitCodeGrantType) grant.grant_type = 'authorization_code';
   grant.code = params.code;
   grant.redirect_uri = params.redirectUri;
   // Never to a provider without PKCE: LinkedIn's web flow fails when code_verifier is sent [LI12],

@@ -42,7 +42,6 @@ export const amazonAds: ProviderDefinition = {
   scopeSeparator: ' ',
   // The Ads docs and Amazon's Postman collection send credentials in the body [AZ2][AZ9].
   clientAuth: 'client_secret_post',
-  tokenRequestMethod: 'POST',
   // Optional at Amazon, recommended with state [AZ1]; the method must be explicit (default plain) [AZ10].
   pkce: 'S256',
   // Refresh tokens do not rotate; a response without one keeps the stored token [AZ2][AZ16].

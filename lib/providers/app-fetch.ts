@@ -9,7 +9,8 @@ import { SIMULATOR_PATH_PREFIX } from '../simulator/credentials';
  * routes use — and everything else goes to the network.
  */
 export function appFetch(origin: string, base: typeof fetch = fetch): typeof fetch {
-  const simulator = createSimulatorFetch(getProcessSimulatorState(), { origin });
+  // Provider calls only: nothing here has a reason to reach the admin API.
+  const simulator = createSimulatorFetch(getProcessSimulatorState(), { origin, context: { admin: 'off' } });
   const prefix = `${origin}${SIMULATOR_PATH_PREFIX}`;
   return (input, init) => {
     const url = input instanceof Request ? input.url : String(input);

@@ -52,7 +52,6 @@ export function createLinkedInDefinition(options: LinkedInOptions): LinkedInDefi
     scopes: ['openid', 'profile', 'email', 'r_ads', 'r_ads_reporting'],
     scopeSeparator: ' ',
     clientAuth: 'client_secret_post',
-    tokenRequestMethod: 'POST',
     // The web flow breaks when PKCE is sent [LI6][LI12].
     pkce: null,
     // Non-rotating refresh tokens for approved apps; the others can only re-consent [LI2].

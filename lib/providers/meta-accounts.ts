@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { getJson, type CallOptions } from '../oauth/http';
-import { buildGraphUrl } from './meta-graph';
+import { buildGraphRequest } from './meta-graph';
 import type { MetaDefinition } from './meta';
 import type { ConnectedAccount, ResolvedProvider } from './types';
 
@@ -54,8 +54,8 @@ async function fetchAllPages<T extends z.ZodType>(
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const params: Record<string, string> = { fields, limit: '100', ...(after ? { after } : {}) };
-    const url = buildGraphUrl(p.definition.graphUrl(path), p.credentials, accessToken, params);
-    const body = await getJson(p, url, graphPage(item), options);
+    const graph = buildGraphRequest(p, p.definition.graphUrl(path), accessToken, params);
+    const body = await getJson(p, graph.url, graphPage(item), { ...options, headers: graph.headers });
     items.push(...body.data);
     after = body.paging?.cursors?.after;
     if (!body.paging?.next || !after) break;
@@ -64,15 +64,15 @@ async function fetchAllPages<T extends z.ZodType>(
 }
 
 export async function fetchMetaAccount(p: MetaProvider, accessToken: string, options: CallOptions = {}): Promise<ConnectedAccount> {
-  const meUrl = buildGraphUrl(p.definition.graphUrl('me'), p.credentials, accessToken, { fields: 'id,name' });
-  const [me, pages, adAccounts] = await Promise.all([
-    getJson(p, meUrl, Me, options),
+  const me = buildGraphRequest(p, p.definition.graphUrl('me'), accessToken, { fields: 'id,name' });
+  const [user, pages, adAccounts] = await Promise.all([
+    getJson(p, me.url, Me, { ...options, headers: me.headers }),
     fetchAllPages(p, 'me/accounts', 'id,name,tasks,instagram_business_account', Page, accessToken, options),
     fetchAllPages(p, 'me/adaccounts', 'id,account_id,name,currency,account_status,timezone_name', AdAccount, accessToken, options),
   ]);
   return {
-    externalAccountId: me.id,
-    displayName: me.name ?? me.id,
+    externalAccountId: user.id,
+    displayName: user.name ?? user.id,
     metadata: {
       pages: pages.map((page) => ({
         id: page.id,

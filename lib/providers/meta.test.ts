@@ -11,7 +11,7 @@ const TOKEN_URL = `${GRAPH}/oauth/access_token`;
 const { server, requests } = setupProviderServer();
 
 const metaError = (status: number, code: number, subcode?: number, headers?: Record<string, string>) =>
-  answer('get', TOKEN_URL, () =>
+  answer('post', TOKEN_URL, () =>
     json(
       { error: { message: 'Error validating access token: Session has expired on Tuesday.', type: 'OAuthException', code, error_subcode: subcode, fbtrace_id: 'AbC' } },
       { status, headers },
@@ -27,10 +27,10 @@ describe('Meta (providers.md §4)', () => {
     expect(url.searchParams.has('code_challenge')).toBe(false);
   });
 
-  it('exchanges the code by GET with query credentials, then for a long-lived token (fb_exchange_token) [M1][M2]', async () => {
+  it('exchanges the code by POST with form credentials, then for a long-lived token (fb_exchange_token); no secret in a URL [M1][M2][M11]', async () => {
     server.use(
-      answer('get', TOKEN_URL, ({ request }) =>
-        new URL(request.url).searchParams.get('grant_type') === 'fb_exchange_token'
+      answer('post', TOKEN_URL, async ({ request }) =>
+        new URLSearchParams(await request.text()).get('grant_type') === 'fb_exchange_token'
           ? json({ access_token: 'EAA-long', token_type: 'bearer', expires_in: 5183944 })
           : json({ access_token: 'EAA-short', token_type: 'bearer', expires_in: 5400 }),
       ),
@@ -41,30 +41,33 @@ describe('Meta (providers.md §4)', () => {
     expect(tokens.refreshToken).toBeUndefined();
 
     const [exchange, longLived] = await requests();
-    expect(exchange?.method).toBe('GET');
-    expect(Object.fromEntries(exchange!.url.searchParams)).toEqual({
+    expect(exchange?.method).toBe('POST');
+    expect(exchange?.headers.get('content-type')).toMatch(/^application\/x-www-form-urlencoded/);
+    expect(Object.fromEntries(exchange!.body)).toEqual({
       code: 'AQD-code',
       redirect_uri: 'https://app.example/cb',
       client_id: '1234567890',
       client_secret: 'meta-secret',
     });
-    expect(longLived?.method).toBe('GET');
-    expect(Object.fromEntries(longLived!.url.searchParams)).toEqual({
+    expect(longLived?.method).toBe('POST');
+    expect(Object.fromEntries(longLived!.body)).toEqual({
       grant_type: 'fb_exchange_token',
       fb_exchange_token: 'EAA-short',
       client_id: '1234567890',
       client_secret: 'meta-secret',
     });
+    for (const r of [exchange!, longLived!]) expect(r.url.href, 'nothing in the URL').toBe(TOKEN_URL);
   });
 
   it('"refreshes" by re-exchanging the current long-lived token [M11]', async () => {
-    server.use(answer('get', TOKEN_URL, () => json({ access_token: 'EAA-long-2', token_type: 'bearer' })));
+    server.use(answer('post', TOKEN_URL, () => json({ access_token: 'EAA-long-2', token_type: 'bearer' })));
     const p = await resolveConfigured('meta');
     const tokens = await refreshAccessToken(p, { accessToken: 'EAA-long', refreshToken: 'ignored' });
     expect(tokens).toEqual({ accessToken: 'EAA-long-2', tokenType: 'bearer' });
     const [request] = await requests();
-    expect(request?.url.searchParams.get('fb_exchange_token')).toBe('EAA-long');
-    expect(request?.url.searchParams.has('refresh_token')).toBe(false);
+    expect(request?.body.get('fb_exchange_token')).toBe('EAA-long');
+    expect(request?.body.has('refresh_token')).toBe(false);
+    expect(request?.url.search).toBe('');
   });
 
   it.each([
@@ -97,7 +100,7 @@ describe('Meta (providers.md §4)', () => {
     expect(error).toMatchObject({ kind: 'transient', retryAfterSec: 420 });
   });
 
-  it('reads the user, Pages and ad accounts with access_token + appsecret_proof, keeping no page token [M8][M10b][M17]', async () => {
+  it('reads the user, Pages and ad accounts with the token in the Authorization header, keeping no page token [M8][M10b][M17]', async () => {
     server.use(
       answer('get', `${GRAPH}/me`, () => json({ id: '10158', name: 'Ada' })),
       answer('get', `${GRAPH}/me/accounts`, ({ request }) =>
@@ -128,10 +131,12 @@ describe('Meta (providers.md §4)', () => {
     expect(serialized).not.toContain('EAA');
 
     const sent = await requests();
-    const proof = createHmac('sha256', 'meta-secret').update('EAA-user').digest('hex');
     for (const r of sent) {
-      expect(r.url.searchParams.get('access_token')).toBe('EAA-user');
-      expect(r.url.searchParams.get('appsecret_proof')).toBe(proof);
+      expect(r.headers.get('authorization')).toBe('Bearer EAA-user');
+      expect(r.url.href, 'no token in the URL').not.toContain('EAA-user');
+      expect(r.url.searchParams.has('access_token')).toBe(false);
+      // META_APP_SECRET_PROOF is off by default.
+      expect(r.url.searchParams.has('appsecret_proof')).toBe(false);
     }
     const pages = sent.filter((r) => r.url.pathname === '/v22.0/me/accounts');
     expect(pages).toHaveLength(2);
@@ -148,7 +153,28 @@ describe('Meta (providers.md §4)', () => {
     expect(await revokeGrant(p, { accessToken: 'EAA-user' })).toEqual({ revoked: true });
     const [request] = await requests();
     expect(request?.method).toBe('DELETE');
-    expect(request?.url.searchParams.get('access_token')).toBe('EAA-user');
+    expect(request?.headers.get('authorization')).toBe('Bearer EAA-user');
+    expect(request?.url.search).toBe('');
+  });
+
+  it('adds appsecret_proof = HMAC-SHA256(app secret, token) to every Graph call with META_APP_SECRET_PROOF=on [M17]', async () => {
+    server.use(
+      answer('get', `${GRAPH}/me`, () => json({ id: '10158', name: 'Ada' })),
+      answer('get', `${GRAPH}/me/accounts`, () => json({ data: [] })),
+      answer('get', `${GRAPH}/me/adaccounts`, () => json({ data: [] })),
+      answer('delete', `${GRAPH}/me/permissions`, () => json({ success: true })),
+    );
+    const p = await resolveConfigured('meta', { META_APP_SECRET_PROOF: 'on' });
+    await fetchConnectedAccount(p, { tokenSet: { accessToken: 'EAA-user' } });
+    await revokeGrant(p, { accessToken: 'EAA-user' });
+    const sent = await requests();
+    expect(sent).toHaveLength(4);
+    const proof = createHmac('sha256', 'meta-secret').update('EAA-user').digest('hex');
+    for (const r of sent) {
+      expect(r.url.searchParams.get('appsecret_proof'), r.url.pathname).toBe(proof);
+      expect(r.headers.get('authorization')).toBe('Bearer EAA-user');
+      expect(r.url.searchParams.has('access_token')).toBe(false);
+    }
   });
 
   it('reports a revoke refused with an expired token as a permanent ProviderError', async () => {

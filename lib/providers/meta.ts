@@ -8,6 +8,8 @@ export interface MetaDefinition extends ProviderDefinition {
   /** Every Graph path carries a version, e.g. v25.0. */
   graphVersion: string;
   graphUrl(path: string): string;
+  /** Send `appsecret_proof` with every Graph call (META_APP_SECRET_PROOF=on) [M17]. */
+  appSecretProof: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ function classifyMetaError(info: ProviderErrorInfo): ErrorKind {
   return classifyGrant(info);
 }
 
-export function createMetaDefinition(options: { graphVersion: string }): MetaDefinition {
+export function createMetaDefinition(options: { graphVersion: string; appSecretProof?: boolean }): MetaDefinition {
   const graphVersion = options.graphVersion;
   const graphUrl = (path: string) => `https://graph.facebook.com/${graphVersion}/${path.replace(/^\//, '')}`;
   return {
@@ -45,6 +47,7 @@ export function createMetaDefinition(options: { graphVersion: string }): MetaDef
     name: 'Meta',
     graphVersion,
     graphUrl,
+    appSecretProof: options.appSecretProof ?? false,
     endpoints: () => ({
       authorization: `https://www.facebook.com/${graphVersion}/dialog/oauth`,
       token: graphUrl('oauth/access_token'),
@@ -54,9 +57,12 @@ export function createMetaDefinition(options: { graphVersion: string }): MetaDef
     scopes: ['ads_read', 'business_management', 'pages_show_list', 'instagram_basic', 'public_profile'],
     // Comma-separated in Meta's own examples [M19].
     scopeSeparator: ',',
-    // The secret is a request parameter of a GET [M1].
-    clientAuth: 'client_secret_query',
-    tokenRequestMethod: 'GET',
+    // Meta documents a GET with the secret (and the code, or the token being exchanged) in the
+    // query string [M1][M2]; the same parameters as a POST form body work too [M11] and keep
+    // secrets out of URLs, which proxies and servers log.
+    clientAuth: 'client_secret_post',
+    // Meta's manual flow documents exactly client_id, redirect_uri, client_secret, code [M1].
+    omitCodeGrantType: true,
     // The classic dialog ignores code_challenge and the exchange then fails [M12].
     pkce: null,
     // No refresh token: exchange for a ~60-day token at connect time, re-exchange later [M2][M11].

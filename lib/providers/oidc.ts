@@ -88,7 +88,6 @@ export function createOidcDefinition(metadata: OidcMetadata, options: { scopes: 
     scopes: options.scopes,
     scopeSeparator: ' ',
     clientAuth: chooseClientAuth(metadata.token_endpoint_auth_methods_supported),
-    tokenRequestMethod: 'POST',
     // S256 unless the issuer says it cannot (RFC 7636 §4.2; RFC 8414 §2 metadata). Absent metadata
     // does not mean unsupported, and an issuer that ignores PKCE is not harmed by it.
     pkce: !challengeMethods || challengeMethods.includes('S256') ? 'S256' : null,

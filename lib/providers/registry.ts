@@ -48,7 +48,10 @@ export function getProviderDefinition(slug: ProviderSlug, context: DefinitionCon
         apiVersion: providers?.linkedinApiVersion ?? DEFAULT_LINKEDIN_API_VERSION,
       });
     case 'meta':
-      return createMetaDefinition({ graphVersion: providers?.metaGraphVersion ?? DEFAULT_META_GRAPH_VERSION });
+      return createMetaDefinition({
+        graphVersion: providers?.metaGraphVersion ?? DEFAULT_META_GRAPH_VERSION,
+        appSecretProof: providers?.metaAppSecretProof ?? false,
+      });
     case 'oidc':
       return null;
   }
@@ -139,7 +142,7 @@ export interface ProviderStatus {
 
 const OPTIONAL_ENV_VARS: Partial<Record<ProviderSlug, string[]>> = {
   linkedin: ['LINKEDIN_REFRESH_TOKENS', 'LINKEDIN_API_VERSION'],
-  meta: ['META_GRAPH_VERSION'],
+  meta: ['META_GRAPH_VERSION', 'META_APP_SECRET_PROOF'],
   oidc: ['OIDC_SCOPES', 'OIDC_NAME'],
 };
 

@@ -14,9 +14,10 @@ export type Region = (typeof REGIONS)[number];
  * How the client proves itself at the token endpoint (RFC 6749 §2.3.1, OIDC Core §9):
  * - client_secret_post: client_id and client_secret in the form body (Amazon, LinkedIn)
  * - client_secret_basic: HTTP Basic (X; X also wants client_id in the body)
- * - client_secret_query: client_id and client_secret as request parameters of a GET (Meta)
+ * Token requests are always POSTs with a form body (RFC 6749 §3.2), Meta's too: a secret, code or
+ * token never travels in a URL.
  */
-export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'client_secret_query';
+export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic';
 
 /** refresh_token: RFC 6749 §6; long_lived_exchange: Meta's fb_exchange_token; none: re-consent only. */
 export type RefreshStrategy = 'refresh_token' | 'long_lived_exchange' | 'none';
@@ -108,7 +109,8 @@ export interface ProviderDefinition {
   clientAuth: ClientAuthMethod;
   /** X wants client_id in the body as well as the Basic header. */
   clientIdInBody?: boolean;
-  tokenRequestMethod: 'POST' | 'GET';
+  /** Meta's code exchange takes no grant_type [M1]. */
+  omitCodeGrantType?: boolean;
   /** S256 where the provider accepts it; null where PKCE breaks the flow (LinkedIn web, Meta classic). */
   pkce: 'S256' | null;
   refresh: RefreshStrategy;

@@ -32,7 +32,6 @@ export const x: ProviderDefinition = {
   // as well: a community test got "Missing required parameter [client_id]" without it [X9].
   clientAuth: 'client_secret_basic',
   clientIdInBody: true,
-  tokenRequestMethod: 'POST',
   // Mandatory at X [X1].
   pkce: 'S256',
   // Refresh tokens rotate and are single use: always store the newest [X3][X9].

@@ -9,10 +9,12 @@ import { resetSimulatorState, type Grant, type SimulatorState } from './state';
 import { randomId } from './token-format';
 
 /**
- * Test-only admin API under `/api/simulator/_admin/`: `GET state`, `POST knobs`, `POST reset`,
- * `POST revoke`, and `POST seed`. Only `seed` returns token values: it is a fixture that creates
- * grants directly (like a completed consent), for benchmarks and tests that need thousands of
- * live grants in a running server's simulator. Like the rest, it exists only while the simulator does.
+ * Test-only admin API under `/api/simulator/_admin/`: `GET state`, `GET issued`, `POST knobs`,
+ * `POST reset`, `POST revoke`, and `POST seed`. Only `seed` and `issued` return token values:
+ * `seed` is a fixture that creates grants directly (like a completed consent), for benchmarks and
+ * tests that need thousands of live grants in a running server's simulator; `issued` lists every
+ * code and token handed out, so a test can search logs for them. Like the rest, it exists only
+ * while the simulator does, behind SIMULATOR_ADMIN_SECRET (access.ts).
  */
 
 const revokeSchema = z.object({
@@ -77,6 +79,8 @@ export async function handleAdminRequest(state: SimulatorState, request: Request
   switch (route) {
     case 'GET state':
       return json(describeState(state));
+    case 'GET issued':
+      return json(listIssued(state));
     case 'POST knobs': {
       try {
         state.knobs = applyKnobPatch(state.knobs, await readJson(request));
@@ -133,6 +137,15 @@ function describeGrant(state: SimulatorState, grant: Grant) {
     revoked: grant.revoked ? { at: new Date(grant.revoked.at).toISOString(), reason: grant.revoked.reason } : null,
     refreshCount: grant.refreshCount,
     liveAccessTokens: grant.revoked ? 0 : live,
+  };
+}
+
+/** Every authorization code, access token (Meta page tokens included) and refresh token still held. */
+export function listIssued(state: SimulatorState) {
+  return {
+    codes: [...state.codes.values()].map((c) => ({ provider: c.provider, value: c.code })),
+    accessTokens: [...state.accessTokens.values()].map((t) => ({ provider: t.provider, value: t.token })),
+    refreshTokens: [...state.refreshTokens.values()].map((t) => ({ provider: t.provider, value: t.token })),
   };
 }
 

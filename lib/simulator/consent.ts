@@ -11,7 +11,9 @@ import type { AuthCode } from './state';
  * The authorization endpoint of every simulated provider. GET shows the consent page; the page
  * posts back to the same URL (query string included) with `decision` and `persona`. Problems
  * with the client or redirect_uri show an error page (never redirect to an unchecked URL, RFC
- * 6749 §4.1.2.1); anything else goes back to the redirect_uri as an OAuth error.
+ * 6749 §4.1.2.1); anything else goes back to the redirect_uri as an OAuth error. A redirect_uri
+ * must be one registered for the app, exactly, as Amazon, X and LinkedIn require [AZ1][X1][LI1]: otherwise a
+ * link to the simulator could send codes to anyone's server.
  */
 
 export interface ConsentSpec {
@@ -49,6 +51,9 @@ export async function handleConsent(req: SimRequest, spec: ConsentSpec): Promise
   if (!redirectUri) return errorPage('The request is missing redirect_uri.');
   const target = parseRedirectUri(redirectUri);
   if (!target) return errorPage('redirect_uri must be an absolute http(s) URL without a fragment.');
+  if (!req.redirectUris.includes(redirectUri)) {
+    return errorPage(`The redirect_uri is not registered for this app. Registered: ${req.redirectUris.join(', ') || 'none'}.`);
+  }
 
   const state = param(q, 'state');
   const back = (params: Record<string, string>, fragment = '') => {

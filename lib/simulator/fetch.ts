@@ -1,3 +1,4 @@
+import { appCallbackUris, type SimulatorContext } from './access';
 import { SIMULATOR_PATH_PREFIX, type SimulatedProvider } from './credentials';
 import { handleSimulatorRequest } from './handler';
 import type { SimulatorState } from './state';
@@ -6,10 +7,12 @@ import type { SimulatorState } from './state';
  * A `fetch` that serves the simulator in-process, for tests of code that takes an injected fetch.
  * It answers only `<origin>/api/simulator/...` and throws for anything else (no accidental
  * network), honours AbortSignal like the real fetch, and never follows redirects (a consent POST
- * returns its 302 with `location`).
+ * returns its 302 with `location`). By default the app at `origin` has its callbacks registered
+ * and the admin API is open (in-process callers are tests and this server itself).
  */
-export function createSimulatorFetch(state: SimulatorState, options: { origin: string }): typeof fetch {
+export function createSimulatorFetch(state: SimulatorState, options: { origin: string; context?: Partial<SimulatorContext> }): typeof fetch {
   const origin = new URL(options.origin).origin;
+  const context: SimulatorContext = { admin: 'open', redirectUris: appCallbackUris(origin), ...options.context };
   const simulatorFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const url = new URL(request.url);
@@ -21,7 +24,7 @@ export function createSimulatorFetch(state: SimulatorState, options: { origin: s
     return new Promise<Response>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      handleSimulatorRequest(state, request)
+      handleSimulatorRequest(state, request, context)
         .then(resolve, reject)
         .finally(() => signal.removeEventListener('abort', onAbort));
     });

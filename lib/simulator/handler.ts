@@ -1,4 +1,5 @@
 import 'server-only';
+import { refuseAdminRequest, type SimulatorContext } from './access';
 import { handleAdminRequest } from './admin';
 import { AMAZON_ROUTES } from './amazon-ads';
 import { SIMULATED_PROVIDERS, SIMULATOR_PATH_PREFIX, type SimulatedProvider } from './credentials';
@@ -12,8 +13,9 @@ import { X_ROUTES } from './x';
 
 /**
  * The simulator's one entry point: `/api/simulator/<slug>/<real host><real path>` is served as
- * the real `https://<host><path>` would be; `/api/simulator/_admin/*` is the test-only admin API.
- * Pure apart from `state`, so tests call it directly (or through createSimulatorFetch).
+ * the real `https://<host><path>` would be; `/api/simulator/_admin/*` is the test-only admin API,
+ * guarded by `context.admin`. Pure apart from `state`, so tests call it directly (or through
+ * createSimulatorFetch).
  */
 
 const ROUTES: Record<SimulatedProvider, Route[]> = {
@@ -26,15 +28,17 @@ const ROUTES: Record<SimulatedProvider, Route[]> = {
 const isProvider = (value: string | undefined): value is SimulatedProvider =>
   (SIMULATED_PROVIDERS as readonly string[]).includes(value ?? '');
 
-export async function handleSimulatorRequest(state: SimulatorState, request: Request): Promise<Response> {
+export async function handleSimulatorRequest(state: SimulatorState, request: Request, context: SimulatorContext): Promise<Response> {
   const { pathname } = new URL(request.url);
   const prefix = `${SIMULATOR_PATH_PREFIX}/`;
   if (!pathname.startsWith(prefix)) return notFound();
   const [first, host, ...segments] = pathname.slice(prefix.length).split('/');
-  if (first === '_admin') return handleAdminRequest(state, request, [host, ...segments].join('/'));
+  if (first === '_admin') {
+    return refuseAdminRequest(context.admin, request) ?? handleAdminRequest(state, request, [host, ...segments].join('/'));
+  }
   if (!isProvider(first) || !host) return notFound();
 
-  const req = createSimRequest(state, first, request, host, `/${segments.join('/')}`);
+  const req = createSimRequest(state, first, request, host, `/${segments.join('/')}`, context.redirectUris(first));
   await state.sleep(state.knobs[first].latencyMs, request.signal);
   pruneState(state);
   const response = await dispatch(ROUTES[first], req);

@@ -12,6 +12,8 @@ export interface SimRequest {
   host: string;
   /** The real path, e.g. `/2/oauth2/token`. */
   path: string;
+  /** The redirect URIs registered for this provider's simulated app (exact match). */
+  redirectUris: readonly string[];
   url: URL;
   query: URLSearchParams;
   headers: Headers;
@@ -34,6 +36,7 @@ export function createSimRequest(
   request: Request,
   host: string,
   path: string,
+  redirectUris: readonly string[],
 ): SimRequest {
   const url = new URL(request.url);
   let body: Promise<URLSearchParams> | undefined;
@@ -44,6 +47,7 @@ export function createSimRequest(
     method: request.method.toUpperCase(),
     host: host.toLowerCase(),
     path,
+    redirectUris,
     url,
     query: url.searchParams,
     headers: request.headers,

@@ -50,6 +50,8 @@ const patchSchema = z
         longLivedTtlSec: z.number().int().min(1),
         /** Graph throttling [M5]: the next `count` Graph (non-token) calls fail with this code. */
         graphThrottle: z.object({ code: z.union([z.literal(4), z.literal(17), z.literal(613)]), count: z.number().int().min(1) }).nullable(),
+        /** The app setting "Require App Secret": Graph calls without appsecret_proof fail [M17]. */
+        requireAppSecretProof: z.boolean(),
       })
       .partial(),
   })
@@ -67,7 +69,11 @@ export interface Knobs {
   'amazon-ads': CommonKnobs & { expiresInAsString: boolean; refreshTokenOnRefresh: 'same' | 'omit' | 'alternate' };
   linkedin: CommonKnobs & { programmaticRefresh: boolean; refreshTokenTtlSec: number; scopeSeparator: ' ' | ',' };
   x: CommonKnobs;
-  meta: CommonKnobs & { longLivedTtlSec: number; graphThrottle: { code: 4 | 17 | 613; count: number } | null };
+  meta: CommonKnobs & {
+    longLivedTtlSec: number;
+    graphThrottle: { code: 4 | 17 | 613; count: number } | null;
+    requireAppSecretProof: boolean;
+  };
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -81,7 +87,7 @@ export const DEFAULT_KNOBS: Knobs = {
     scopeSeparator: ',',
   },
   x: { accessTokenTtlSec: 7200, latencyMs: 0, failures: [] },
-  meta: { accessTokenTtlSec: 5400, latencyMs: 0, failures: [], longLivedTtlSec: 5_183_944, graphThrottle: null },
+  meta: { accessTokenTtlSec: 5400, latencyMs: 0, failures: [], longLivedTtlSec: 5_183_944, graphThrottle: null, requireAppSecretProof: false },
 };
 
 /** Validates a knob patch (admin API input); throws a ZodError on bad input. */

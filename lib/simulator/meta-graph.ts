@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { secretsEqual } from '../http/secrets';
 import { checkClient } from './client-auth';
 import { SIMULATOR_CREDENTIALS } from './credentials';
 import { issueAccessToken, lookupAccessToken, revokeGrant } from './grants';
@@ -17,13 +18,18 @@ async function authenticate(req: SimRequest): Promise<Auth> {
     req.state.knobs.meta.graphThrottle = throttle.count > 1 ? { ...throttle, count: throttle.count - 1 } : null;
     return { ok: false, response: throttledError(throttle.code) };
   }
-  const token = param(req.query, 'access_token') ?? param(await req.form(), 'access_token') ?? bearerToken(req.headers);
+  // Graph takes the token from the Authorization header (Bearer or OAuth) or the access_token parameter [M17].
+  const form = await req.form();
+  const token = bearerToken(req.headers) ?? param(req.query, 'access_token') ?? param(form, 'access_token');
   if (!token) return { ok: false, response: graphError(400, 'An active access token must be used to query information about the current user.', 2500) };
   const found = lookupAccessToken(req.state, req.provider, token);
   if (!found.ok) return { ok: false, response: deadTokenError(found, req.state.now()) };
-  // A sent appsecret_proof must be HMAC-SHA256(app secret, token) [M17].
-  const proof = param(req.query, 'appsecret_proof');
-  if (proof !== undefined && proof !== appSecretProof(token)) {
+  // A sent appsecret_proof must be HMAC-SHA256(app secret, token); "Require App Secret" makes it mandatory [M17].
+  const proof = param(req.query, 'appsecret_proof') ?? param(form, 'appsecret_proof');
+  if (proof === undefined && req.state.knobs.meta.requireAppSecretProof) {
+    return { ok: false, response: graphError(400, 'API calls from the server require an appsecret_proof argument', 100, undefined, { type: 'GraphMethodException' }) };
+  }
+  if (proof !== undefined && !secretsEqual(proof, appSecretProof(token))) {
     return { ok: false, response: graphError(400, 'Invalid appsecret_proof provided in the API argument', 100, undefined, { type: 'GraphMethodException' }) };
   }
   const persona = META_PERSONAS.find((p) => p.id === found.grant.personaId);

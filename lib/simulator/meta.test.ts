@@ -127,6 +127,32 @@ describe('Meta simulator', () => {
     expect((await wrong.json()).error).toMatchObject({ code: 100, message: 'Invalid appsecret_proof provided in the API argument' });
   });
 
+  it('takes the token from the Authorization header, with an optional appsecret_proof it verifies', async () => {
+    const sim = createSimulatorTestClient('meta');
+    const token = await shortLived(sim);
+    const bearer = { authorization: `Bearer ${token}` };
+    expect(await (await sim.get(`${GRAPH}/me?fields=id`, bearer)).json()).toEqual({ id: '10160987654321001' });
+    const proof = createHmac('sha256', clientSecret).update(token).digest('hex');
+    expect((await sim.get(`${GRAPH}/me/adaccounts?appsecret_proof=${proof}`, bearer)).status).toBe(200);
+    const wrong = await sim.get(`${GRAPH}/me?appsecret_proof=${createHmac('sha256', 'not-the-secret').update(token).digest('hex')}`, bearer);
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error).toMatchObject({ code: 100, message: 'Invalid appsecret_proof provided in the API argument' });
+    const revoke = await sim.fetch(sim.url(`${GRAPH}/me/permissions?appsecret_proof=${proof}`), { method: 'DELETE', headers: bearer });
+    expect(await revoke.json()).toEqual({ success: true });
+  });
+
+  it('with "Require App Secret" on, refuses Graph calls without appsecret_proof [M17]', async () => {
+    const sim = createSimulatorTestClient('meta');
+    const token = await shortLived(sim);
+    sim.setKnobs((k) => (k.meta.requireAppSecretProof = true));
+    const bearer = { authorization: `Bearer ${token}` };
+    const missing = await sim.get(`${GRAPH}/me`, bearer);
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error).toMatchObject({ code: 100, message: 'API calls from the server require an appsecret_proof argument' });
+    const proof = createHmac('sha256', clientSecret).update(token).digest('hex');
+    expect((await sim.get(`${GRAPH}/me?appsecret_proof=${proof}`, bearer)).status).toBe(200);
+  });
+
   it('answers an unknown token and an expired one with code 190', async () => {
     const sim = createSimulatorTestClient('meta');
     const unknown = await graph(sim, '/me', 'EAAnothing');

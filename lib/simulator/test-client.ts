@@ -32,7 +32,7 @@ export function createSimulatorTestClient(
 ): SimulatorTestClient {
   let nowMs = options.startAt ?? Date.UTC(2026, 0, 15, 12, 0, 0);
   const state = createSimulatorState({ ...options, sleep: options.sleep ?? (async () => {}), now: () => nowMs });
-  const simFetch = createSimulatorFetch(state, { origin: TEST_ORIGIN });
+  const simFetch = createSimulatorFetch(state, { origin: TEST_ORIGIN, context: { admin: 'open', redirectUris: () => [TEST_REDIRECT_URI] } });
   const url = (realUrl: string) => toSimulatorUrl(TEST_ORIGIN, provider, realUrl);
   return {
     state,

@@ -96,6 +96,8 @@ export default defineConfig({
       SIMULATOR_ACCESS_TOKEN_TTL: '40',
       SCHEDULER_INTERVAL_SECONDS: '2',
       CRON_SECRET: 'e2e-cron-secret',
+      // The suite drives the same endpoints far faster than a person; tests/integration/rate-limits.test.ts covers the limits.
+      RATE_LIMITS: 'off',
       // The runner's own environment is inherited: blank anything that would change the mode
       // (lib/env.ts treats an empty value as unset).
       DATABASE_URL: '',

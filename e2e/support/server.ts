@@ -83,6 +83,8 @@ function baseEnv(): Record<string, string> {
     NEXT_DIST_DIR: DIST_DIR,
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: 'info',
+    // Specs drive endpoints faster than a person; tests/integration/rate-limits.test.ts covers the limits.
+    RATE_LIMITS: 'off',
   };
 }
 

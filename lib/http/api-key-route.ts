@@ -16,8 +16,8 @@ export type ApiKeyRoute =
   | { response: NextResponse };
 
 /**
- * The start of every API-key route: the key, counted against its per-key limit, or the response
- * to return. A refused key is anonymous: it is logged (without the header) and counted per client
+ * The start of every API-key route: the key, counted against its per-key limit (token_api), or
+ * the response to return. A refused key is anonymous: it is logged (without the header) and counted per client
  * IP, never written to the audit log, whose rows would otherwise be the attacker's to multiply.
  */
 export async function apiKeyRoute(req: NextRequest, db: Database, env: Env): Promise<ApiKeyRoute> {

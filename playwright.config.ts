@@ -101,6 +101,8 @@ export default defineConfig({
       CRON_SECRET: 'e2e-cron-secret',
       // Specs save webhook URLs on 127.0.0.1: the development opt-in for private receivers.
       WEBHOOK_ALLOW_PRIVATE: 'on',
+      // The suite drives the same endpoints far faster than a person; tests/integration/rate-limits.test.ts covers the limits.
+      RATE_LIMITS: 'off',
       // The runner's own environment is inherited: blank anything that would change the mode
       // (lib/env.ts treats an empty value as unset).
       DATABASE_URL: '',

@@ -24,6 +24,8 @@ export default defineConfig({
       // A key for tests only, so nothing writes a generated key into the working tree.
       ENCRYPTION_KEYS: 'dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMDAwMDA=',
       SIMULATOR: 'on',
+      // Off for suites that call routes in loops; tests/integration/rate-limits.test.ts turns them on.
+      RATE_LIMITS: 'off',
     },
   },
 });

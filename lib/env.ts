@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseRateSpec, RATE_SPEC_MESSAGE, resolveRateLimits, type RateLimitSettings } from './rate-limit/policies';
 
 /**
  * The environment, parsed once with zod. Nothing is required for the embedded default; every
@@ -15,6 +16,7 @@ const optionalText = z
   .optional();
 
 const onOff = z.enum(['on', 'off']).optional();
+const rateSpec = optionalText.refine((v) => v === undefined || parseRateSpec(v) !== undefined, { message: RATE_SPEC_MESSAGE });
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -67,6 +69,15 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: optionalText,
   OIDC_SCOPES: optionalText,
   OIDC_NAME: optionalText,
+  // Rate limits (lib/rate-limit/policies.ts): RATE_LIMITS=off disables all; RATE_LIMIT_<NAME>=<count>/<window> overrides one.
+  RATE_LIMITS: onOff,
+  RATE_LIMIT_AUTH_FAILURES: rateSpec,
+  RATE_LIMIT_TOKEN_API: rateSpec,
+  RATE_LIMIT_AUTHORIZE: rateSpec,
+  RATE_LIMIT_CALLBACK: rateSpec,
+  RATE_LIMIT_CLERK_WEBHOOK: rateSpec,
+  RATE_LIMIT_TEST_EVENT: rateSpec,
+  RATE_LIMIT_API_KEY_CREATE: rateSpec,
 });
 
 export type AuthMode = 'local' | 'clerk';
@@ -97,6 +108,8 @@ export interface Env {
   cronSecret: string | undefined;
   providers: ProviderEnv;
   refresh: RefreshSettings;
+  /** Limits shared by all instances through Postgres; TRUST_PROXY is read raw (it is another item's variable). */
+  rateLimits: RateLimitSettings;
 }
 
 /** How the keep-alive engine behaves; see .env.example. */
@@ -196,6 +209,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       providerConcurrency: e.SWEEP_PROVIDER_CONCURRENCY,
       timeBudgetMs: e.SWEEP_TIME_BUDGET_SECONDS * 1000,
     },
+    rateLimits: resolveRateLimits({ ...e, TRUST_PROXY: raw.TRUST_PROXY?.trim() }),
   };
 }
 

@@ -29,6 +29,10 @@ export function CreateApiKeyForm() {
     const name = String(new FormData(form).get('name') ?? '');
     startTransition(async () => {
       const result = await createApiKeyAction(name).catch(() => ({ ok: false as const, message: 'The key could not be created. Try again.' }));
+      if (!result.ok && 'rateLimited' in result && result.rateLimited) {
+        toast.error(result.message);
+        return;
+      }
       if (!result.ok) {
         setError(result.message);
         return;

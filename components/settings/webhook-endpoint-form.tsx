@@ -80,6 +80,10 @@ export function WebhookEndpointForm({ currentUrl }: { currentUrl: string | null 
     startTransition(async () => {
       setTest(null);
       const result = await sendTestNotificationAction().catch(() => FAILED);
+      if ('rateLimited' in result && result.rateLimited) {
+        toast.error(result.message);
+        return;
+      }
       setTest(result);
       router.refresh();
     });

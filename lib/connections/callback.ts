@@ -1,9 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { asUser, type Database } from '../db';
-import { recordAuditEvent, type AuditOutcome } from '../db/audit';
+import { recordAuditEvent } from '../db/audit';
 import { upsertConnection } from '../db/connections';
-import { consumeOAuthState, type OAuthStateRow } from '../db/oauth-states';
+import { consumeOAuthState, findOAuthStateOwner, type OAuthStateRow } from '../db/oauth-states';
 import type { Env } from '../env';
 import { fetchConnectedAccount } from '../oauth/accounts';
 import { completeCodeExchange } from '../oauth/token-endpoint';
@@ -41,22 +41,26 @@ export interface CallbackResult {
   returnPath: string;
 }
 
+type Fail = (outcome: OutcomeCode, reason: string, userId?: string | null) => Promise<never>;
+
 /**
  * The OAuth callback: validates and consumes the state, exchanges the code, fetches the account,
- * stores everything encrypted and audited. Any failure stores nothing (FlowError) and is audited.
+ * stores everything encrypted and audited. Any failure stores nothing (FlowError); it is audited
+ * to the user it concerns. A failure that concerns nobody (an unknown state and no session) is
+ * the caller's to log and count: anyone can send those, and the audit log is append-only.
  */
 export async function completeAuthorization(input: CompleteAuthorization): Promise<CallbackResult> {
-  const audit = (outcome: AuditOutcome, detail: Record<string, unknown>, userId = input.sessionUserId) =>
-    recordAuditEvent(input.db, {
-      userId,
-      actor: userId ? 'user' : 'system',
-      action: 'oauth.callback',
-      outcome,
-      detail: { provider: input.provider, ...detail },
-      requestId: input.requestId,
-    });
-  const fail = async (outcome: OutcomeCode, reason: string, userId?: string | null): Promise<never> => {
-    await audit(outcome === 'consent_denied' ? 'info' : 'denied', { outcome, reason }, userId);
+  const fail: Fail = async (outcome, reason, userId = input.sessionUserId) => {
+    if (userId) {
+      await recordAuditEvent(input.db, {
+        userId,
+        actor: 'user',
+        action: 'oauth.callback',
+        outcome: outcome === 'consent_denied' ? 'info' : 'denied',
+        detail: { provider: input.provider, outcome, reason },
+        requestId: input.requestId,
+      });
+    }
     throw new FlowError(outcome, reason);
   };
 
@@ -132,17 +136,36 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
   };
 }
 
-/** Unknown, replayed, another user's, another provider's or expired states are refused. */
-async function validateState(
-  input: CompleteAuthorization,
-  fail: (outcome: OutcomeCode, reason: string, userId?: string | null) => Promise<never>,
-): Promise<OAuthStateRow> {
+/**
+ * Unknown, replayed, another user's, another provider's or expired states are refused. Only a
+ * state of the presenting user for this provider is consumed; any other stays usable by its
+ * owner, who is told of the attempt in their audit log.
+ */
+async function validateState(input: CompleteAuthorization, fail: Fail): Promise<OAuthStateRow> {
   const raw = input.query.get('state');
   if (!raw || raw.length > 512) return fail('invalid_state', raw ? 'oversized_state' : 'missing_state');
-  const state = await consumeOAuthState(input.db, hashState(raw));
-  if (!state) return fail('invalid_state', 'unknown_or_used_state');
-  if (state.user_id !== input.sessionUserId) return fail('invalid_state', 'state_of_another_user');
-  if (state.provider !== input.provider) return fail('invalid_state', 'state_of_another_provider');
-  if (state.expired) return fail('state_expired', 'state_expired', state.user_id);
-  return state;
+  const stateHash = hashState(raw);
+  const state = input.sessionUserId
+    ? await consumeOAuthState(input.db, { stateHash, userId: input.sessionUserId, provider: input.provider })
+    : undefined;
+  if (state) return state.expired ? fail('state_expired', 'state_expired', state.user_id) : state;
+
+  const owner = await findOAuthStateOwner(input.db, stateHash);
+  if (!owner) return fail('invalid_state', 'unknown_or_used_state');
+  if (owner.user_id === input.sessionUserId) return fail('invalid_state', 'state_of_another_provider');
+  await recordAuditEvent(input.db, {
+    userId: owner.user_id,
+    actor: 'system',
+    action: 'oauth.callback',
+    outcome: 'denied',
+    detail: {
+      provider: owner.provider,
+      outcome: 'invalid_state',
+      reason: 'state_presented_by_another_user',
+      presentedBy: input.sessionUserId ? 'another_signed_in_user' : 'no_session',
+      presentedFor: input.provider,
+    },
+    requestId: input.requestId,
+  });
+  return fail('invalid_state', 'state_of_another_user');
 }

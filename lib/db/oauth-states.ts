@@ -41,15 +41,33 @@ export async function insertOAuthState(
 }
 
 /**
- * Consumes a state: the row is deleted and returned in one statement, so of two concurrent
- * callbacks with the same state exactly one gets it. Runs unscoped on purpose: a state that
- * belongs to another user must be found to be refused (and audited), not just be invisible.
+ * Consumes a state, but only the presenting user's for this provider: the row is deleted and
+ * returned in one statement, so of two concurrent callbacks with the same state exactly one gets
+ * it, and a callback by another user or for another provider leaves it for its owner.
  */
-export async function consumeOAuthState(sql: Sql, stateHash: string): Promise<OAuthStateRow | undefined> {
+export async function consumeOAuthState(
+  sql: Sql,
+  params: { stateHash: string; userId: string; provider: string },
+): Promise<OAuthStateRow | undefined> {
   const [row] = await sql.query<OAuthStateRow>(
-    `delete from oauth_states where state_hash = $1
+    `delete from oauth_states where state_hash = $1 and user_id = $2 and provider = $3
      returning user_id, provider, region, code_verifier_enc, connection_id, return_path, expires_at,
                expires_at <= now() as expired`,
+    [params.stateHash, params.userId, params.provider],
+  );
+  return row;
+}
+
+/**
+ * Whose a state is, without consuming it: a refused callback is audited to the state's owner.
+ * Runs unscoped on purpose: another user's state must be found to be reported, not be invisible.
+ */
+export async function findOAuthStateOwner(
+  sql: Sql,
+  stateHash: string,
+): Promise<{ user_id: string; provider: string } | undefined> {
+  const [row] = await sql.query<{ user_id: string; provider: string }>(
+    'select user_id, provider from oauth_states where state_hash = $1',
     [stateHash],
   );
   return row;

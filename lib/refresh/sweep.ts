@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database } from '../db';
 import { deleteExpiredOAuthStates } from '../db/oauth-states';
+import { deleteExpiredRateLimits } from '../db/rate-limits';
 import { claimDueConnections, releaseLeases, type ClaimedConnection } from '../db/refresh';
 import { insertSweepRun } from '../db/sweep-runs';
 import type { Env, RefreshSettings } from '../env';
@@ -135,7 +136,7 @@ function count(summary: SweepSummary, outcome: RefreshOutcome | undefined) {
   else if (outcome.kind === 'rescheduled' && outcome.warned) summary.warned++;
 }
 
-/** Webhook deliveries and expired OAuth states ride along with every sweep. */
+/** Webhook deliveries, expired OAuth states and ended rate-limit windows ride along with every sweep. */
 async function housekeeping(
   db: Database,
   summary: SweepSummary,
@@ -147,6 +148,7 @@ async function housekeeping(
       summary.deliveries = delivered.delivered + delivered.retrying + delivered.failed;
     }
     await deleteExpiredOAuthStates(db);
+    await deleteExpiredRateLimits(db);
   } catch (err) {
     summary.errors.push(`housekeeping: ${(err as Error)?.message ?? String(err)}`.slice(0, 300));
   }

@@ -74,6 +74,8 @@ describe.each(DRIVERS)('connecting accounts through the simulator on %s', (drive
     );
     return row!;
   };
+  const maxAuditId = async () =>
+    Number((await t.db.query<{ id: string }>('select coalesce(max(id), 0)::text as id from audit_events'))[0]?.id);
   const lastAudit = async () => {
     const [row] = await t.db.query<{ action: string; outcome: string; detail: Record<string, unknown>; user_id: string | null }>(
       'select action, outcome, detail, user_id from audit_events order by id desc limit 1',
@@ -153,14 +155,41 @@ describe.each(DRIVERS)('connecting accounts through the simulator on %s', (drive
       expect(await lastAudit()).toMatchObject({ detail: { reason: 'state_expired' } });
     });
 
-    it('another user’s state', async () => {
+    it('another user’s state is refused, left usable by its owner, and reported to the owner', async () => {
       const redirect = await simulateConsent(fetchSim, await start('x', { userId: 'bob' }), { personaId: 'x-sam' });
       const before = await counts();
+      const lastId = await maxAuditId();
       expect(await refused(callback('x', redirect.searchParams, 'alice'))).toBe('invalid_state');
       expect(await refused(callback('x', redirect.searchParams, null))).toBe('invalid_state');
-      expect(await counts()).toEqual({ ...before, states: 0 });
+      // Not consumed: the attempts burn nothing.
+      expect(await counts()).toEqual(before);
       const bobs = await asUser(t.db, 'bob', (tx) => tx.query('select id from connections'));
       expect(bobs).toEqual([]);
+
+      const events = await t.db.query<{ user_id: string; detail: Record<string, unknown> }>(
+        `select user_id, detail from audit_events where id > $1 and action = 'oauth.callback' order by id`,
+        [lastId],
+      );
+      expect(events).toEqual([
+        expect.objectContaining({ user_id: 'bob', detail: expect.objectContaining({ reason: 'state_presented_by_another_user', presentedBy: 'another_signed_in_user' }) }),
+        expect.objectContaining({ user_id: 'alice', detail: expect.objectContaining({ reason: 'state_of_another_user' }) }),
+        expect.objectContaining({ user_id: 'bob', detail: expect.objectContaining({ reason: 'state_presented_by_another_user', presentedBy: 'no_session' }) }),
+      ]);
+
+      // The owner's own callback still goes through.
+      expect(await callback('x', redirect.searchParams, 'bob')).toMatchObject({ outcome: 'connected' });
+      expect(await counts()).toMatchObject({ states: before.states - 1, connections: before.connections + 1 });
+    });
+
+    it('a state presented at another provider’s callback is refused, left usable, and audited to its owner', async () => {
+      const redirect = await simulateConsent(fetchSim, await start('linkedin'), { personaId: 'linkedin-maya' });
+      const before = await counts();
+      expect(await refused(callback('x', redirect.searchParams))).toBe('invalid_state');
+      expect(await counts()).toEqual(before);
+      expect(await lastAudit()).toMatchObject({ user_id: 'alice', outcome: 'denied', detail: { provider: 'x', reason: 'state_of_another_provider' } });
+
+      expect((await callback('linkedin', redirect.searchParams)).outcome).toMatch(/^(re)?connected$/);
+      expect(await counts()).toMatchObject({ states: before.states - 1 });
     });
 
     it('replayed code under a fresh state', async () => {

@@ -2,10 +2,12 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
 import { createApiKey, listApiKeys } from '@/lib/api-keys/keys';
 import { getDb } from '@/lib/db';
+import { getEnv } from '@/lib/env';
 import { AppError, errorResponse } from '@/lib/http/errors';
 import { getSessionUser } from '@/lib/auth/session';
 import { sessionRoute } from '@/lib/http/session-route';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { limitRequest } from '@/lib/rate-limit/enforce';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,10 +25,13 @@ export async function POST(req: NextRequest) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
+  const db = await getDb();
+  const limited = await limitRequest(db, { settings: getEnv().rateLimits, name: 'api_key_create', subject: user.id, requestId });
+  if (limited) return limited;
   const input = z.object({ name: z.string() }).safeParse(await req.json().catch(() => null));
   if (!input.success) return errorResponse('bad_request', 'Send {"name": "…"} (1 to 100 characters).', requestId);
   try {
-    const created = await createApiKey(await getDb(), { userId: user.id, name: input.data.name, requestId });
+    const created = await createApiKey(db, { userId: user.id, name: input.data.name, requestId });
     return NextResponse.json(created, { status: 201, headers: NO_STORE });
   } catch (err) {
     if (err instanceof AppError) return errorResponse(err.code, err.message, requestId);

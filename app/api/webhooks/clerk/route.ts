@@ -4,19 +4,25 @@ import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { requestLogger } from '@/lib/log';
+import { clientIp } from '@/lib/rate-limit/client-ip';
+import { limitRequest } from '@/lib/rate-limit/enforce';
 import { handleClerkWebhook } from '@/lib/webhooks/clerk';
 
 export const dynamic = 'force-dynamic';
 
 export async function POST(req: NextRequest) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const { auth } = getEnv();
+  const { auth, rateLimits } = getEnv();
   if (auth.mode !== 'clerk' || !auth.webhookSecret) {
     return errorResponse('not_configured', 'Set CLERK_WEBHOOK_SIGNING_SECRET to receive Clerk webhooks.', requestId);
   }
+  const db = await getDb();
+  const ip = clientIp(req.headers, rateLimits.trustProxy);
+  const limited = await limitRequest(db, { settings: rateLimits, name: 'clerk_webhook', subject: ip, requestId });
+  if (limited) return limited;
   const body = await req.text();
   if (body.length > 256 * 1024) return errorResponse('bad_request', 'Payload too large.', requestId);
-  const result = await handleClerkWebhook(await getDb(), auth.webhookSecret, body, req.headers, requestId ?? undefined);
+  const result = await handleClerkWebhook(db, auth.webhookSecret, body, req.headers, requestId ?? undefined);
   const log = requestLogger(requestId);
   if (!result.ok) {
     log.warn({ errorCode: result.code }, 'clerk webhook rejected');

@@ -1,8 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { getDb } from '@/lib/db';
+import { getEnv } from '@/lib/env';
 import { AppError, errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { sendTestNotification } from '@/lib/notifications/test-event';
+import { limitRequest } from '@/lib/rate-limit/enforce';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,8 +13,11 @@ export async function POST(req: NextRequest) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
+  const db = await getDb();
+  const limited = await limitRequest(db, { settings: getEnv().rateLimits, name: 'test_event', subject: user.id, requestId });
+  if (limited) return limited;
   try {
-    const delivery = await sendTestNotification(await getDb(), { userId: user.id, requestId });
+    const delivery = await sendTestNotification(db, { userId: user.id, requestId });
     return NextResponse.json({ delivery }, { headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     if (err instanceof AppError) return errorResponse(err.code, err.message, requestId);

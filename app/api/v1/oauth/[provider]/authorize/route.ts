@@ -9,6 +9,7 @@ import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { redirectWithOutcome } from '@/lib/http/redirects';
 import { PROVIDER_SLUGS, REGIONS } from '@/lib/providers/types';
+import { limitRequest } from '@/lib/rate-limit/enforce';
 
 export const dynamic = 'force-dynamic';
 
@@ -29,10 +30,13 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: s
   const params = query.safeParse(Object.fromEntries(req.nextUrl.searchParams));
   if (!provider.success) return errorResponse('not_found', 'Unknown provider.', requestId);
   if (!params.success) return redirectWithOutcome(origin, '/', 'bad_region', { provider: provider.data });
+  const db = await getDb();
+  const limited = await limitRequest(db, { settings: env.rateLimits, name: 'authorize', subject: user.id, requestId });
+  if (limited) return limited;
 
   try {
     const url = await startAuthorization({
-      db: await getDb(),
+      db,
       env,
       userId: user.id,
       provider: provider.data,

@@ -11,6 +11,8 @@ import { redirectWithOutcome } from '@/lib/http/redirects';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { requestLogger } from '@/lib/log';
 import { PROVIDER_SLUGS } from '@/lib/providers/types';
+import { clientIp } from '@/lib/rate-limit/client-ip';
+import { limitRequest } from '@/lib/rate-limit/enforce';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,11 +23,15 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: s
   if (!provider.success) return errorResponse('not_found', 'Unknown provider.', requestId);
   const env = getEnv();
   const origin = publicOrigin(env, req.url);
+  const db = await getDb();
+  const ip = clientIp(req.headers, env.rateLimits.trustProxy);
+  const limited = await limitRequest(db, { settings: env.rateLimits, name: 'callback', subject: ip, requestId });
+  if (limited) return limited;
   const user = await getSessionUser();
 
   try {
     const result = await completeAuthorization({
-      db: await getDb(),
+      db,
       env,
       provider: provider.data,
       sessionUserId: user?.id ?? null,
@@ -39,7 +45,10 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: s
     });
   } catch (err) {
     if (!(err instanceof FlowError)) throw err;
-    requestLogger(requestId).warn({ outcome: err.outcome, reason: err.reason, provider: provider.data }, 'oauth callback refused');
+    requestLogger(requestId).warn(
+      { outcome: err.outcome, reason: err.reason, provider: provider.data, clientIp: ip, signedIn: Boolean(user) },
+      'oauth callback refused',
+    );
     // A bad state has no trustworthy return path: show the error page.
     const page = err.outcome === 'invalid_state' || err.outcome === 'state_expired' ? '/oauth/error' : '/';
     return redirectWithOutcome(origin, page, err.outcome, { provider: provider.data });

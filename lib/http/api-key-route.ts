@@ -1,0 +1,39 @@
+import 'server-only';
+import type { NextRequest, NextResponse } from 'next/server';
+import { authenticateApiKey, type ApiKeyPrincipal } from '../api-keys/authenticate';
+import type { Database } from '../db';
+import type { Env } from '../env';
+import { requestLogger } from '../log';
+import { rateLimitedResponse } from '../rate-limit/headers';
+import { clientIp } from '../rate-limit/client-ip';
+import { limitRequest } from '../rate-limit/enforce';
+import { checkRateLimit, type RateLimitDecision } from '../rate-limit/limiter';
+import { errorResponse } from './errors';
+import { REQUEST_ID_HEADER } from './request-id';
+
+export type ApiKeyRoute =
+  | { key: ApiKeyPrincipal; requestId: string | null; rateLimit: RateLimitDecision | null; response?: never }
+  | { response: NextResponse };
+
+/**
+ * The start of every API-key route: the key, counted against its per-key limit (token_api), or
+ * the response to return. A refused key is anonymous: it is logged (without the header) and counted per client
+ * IP, never written to the audit log, whose rows would otherwise be the attacker's to multiply.
+ */
+export async function apiKeyRoute(req: NextRequest, db: Database, env: Env): Promise<ApiKeyRoute> {
+  const requestId = req.headers.get(REQUEST_ID_HEADER);
+  const settings = env.rateLimits;
+  const key = await authenticateApiKey(db, req.headers.get('authorization'));
+  if (!key) {
+    const ip = clientIp(req.headers, settings.trustProxy);
+    requestLogger(requestId).info({ clientIp: ip, path: req.nextUrl.pathname }, 'api key refused');
+    const limited = await limitRequest(db, { settings, name: 'auth_failures', subject: ip, requestId });
+    return { response: limited ?? errorResponse('unauthenticated', 'A valid API key is required: Authorization: Bearer gk_…', requestId) };
+  }
+  const rateLimit = await checkRateLimit(db, settings, 'token_api', key.keyId);
+  if (rateLimit && !rateLimit.allowed) {
+    requestLogger(requestId).warn({ rateLimit: 'token_api', keyPrefix: key.prefix, retryAfterSec: rateLimit.resetSec }, 'rate limited');
+    return { response: rateLimitedResponse(rateLimit, requestId) };
+  }
+  return { key, requestId, rateLimit };
+}

@@ -86,12 +86,9 @@ function baseEnv(): Record<string, string> {
     NEXT_DIST_DIR: DIST_DIR,
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: 'info',
-<<<<<<< HEAD
     SIMULATOR_ADMIN_SECRET,
-=======
     // Specs drive endpoints faster than a person; tests/integration/rate-limits.test.ts covers the limits.
     RATE_LIMITS: 'off',
->>>>>>> h/ratelimit
   };
 }
 

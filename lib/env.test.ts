@@ -80,7 +80,8 @@ describe('parseEnv', () => {
   });
 
   it('refuses a configuration in which nothing ever refreshes, naming the fix', () => {
-    for (const raw of [{ SCHEDULER: 'off' }, { VERCEL: '1', DATABASE_URL: 'postgres://db.example.com/x', ENCRYPTION_KEYS: KEY }]) {
+    const configs: Record<string, string>[] = [{ SCHEDULER: 'off' }, { VERCEL: '1', DATABASE_URL: 'postgres://db.example.com/x', ENCRYPTION_KEYS: KEY }];
+    for (const raw of configs) {
       const message = problemsOf(raw);
       expect(message).toContain('Nothing would ever refresh tokens');
       expect(message).toContain('Set CRON_SECRET');

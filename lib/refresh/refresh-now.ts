@@ -5,7 +5,7 @@ import { getFreshAccessToken, TokenUnavailable } from './fresh-token';
 
 export type RefreshNowResult =
   | { ok: true; kind: 'refreshed' | 'already_fresh'; expiresAt: string; message: string }
-  | { ok: false; kind: 'needs_reauth' | 'revoked' | 'retrying' | 'error' | 'provider_unavailable'; message: string }
+  | { ok: false; kind: 'needs_reauth' | 'revoked' | 'retrying' | 'error' | 'provider_unavailable' | 'key_unavailable'; message: string }
   | { ok: false; kind: 'not_found'; message: string };
 
 /**

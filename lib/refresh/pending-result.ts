@@ -38,6 +38,8 @@ export async function storeRefreshResult(
 ): Promise<StoreResult> {
   // Stop early enough that the lease cannot run out between the last try and the fallback.
   const marginMs = Math.min(2000, ctx.settings.leaseSec * 250);
+  // The heartbeat may keep the lease for ever; a write that keeps failing stops after one lease.
+  const giveUpAt = Date.now() + ctx.settings.leaseSec * 1000;
   let delay = 100;
   let lastError: unknown;
   for (let attempt = 1; ; attempt++) {
@@ -46,7 +48,8 @@ export async function storeRefreshResult(
     } catch (err) {
       lastError = err;
     }
-    if (lease.lost || Date.now() + delay > lease.untilMs - marginMs) break;
+    const next = Date.now() + delay;
+    if (lease.lost || next > lease.untilMs - marginMs || next > giveUpAt) break;
     await sleep(delay);
     delay = Math.min(delay * 2, 2000);
   }

@@ -36,6 +36,13 @@ export async function refreshNow(input: {
         message: `The provider did not refresh the token (${outcome.errorCode}); the current token stays valid until it expires.`,
       };
     }
+    if (outcome.kind === 'deferred') {
+      return {
+        ok: false,
+        kind: 'retrying',
+        message: 'The provider issued new tokens but the database could not store them yet; they are kept and applied shortly.',
+      };
+    }
     return { ok: true, kind: 'already_fresh', expiresAt, message: 'The token is valid.' };
   } catch (err) {
     if (!(err instanceof TokenUnavailable)) throw err;

@@ -3,7 +3,7 @@ import type { Database, Sql } from '../db';
 import { completeRefresh, type ClaimedConnection, type LeaseGuard } from '../db/refresh';
 import { claimForPendingResult, savePendingResult, takePendingResult } from '../db/refresh-recovery';
 import { getLogger } from '../log';
-import { encryptToken } from '../tokens/keys';
+import { encryptToken, isUnreadableToken } from '../tokens/keys';
 import type { HeldLease } from './lease';
 import { leaseOwner } from './lease';
 import { audit, notify, type RefreshContext, type RefreshOutcome } from './refresh-context';
@@ -113,7 +113,10 @@ export async function applyKeptResultFor(
 ): Promise<RefreshOutcome | undefined> {
   const files = ctx.dataDir ? listSpilled(ctx.dataDir, c.id) : [];
   if (files.length === 0 && !pendingInDatabase) return undefined;
-  const read = files.map((file) => ({ file, kept: readSpilled(file) }));
+  const read = files.flatMap((file) => {
+    const kept = readSpilled(file);
+    return kept ? [{ file, kept }] : [];
+  });
   const spilled = read.find((r) => r.kept.tokenVersion === c.token_version);
   const applied = await ctx.db
     .transaction(async (tx) => {
@@ -137,7 +140,15 @@ export async function applyKeptResultFor(
 export async function applySpilledResults(db: Database, opts: { dataDir: string; leaseSec: number }): Promise<{ applied: number; stale: number }> {
   const summary = { applied: 0, stale: 0 };
   for (const file of listSpilled(opts.dataDir)) {
-    const kept = readSpilled(file);
+    let kept: KeptResult | undefined;
+    try {
+      kept = readSpilled(file);
+    } catch (err) {
+      // Written under a key no longer configured: the refresher of that connection parks it.
+      if (!isUnreadableToken(err)) throw err;
+      getLogger().warn({ file }, 'a spilled refresh result cannot be decrypted with the configured keys');
+    }
+    if (!kept) continue;
     const owner = leaseOwner('recover');
     const claimed = await claimForPendingResult(db, {
       id: kept.connectionId,

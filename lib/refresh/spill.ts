@@ -74,8 +74,23 @@ export function listSpilled(dataDir: string, connectionId?: string): string[] {
     .map((n) => path.join(dir, n));
 }
 
-export function readSpilled(file: string): KeptResult {
-  return openKeptResult(fs.readFileSync(file, 'utf8'));
+/**
+ * The kept result in a spill file. Throws when no configured key opens it (the caller parks the
+ * connection as key_unavailable); a file that opens but is not a kept result is renamed to
+ * `.corrupt` for a person to look at, and undefined returned, so it cannot block refreshing.
+ */
+export function readSpilled(file: string): KeptResult | undefined {
+  const sealed = fs.readFileSync(file, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(decryptToken(sealed));
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+  }
+  const parsed = keptResultSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  fs.renameSync(file, `${file}.corrupt`);
+  return undefined;
 }
 
 export function removeSpilled(file: string): void {

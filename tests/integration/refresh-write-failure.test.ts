@@ -107,7 +107,7 @@ describe('a refresh whose database write fails after the provider rotated the to
     expect(more).toEqual([]);
     expect(fs.statSync(file!).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(file!)).mode & 0o777).toBe(0o700);
-    const kept = readSpilled(file!);
+    const kept = readSpilled(file!)!;
     expect(lookupRefreshToken(h.sim, 'x', kept.refreshToken!).ok).toBe(true);
     const text = fs.readFileSync(file!, 'utf8');
     expect(text).not.toContain(kept.refreshToken!);

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ClaimedConnection, LeaseGuard } from './refresh';
 import type { Sql } from './types';
 

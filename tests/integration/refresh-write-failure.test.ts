@@ -160,5 +160,5 @@ describe('a real PostgreSQL stopped right after the provider answered, then rest
       await db.close().catch(() => {});
       pg.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });

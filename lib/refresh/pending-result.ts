@@ -64,7 +64,13 @@ export async function storeRefreshResult(
   } catch (err) {
     if (!ctx.dataDir) throw err;
   }
-  spillResult(ctx.dataDir, kept);
+  try {
+    spillResult(ctx.dataDir, kept);
+  } catch (err) {
+    // No database and no writable disk (a serverless host): nothing left to keep them in.
+    log.error({ connectionId: c.id, err }, 'refreshed tokens lost: neither the database nor the data directory could keep them');
+    throw err;
+  }
   log.warn({ connectionId: c.id }, 'database unreachable: refreshed tokens kept in an encrypted spill file until it is back');
   return 'deferred';
 }

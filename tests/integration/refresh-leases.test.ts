@@ -31,6 +31,11 @@ describe('refresh leases on PostgreSQL', () => {
     await t.db.query(`update connections set status = 'revoked', next_attempt_at = null, lease_owner = null, lease_until = null`);
   });
 
+  const until = async (cond: () => Promise<boolean>) => {
+    for (const stop = Date.now() + 10_000; !(await cond()); await sleep(20)) if (Date.now() > stop) throw new Error('timed out');
+  };
+  const lapsed = async (ids: string[]) =>
+    (await t.db.query('select 1 from connections where id = any($1::uuid[]) and lease_owner is not null and lease_until < now()', [ids])).length;
   const expectAlive = async (id: string) => {
     const r = await h.row(id);
     expect(r).toMatchObject({ status: 'active', lease_owner: null });
@@ -40,12 +45,12 @@ describe('refresh leases on PostgreSQL', () => {
   it('item 6: a row whose lease lapsed in the sweep queue is skipped once the token API took it — one provider call each', async () => {
     const a = await h.connectX();
     const b = await h.connectX();
-    h.sim.knobs.x.latencyMs = 1_500;
+    h.sim.knobs.x.latencyMs = 3_000;
     // Tiny concurrency, slow provider, long budget, a lease shorter than the wait in the queue.
     const settings = { concurrency: 1, providerConcurrency: 2, timeBudgetMs: 60_000, leaseSec: 1 };
     const sweeping = h.sweep({ settings, providerTimeoutMs: 10_000 });
     // While the sweep refreshes one connection, the other's lease lapses in the queue; the token API races for it.
-    await sleep(1_200);
+    await until(async () => (await lapsed([a.id, b.id])) > 0);
     const raced = await Promise.all([h.fresh(a.id), h.fresh(b.id)]);
     const summary = await sweeping;
 
@@ -58,9 +63,10 @@ describe('refresh leases on PostgreSQL', () => {
 
   it('item 8: a heartbeat keeps a short lease while a slow provider call is in flight, so the token API waits', async () => {
     const conn = await h.connectX();
-    h.sim.knobs.x.latencyMs = 2_500;
+    h.sim.knobs.x.latencyMs = 3_000;
     const sweeping = h.sweep({ settings: { leaseSec: 1 }, providerTimeoutMs: 10_000 });
-    await sleep(1_700); // well past the 1 s lease the sweep claimed with
+    await until(async () => (await h.row(conn.id)).lease_owner !== null);
+    await sleep(1_500); // well past the 1 s lease the sweep claimed with
     const mid = await h.row(conn.id);
     expect(mid.lease_owner).toMatch(/^sweep:/);
     expect(mid.lease_until!.getTime()).toBeGreaterThan(Date.now());

@@ -9,7 +9,7 @@ import { recoverAtStart } from '@/lib/refresh/recover';
 import { listSpilled, readSpilled } from '@/lib/refresh/spill';
 import { lookupRefreshToken } from '@/lib/simulator/grants';
 import { decryptToken } from '@/lib/tokens/keys';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertUser } from '../support/fixtures';
 import { startPostgres } from '../support/postgres-server';
 import { afterTokenResponse, createHarness, flakyDatabase, type Harness } from '../support/refresh-harness';
@@ -25,19 +25,17 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-spill-'));
 const env = parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, GRANTKEEPER_DATA_DIR: dataDir });
 /** Short leases so "longer than the lease" fits in a test; the rules are the same at 30 s. */
 const SHORT_LEASE = { leaseSec: 2 };
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-describe('a refresh whose database write fails after the provider rotated the token (PostgreSQL)', () => {
+describe.each(DRIVERS)('a refresh whose database write fails after the provider rotated the token (%s)', (driver) => {
   let t: TestDatabase;
   let h: Harness;
 
   beforeAll(async () => {
-    t = await createTestDatabase('postgres');
+    t = await createTestDatabase(driver);
     await insertUser(t.db, 'alice');
   });
-  afterAll(async () => {
-    await t.dispose();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.dispose());
   beforeEach(async () => {
     h = createHarness(t.db, env);
     await t.db.query(`update connections set status = 'revoked', next_attempt_at = null where status <> 'revoked'`);

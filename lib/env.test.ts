@@ -75,7 +75,26 @@ describe('parseEnv', () => {
   });
 
   it('lists every problem at once', () => {
-    const message = problemsOf({ NODE_ENV: 'production', VERCEL: '1', ENCRYPTION_KEYS: 'x' });
+    const message = problemsOf({ NODE_ENV: 'production', VERCEL: '1', ENCRYPTION_KEYS: 'x', CRON_SECRET: 'c' });
     expect(message.split('\n  - ').length - 1).toBe(3);
+  });
+
+  it('refuses a configuration in which nothing ever refreshes, naming the fix', () => {
+    const configs: Record<string, string>[] = [{ SCHEDULER: 'off' }, { VERCEL: '1', DATABASE_URL: 'postgres://db.example.com/x', ENCRYPTION_KEYS: KEY }];
+    for (const raw of configs) {
+      const message = problemsOf(raw);
+      expect(message).toContain('Nothing would ever refresh tokens');
+      expect(message).toContain('Set CRON_SECRET');
+    }
+    expect(parseEnv({ SCHEDULER: 'off', CRON_SECRET: 'c' }).cronSecret).toBe('c');
+    expect(parseEnv({ VERCEL: '1', SCHEDULER: 'on', DATABASE_URL: 'postgres://db.example.com/x', ENCRYPTION_KEYS: KEY })).toBeDefined();
+  });
+
+  it('refuses a lease that a provider call can outlive (lease > provider timeout + heartbeat)', () => {
+    expect(problemsOf({ REFRESH_LEASE_SECONDS: '20', PROVIDER_TIMEOUT_SECONDS: '15' })).toContain(
+      'REFRESH_LEASE_SECONDS (20) must exceed PROVIDER_TIMEOUT_SECONDS (15)',
+    );
+    expect(parseEnv({}).refresh).toMatchObject({ leaseSec: 30, providerTimeoutMs: 15_000 });
+    expect(parseEnv({ REFRESH_LEASE_SECONDS: '23', PROVIDER_TIMEOUT_SECONDS: '15' }).refresh.leaseSec).toBe(23);
   });
 });

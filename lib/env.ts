@@ -48,6 +48,8 @@ const schema = z.object({
   SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(48),
   SWEEP_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(24),
   SWEEP_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(900).default(45),
+  REFRESH_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(30),
+  PROVIDER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
   AMAZON_ADS_CLIENT_ID: optionalText,
   AMAZON_ADS_CLIENT_SECRET: optionalText,
   LINKEDIN_CLIENT_ID: optionalText,
@@ -125,6 +127,10 @@ export interface RefreshSettings {
   providerConcurrency: number;
   /** A sweep stops claiming after this, to finish inside a serverless function's maxDuration. */
   timeBudgetMs: number;
+  /** A refresher's row lease; a heartbeat extends it while the refresh is in flight. */
+  leaseSec: number;
+  /** Per provider call; always shorter than the lease (checkKeepAlive). */
+  providerTimeoutMs: number;
 }
 
 export interface ProviderCredentialsEnv {
@@ -181,6 +187,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     );
   }
 
+  problems.push(...checkKeepAlive(e));
   const auth = resolveAuth(e, production, problems);
   const providers = resolveProviders(e, problems);
   if (problems.length > 0) throw new EnvError(problems);
@@ -208,6 +215,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       concurrency: e.SWEEP_CONCURRENCY,
       providerConcurrency: e.SWEEP_PROVIDER_CONCURRENCY,
       timeBudgetMs: e.SWEEP_TIME_BUDGET_SECONDS * 1000,
+      leaseSec: e.REFRESH_LEASE_SECONDS,
+      providerTimeoutMs: e.PROVIDER_TIMEOUT_SECONDS * 1000,
     },
     rateLimits: resolveRateLimits({ ...e, TRUST_PROXY: raw.TRUST_PROXY?.trim() }),
   };
@@ -274,6 +283,33 @@ function checkEncryptionKeys(value: string): string[] {
 }
 
 type Parsed = z.infer<typeof schema>;
+
+/**
+ * Settings under which grants silently die are refused: no scheduler and no cron secret means
+ * nothing ever refreshes; a provider call that can outlast the lease lets a second refresher spend
+ * the same (rotating) refresh token. The lease is extended right before every provider call and
+ * by a heartbeat every third of it, so it must outlast one call plus one missed heartbeat.
+ */
+function checkKeepAlive(e: Parsed): string[] {
+  const problems: string[] = [];
+  const inProcess = e.SCHEDULER === 'on' || (e.SCHEDULER !== 'off' && !e.VERCEL);
+  if (!inProcess && !e.CRON_SECRET) {
+    problems.push(
+      `Nothing would ever refresh tokens: the in-process scheduler is off (${e.SCHEDULER === 'off' ? 'SCHEDULER=off' : 'on Vercel'}) ` +
+        'and CRON_SECRET is unset, so the cron route refuses every call. Set CRON_SECRET (openssl rand -hex 32) for ' +
+        '/api/cron/refresh-tokens, or set SCHEDULER=on.',
+    );
+  }
+  const heartbeatSec = e.REFRESH_LEASE_SECONDS / 3;
+  if (e.REFRESH_LEASE_SECONDS <= e.PROVIDER_TIMEOUT_SECONDS + heartbeatSec) {
+    problems.push(
+      `REFRESH_LEASE_SECONDS (${e.REFRESH_LEASE_SECONDS}) must exceed PROVIDER_TIMEOUT_SECONDS (${e.PROVIDER_TIMEOUT_SECONDS}) ` +
+        `by more than a heartbeat (a third of the lease), or a slow provider call outlives its lease: ` +
+        `raise REFRESH_LEASE_SECONDS to at least ${Math.floor(e.PROVIDER_TIMEOUT_SECONDS * 1.5) + 1}.`,
+    );
+  }
+  return problems;
+}
 
 function resolveAuth(e: Parsed, production: boolean, problems: string[]): Env['auth'] | undefined {
   const publishableKey = e.CLERK_PUBLISHABLE_KEY ?? e.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;

@@ -6,7 +6,7 @@ import { getEnv } from './env';
 import { schedulerEnabled } from './refresh/scheduler';
 import pkg from '../package.json';
 
-/** Without a completed sweep for this long while this process schedules them, health is degraded. */
+/** Without a completed sweep for this long, whoever is meant to run them, health is degraded. */
 const SWEEP_STALE_MS = 5 * 60 * 1000;
 
 export interface Health {
@@ -41,7 +41,7 @@ export async function checkHealth(now = Date.now()): Promise<Health> {
     await db.query('select 1');
     const [migrations, last] = await Promise.all([migrationStatus(db), latestSweepRun(db)]);
     const inProcess = schedulerEnabled(env);
-    const stale = sweepsStalled({ inProcess, uptimeMs: process.uptime() * 1000, lastFinishedAt: last?.finished_at, now });
+    const stale = sweepsStalled({ uptimeMs: process.uptime() * 1000, lastFinishedAt: last?.finished_at, now });
     return {
       ...base,
       status: migrations.pending.length === 0 && !stale ? 'ok' : 'degraded',
@@ -76,10 +76,31 @@ export async function checkHealth(now = Date.now()): Promise<Health> {
 }
 
 /**
- * Degraded when this process schedules sweeps and none has completed for five minutes — except
- * right after start, before the first one had the chance to.
+ * Degraded when no sweep has completed for five minutes, in any mode: an external cron that never
+ * calls is as fatal to grants as a stopped scheduler. Except right after start, before the first
+ * one had the chance to.
  */
-export function sweepsStalled(input: { inProcess: boolean; uptimeMs: number; lastFinishedAt?: Date; now: number }): boolean {
-  if (!input.inProcess || input.uptimeMs <= SWEEP_STALE_MS) return false;
+export function sweepsStalled(input: { uptimeMs: number; lastFinishedAt?: Date; now: number }): boolean {
+  if (input.uptimeMs <= SWEEP_STALE_MS) return false;
   return !input.lastFinishedAt || input.now - input.lastFinishedAt.getTime() > SWEEP_STALE_MS;
+}
+
+/**
+ * What anyone who is not signed in may see: whether things work, and counts. Never a connection
+ * id, an error message (they name connections and echo provider text) or migration names.
+ */
+export function publicHealth(health: Health): Health {
+  const { database, scheduler } = health;
+  return {
+    ...health,
+    database: {
+      status: database.status,
+      ...(database.driver ? { driver: database.driver } : {}),
+      ...(database.migrations ? { migrations: { applied: database.migrations.applied, pending: database.migrations.pending.map(() => 'pending') } } : {}),
+      ...(database.error ? { error: 'database_unavailable' } : {}),
+    },
+    ...(scheduler
+      ? { scheduler: { ...scheduler, lastSweep: scheduler.lastSweep ? { ...scheduler.lastSweep, lastError: null } : null } }
+      : {}),
+  };
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { getDb } from './db';
 import { EnvError, getEnv, type Env } from './env';
 import { getLogger } from './log';
+import { recoverAtStart } from './refresh/recover';
 import { startScheduler } from './refresh/scheduler';
 import { getCipher } from './tokens/keys';
 
@@ -15,6 +16,7 @@ export async function startServer(): Promise<void> {
     const env = getEnv();
     getCipher();
     const db = await getDb();
+    await recoverAtStart(db, env);
     log.info({ database: db.driver, ...describeDefaults(env) }, 'grantkeeper ready');
     startScheduler();
   } catch (err) {

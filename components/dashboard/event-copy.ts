@@ -6,6 +6,8 @@ const ACTIONS: Record<string, string> = {
   'token.refreshed': 'Token refreshed',
   'token.refresh_failed': 'Refresh failed',
   'token.refresh_discarded': 'Refresh discarded',
+  'token.refresh_pending': 'Refresh kept for later',
+  'connection.key_unavailable': 'Tokens unreadable',
   'connection.needs_reauth': 'Needs reconnect',
   'connection.expires_soon': 'Expiry warning',
   'connection.connected': 'Connected',
@@ -43,6 +45,8 @@ export function describeEvent(action: string, detail: Record<string, unknown>): 
       const parts = [seconds(detail.expiresInSec) ? `new access token valid for ${seconds(detail.expiresInSec)}` : 'new access token'];
       if (detail.rotated === true) parts.push('refresh token rotated');
       if (detail.recovered === true) parts.push('recovered after failures');
+      if (typeof detail.writeAttempts === 'number') parts.push(`stored on write attempt ${detail.writeAttempts}`);
+      if (typeof detail.appliedLate === 'string') parts.push('stored after the database came back');
       return parts.join('; ');
     }
     case 'token.refresh_failed':
@@ -58,6 +62,10 @@ export function describeEvent(action: string, detail: Record<string, unknown>): 
     }
     case 'connection.expires_soon':
       return typeof detail.expiresAt === 'string' ? `the grant ends at ${detail.expiresAt.replace('T', ' ').slice(0, 16)} UTC` : 'the grant ends soon';
+    case 'token.refresh_pending':
+      return 'new tokens could not be written yet; kept encrypted and applied before the next refresh';
+    case 'connection.key_unavailable':
+      return 'no configured encryption key decrypts the stored tokens; retried when the keys change';
     case 'token.refresh_discarded':
       return text(detail.reason) ?? 'the connection changed while refreshing';
     default:

@@ -101,7 +101,8 @@ function SweepFacts({ health }: { health: Health }) {
         )}
         {s.stale && (
           <p className="text-sm text-destructive" data-testid="sweep-stale">
-            No sweep has finished for over 5 minutes although this server schedules them: check the server log.
+            No sweep has finished for over 5 minutes:{' '}
+            {s.mode === 'in-process' ? 'check the server log.' : 'check that Vercel Cron calls /api/cron/refresh-tokens with CRON_SECRET.'}
           </p>
         )}
       </div>

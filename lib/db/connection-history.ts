@@ -13,6 +13,8 @@ export const REFRESH_ACTIONS = [
   'connection.needs_reauth',
   'connection.expires_soon',
   'token.refresh_discarded',
+  'token.refresh_pending',
+  'connection.key_unavailable',
 ] as const;
 
 export interface ConnectionEventRow {

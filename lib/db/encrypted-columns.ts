@@ -35,6 +35,7 @@ const COLUMNS: EncryptedColumn[] = [
   column('connections', 'id', 'uuid', 'access_token_enc'),
   column('connections', 'id', 'uuid', 'refresh_token_enc'),
   column('oauth_states', 'state_hash', 'text', 'code_verifier_enc'),
+  column('refresh_pending_results', 'connection_id', 'uuid', 'result_enc'),
 ];
 
 export function listEncryptedColumns(): EncryptedColumn[] {

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   not_configured: 503,
   database_unavailable: 503,
   provider_unavailable: 503,
+  key_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,17 +1,16 @@
 import 'server-only';
-import crypto from 'node:crypto';
-import os from 'node:os';
 import { asUser, type Database } from '../db';
 import { claimConnection, readTokenRow, type TokenRow } from '../db/refresh';
 import type { Env } from '../env';
-import { decryptToken } from '../tokens/keys';
+import { decryptToken, isUnreadableToken } from '../tokens/keys';
+import { KEY_UNAVAILABLE_MESSAGE } from './key-unavailable';
+import { leaseOwner } from './lease';
 import { createProviderResolver } from './provider-resolver';
 import { refreshClaimedConnection, type RefreshOutcome } from './refresh-connection';
-import { LEASE_SEC } from './schedule';
 
-export type TokenUnavailableCode = 'not_found' | 'needs_reauth' | 'revoked' | 'provider_unavailable';
+export type TokenUnavailableCode = 'not_found' | 'needs_reauth' | 'revoked' | 'provider_unavailable' | 'key_unavailable';
 
-/** Why no token can be handed out; mapped to 404 / 409 / 409 / 503 by the route. */
+/** Why no token can be handed out; mapped to 404 / 409 / 409 / 503 / 503 by the route. */
 export class TokenUnavailable extends Error {
   constructor(
     readonly code: TokenUnavailableCode,
@@ -69,6 +68,7 @@ export async function getFreshAccessToken(input: FreshTokenInput): Promise<Fresh
     if (row.status === 'needs_reauth') {
       throw new TokenUnavailable('needs_reauth', 'The provider no longer accepts this grant: reconnect it in Grantkeeper.');
     }
+    if (row.status === 'error' && row.last_error_code === 'key_unavailable') throw keyUnavailable();
     const now = Date.now();
     const usable = row.access_token_enc && row.expires_at.getTime() - now > MIN_VALIDITY_MS;
     const due = row.status === 'active' && row.next_attempt_at !== null && row.next_attempt_at.getTime() <= now;
@@ -78,14 +78,14 @@ export async function getFreshAccessToken(input: FreshTokenInput): Promise<Fresh
     if (!mayRefresh) {
       // Serve what is still valid (invariant 4), or say when to come back.
       if (usable) return { ...serve(row), outcome };
-      const retryAfterSec = row.next_attempt_at ? Math.max(1, Math.ceil((row.next_attempt_at.getTime() - now) / 1000)) : undefined;
+      const retryAfterSec = row.next_attempt_at ? secondsUntil(row.next_attempt_at) : undefined;
       throw new TokenUnavailable('provider_unavailable', 'The provider is not issuing tokens right now; try again later.', retryAfterSec);
     }
 
     if (!row.lease_until) {
-      const owner = `jit:${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+      const owner = leaseOwner('jit');
       const claimed = await input.db.transaction((tx) =>
-        claimConnection(tx, { owner, userId: input.userId, id: input.connectionId, leaseSec: LEASE_SEC }),
+        claimConnection(tx, { owner, userId: input.userId, id: input.connectionId, leaseSec: input.env.refresh.leaseSec }),
       );
       if (claimed) {
         outcome = await refreshClaimedConnection(
@@ -95,6 +95,7 @@ export async function getFreshAccessToken(input: FreshTokenInput): Promise<Fresh
             owner,
             actor: input.actor,
             requestId: input.requestId,
+            dataDir: input.env.dataDir,
             resolveProvider: createProviderResolver(input.env, { origin: input.origin, fetch: input.fetch }),
           },
           claimed,
@@ -104,25 +105,46 @@ export async function getFreshAccessToken(input: FreshTokenInput): Promise<Fresh
       }
     }
     // Someone else holds the lease: wait for their result, then decide again (never reuse what we read).
-    const finished = await waitForLease(read, row, deadline);
-    if (!finished) {
+    const waited = await waitForLease(read, row, deadline);
+    if (!waited.finished) {
       if (usable) return { ...serve(row), outcome };
-      throw new TokenUnavailable('provider_unavailable', 'A refresh is taking too long; try again shortly.', 2);
+      // Come back when the holder's lease ends (a crashed holder's lease simply lapses then).
+      const leaseUntil = waited.last?.lease_until ?? row.lease_until;
+      throw new TokenUnavailable('provider_unavailable', 'A refresh is taking too long; try again shortly.', leaseUntil ? secondsUntil(leaseUntil) : 1);
     }
     force = false;
   }
 }
 
 function serve(row: TokenRow): FreshToken {
-  return { accessToken: decryptToken(row.access_token_enc!), tokenType: 'bearer', expiresAt: row.expires_at };
+  try {
+    return { accessToken: decryptToken(row.access_token_enc!), tokenType: 'bearer', expiresAt: row.expires_at };
+  } catch (err) {
+    if (isUnreadableToken(err)) throw keyUnavailable();
+    throw err;
+  }
 }
 
-/** Polls until the lease is released or the token changes; false on timeout. */
-async function waitForLease(read: () => Promise<TokenRow | undefined>, seen: TokenRow, deadline: number): Promise<boolean> {
+function keyUnavailable(): TokenUnavailable {
+  return new TokenUnavailable('key_unavailable', KEY_UNAVAILABLE_MESSAGE);
+}
+
+/** Whole seconds from now until `at`, at least 1: what Retry-After says. */
+function secondsUntil(at: Date): number {
+  return Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000));
+}
+
+/** Polls until the lease is released or the token changes; finished is false on timeout. */
+async function waitForLease(
+  read: () => Promise<TokenRow | undefined>,
+  seen: TokenRow,
+  deadline: number,
+): Promise<{ finished: boolean; last?: TokenRow }> {
+  let last: TokenRow | undefined;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, POLL_MS));
-    const now = await read();
-    if (!now || !now.lease_until || now.token_version !== seen.token_version || now.status !== seen.status) return true;
+    last = await read();
+    if (!last || !last.lease_until || last.token_version !== seen.token_version || last.status !== seen.status) return { finished: true };
   }
-  return false;
+  return { finished: false, last };
 }

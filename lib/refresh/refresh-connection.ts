@@ -1,41 +1,17 @@
 import 'server-only';
-import type { Database, Sql } from '../db';
-import { recordAuditEvent } from '../db/audit';
-import { enqueueNotification } from '../db/notifications';
-import {
-  completeRefresh,
-  recordRefreshFailure,
-  rescheduleConnection,
-  type ClaimedConnection,
-  type LeaseGuard,
-} from '../db/refresh';
-import type { RefreshSettings } from '../env';
-import type { NotificationType } from '../notifications/types';
+import type { Sql } from '../db';
+import { completeRefresh, type ClaimedConnection, type LeaseGuard } from '../db/refresh';
 import { refreshAccessToken } from '../oauth/token-endpoint';
 import { ProviderError, type ProviderSlug, type Region, type ResolvedProvider } from '../providers/types';
-import { decryptToken, encryptToken } from '../tokens/keys';
-import { backoffSec, MAX_ATTEMPTS, nextCheckInSec, PROVIDER_TIMEOUT_MS } from './schedule';
+import { decryptToken, encryptToken, isUnreadableToken } from '../tokens/keys';
+import { parkUnreadable } from './key-unavailable';
+import { holdLease, type HeldLease } from './lease';
+import { applyKeptResultFor, storeRefreshResult } from './pending-result';
+import { audit, notify, type RefreshContext, type RefreshOutcome } from './refresh-context';
+import { fail, holdUntilExpiry, lostLease, refreshTokenEnd, shouldWarn } from './refresh-outcomes';
+import { nextCheckInSec } from './schedule';
 
-export interface RefreshContext {
-  db: Database;
-  settings: RefreshSettings;
-  /** The lease owner this refresher claimed with. */
-  owner: string;
-  resolveProvider(slug: ProviderSlug): Promise<ResolvedProvider | null>;
-  /** 'system' for the sweep, 'user' for Refresh now, 'api_key:<prefix>' for the token API. */
-  actor: string;
-  requestId?: string | null;
-  /** Per provider call; tests shorten it. */
-  providerTimeoutMs?: number;
-}
-
-export type RefreshOutcome =
-  | { kind: 'refreshed'; recovered: boolean }
-  | { kind: 'retrying'; errorCode: string; retryInSec: number }
-  | { kind: 'error'; errorCode: string }
-  | { kind: 'needs_reauth'; errorCode: string }
-  | { kind: 'rescheduled'; warned: boolean }
-  | { kind: 'lost_lease' };
+export type { RefreshContext, RefreshOutcome } from './refresh-context';
 
 /**
  * Refreshes one claimed connection and writes the result while holding its lease: new tokens,
@@ -54,21 +30,52 @@ export async function refreshClaimedConnection(ctx: RefreshContext, c: ClaimedCo
     return fail(ctx, c, guard, failure, started);
   }
   const { definition } = provider;
-  const now = Date.now();
   const canRefresh =
     definition.refresh === 'refresh_token'
       ? Boolean(c.refresh_token_enc)
-      : definition.refresh === 'long_lived_exchange' && Boolean(c.access_token_enc) && c.expires_at.getTime() > now;
+      : definition.refresh === 'long_lived_exchange' && Boolean(c.access_token_enc) && c.expires_at.getTime() > Date.now();
   if (!canRefresh) return holdUntilExpiry(ctx, c, guard, started);
 
-  const storedRefreshToken = c.refresh_token_enc ? decryptToken(c.refresh_token_enc) : undefined;
+  // Right before the provider call, the lease must still be ours: a row claimed in a batch may
+  // have waited in the queue past its lease, and someone else may be refreshing it now.
+  const held = await holdLease(ctx.db, guard, ctx.settings.leaseSec);
+  if (!held) return { kind: 'skipped' };
+  try {
+    let secrets: { refreshToken?: string; accessToken?: string };
+    try {
+      const kept = await applyKeptResultFor(ctx, c, guard, held.pendingResult, started);
+      if (kept) return kept;
+      secrets = {
+        refreshToken: c.refresh_token_enc ? decryptToken(c.refresh_token_enc) : undefined,
+        accessToken: c.access_token_enc ? decryptToken(c.access_token_enc) : undefined,
+      };
+    } catch (err) {
+      if (!isUnreadableToken(err)) throw err;
+      return parkUnreadable(ctx, c, guard, started);
+    }
+    return await callProvider(ctx, c, guard, provider, secrets, held.lease, started);
+  } finally {
+    held.lease.stop();
+  }
+}
+
+async function callProvider(
+  ctx: RefreshContext,
+  c: ClaimedConnection,
+  guard: LeaseGuard,
+  provider: ResolvedProvider,
+  secrets: { refreshToken?: string; accessToken?: string },
+  lease: HeldLease,
+  started: number,
+): Promise<RefreshOutcome> {
+  const { definition } = provider;
   let tokens;
   try {
     tokens = await refreshAccessToken(provider, {
-      refreshToken: storedRefreshToken,
-      accessToken: c.access_token_enc ? decryptToken(c.access_token_enc) : undefined,
+      refreshToken: secrets.refreshToken,
+      accessToken: secrets.accessToken,
       region: typeof c.metadata.region === 'string' ? (c.metadata.region as Region) : undefined,
-      timeoutMs: ctx.providerTimeoutMs ?? PROVIDER_TIMEOUT_MS,
+      timeoutMs: ctx.providerTimeoutMs ?? ctx.settings.providerTimeoutMs,
     });
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
@@ -77,6 +84,7 @@ export async function refreshClaimedConnection(ctx: RefreshContext, c: ClaimedCo
 
   const lifetime = tokens.expiresIn ?? definition.defaults.accessTokenTtlSec;
   const recovered = c.consecutive_failures > 0 || c.status === 'error';
+  const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== secrets.refreshToken;
   // The deadline a person must act before: the refresh token's hard end (LinkedIn), or for
   // providers without refresh tokens (Meta) the end of the token just obtained.
   const deadline =
@@ -84,21 +92,23 @@ export async function refreshClaimedConnection(ctx: RefreshContext, c: ClaimedCo
       ? new Date(Date.now() + lifetime * 1000)
       : refreshTokenEnd(c, tokens.refreshTokenExpiresIn);
   const warnDeadline = shouldWarn(ctx.settings, c, deadline);
-  const written = await ctx.db.transaction(async (tx) => {
+  const nextIn = nextCheckInSec(definition, ctx.settings, lifetime, true);
+  const write = async (tx: Sql, attempt: number) => {
     const ok = await completeRefresh(tx, guard, {
       accessTokenEnc: encryptToken(tokens.accessToken),
       refreshTokenEnc: tokens.refreshToken ? encryptToken(tokens.refreshToken) : null,
       expiresInSec: lifetime,
       refreshTokenExpiresInSec: tokens.refreshTokenExpiresIn ?? null,
       scopes: tokens.scopes ?? null,
-      nextCheckInSec: nextCheckInSec(definition, ctx.settings, lifetime, true),
+      nextCheckInSec: nextIn,
       expiryWarningFor: warnDeadline ? deadline : null,
     });
     if (!ok) return false;
     await audit(tx, ctx, c, 'token.refreshed', 'success', started, {
-      rotated: tokens.refreshToken !== undefined && tokens.refreshToken !== storedRefreshToken,
+      rotated,
       expiresInSec: lifetime,
       recovered,
+      ...(attempt > 1 ? { writeAttempts: attempt } : {}),
     });
     if (recovered) await notify(tx, c, 'connection.recovered', { status: 'active' });
     if (warnDeadline && deadline) {
@@ -107,144 +117,24 @@ export async function refreshClaimedConnection(ctx: RefreshContext, c: ClaimedCo
       await notify(tx, c, 'connection.expires_soon', { reason, expiresAt: deadline.toISOString() });
     }
     return true;
-  });
-  if (!written) return lostLease(ctx, c, started);
+  };
+  const at = (sec: number) => new Date(Date.now() + sec * 1000).toISOString();
+  const stored = await storeRefreshResult(ctx, c, lease, write, {
+    v: 1,
+    connectionId: c.id,
+    userId: c.user_id,
+    provider: c.provider,
+    tokenVersion: c.token_version,
+    owner: ctx.owner,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken ?? null,
+    expiresAt: at(lifetime),
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresIn !== undefined ? at(tokens.refreshTokenExpiresIn) : null,
+    scopes: tokens.scopes ?? null,
+    nextAttemptAt: at(nextIn),
+    rotated,
+  }, started);
+  if (stored === 'lost') return lostLease(ctx, c, started);
+  if (stored === 'deferred') return { kind: 'deferred' };
   return { kind: 'refreshed', recovered };
-}
-
-/** Permanent → needs_reauth at once; transient → backoff, and `error` after the last attempt. */
-async function fail(
-  ctx: RefreshContext,
-  c: ClaimedConnection,
-  guard: LeaseGuard,
-  err: ProviderError,
-  started: number,
-): Promise<RefreshOutcome> {
-  const attempt = c.consecutive_failures + 1;
-  const permanent = err.kind === 'permanent';
-  const exhausted = !permanent && attempt >= MAX_ATTEMPTS;
-  const retryInSec = permanent || exhausted ? null : backoffSec(attempt, err.retryAfterSec);
-  const status = permanent ? 'needs_reauth' : exhausted ? 'error' : 'active';
-  const message = describeFailure(err, permanent, exhausted);
-  const written = await ctx.db.transaction(async (tx) => {
-    const ok = await recordRefreshFailure(tx, guard, {
-      status,
-      errorCode: err.code,
-      errorMessage: message,
-      nextAttemptInSec: retryInSec,
-    });
-    if (!ok) return false;
-    await audit(tx, ctx, c, permanent ? 'connection.needs_reauth' : 'token.refresh_failed', 'failure', started, {
-      errorCode: err.code,
-      httpStatus: err.status,
-      attempt,
-      retryInSec,
-      status,
-    });
-    if (status !== 'active') {
-      await notify(tx, c, status === 'needs_reauth' ? 'connection.needs_reauth' : 'connection.error', {
-        status,
-        errorCode: err.code,
-        message,
-      });
-    }
-    return true;
-  });
-  if (!written) return lostLease(ctx, c, started);
-  if (permanent) return { kind: 'needs_reauth', errorCode: err.code };
-  if (exhausted) return { kind: 'error', errorCode: err.code };
-  return { kind: 'retrying', errorCode: err.code, retryInSec: retryInSec ?? 0 };
-}
-
-/**
- * No way to refresh (Meta past its re-exchange, LinkedIn apps without refresh tokens): warn once
- * before the end, and at the end mark the connection for reconnecting.
- */
-async function holdUntilExpiry(
-  ctx: RefreshContext,
-  c: ClaimedConnection,
-  guard: LeaseGuard,
-  started: number,
-): Promise<RefreshOutcome> {
-  const leftSec = Math.floor((c.expires_at.getTime() - Date.now()) / 1000);
-  if (leftSec <= 0) {
-    const expired = new ProviderError({
-      code: 'expired',
-      description: 'the access token expired and the provider offers no refresh',
-      kind: 'permanent',
-    });
-    return fail(ctx, c, guard, expired, started);
-  }
-  const warn = shouldWarn(ctx.settings, c, c.expires_at);
-  const written = await ctx.db.transaction(async (tx) => {
-    const ok = await rescheduleConnection(tx, guard, {
-      atSec: warn || leftSec <= ctx.settings.warningSec ? leftSec : leftSec - ctx.settings.warningSec,
-      expiryWarningFor: warn ? c.expires_at : null,
-    });
-    if (ok && warn) {
-      await audit(tx, ctx, c, 'connection.expires_soon', 'info', started, {
-        reason: 'access_token_end',
-        expiresAt: c.expires_at.toISOString(),
-      });
-      await notify(tx, c, 'connection.expires_soon', { reason: 'access_token_end', expiresAt: c.expires_at.toISOString() });
-    }
-    return ok;
-  });
-  if (!written) return lostLease(ctx, c, started);
-  return { kind: 'rescheduled', warned: warn };
-}
-
-/** Warn once per deadline, when it is within the warning window. */
-function shouldWarn(settings: RefreshSettings, c: ClaimedConnection, deadline: Date | null): boolean {
-  if (!deadline) return false;
-  const within = deadline.getTime() - Date.now() <= settings.warningSec * 1000;
-  return within && c.expiry_warning_for?.getTime() !== deadline.getTime();
-}
-
-function refreshTokenEnd(c: ClaimedConnection, expiresInSec: number | undefined): Date | null {
-  return expiresInSec !== undefined ? new Date(Date.now() + expiresInSec * 1000) : c.refresh_token_expires_at;
-}
-
-function describeFailure(err: ProviderError, permanent: boolean, exhausted: boolean): string {
-  const what = err.description ? `${err.code}: ${err.description}` : err.code;
-  if (permanent) return `The provider no longer accepts this grant (${what}). Reconnect to restore it.`;
-  if (exhausted) return `Refreshing failed ${MAX_ATTEMPTS} times in a row (${what}). Try Refresh now or reconnect.`;
-  return `Refreshing failed (${what}); retrying.`;
-}
-
-async function lostLease(ctx: RefreshContext, c: ClaimedConnection, started: number): Promise<RefreshOutcome> {
-  await audit(ctx.db, ctx, c, 'token.refresh_discarded', 'info', started, {
-    reason: 'lease or token version changed while refreshing (reconnected meanwhile)',
-  });
-  return { kind: 'lost_lease' };
-}
-
-function audit(
-  sql: Sql,
-  ctx: RefreshContext,
-  c: ClaimedConnection,
-  action: string,
-  outcome: 'success' | 'failure' | 'info',
-  started: number,
-  detail: Record<string, unknown>,
-) {
-  return recordAuditEvent(sql, {
-    userId: c.user_id,
-    connectionId: c.id,
-    actor: ctx.actor,
-    action,
-    outcome,
-    detail: { provider: c.provider, ...detail },
-    requestId: ctx.requestId,
-    durationMs: Date.now() - started,
-  });
-}
-
-function notify(sql: Sql, c: ClaimedConnection, type: NotificationType, data: Record<string, unknown>) {
-  return enqueueNotification(sql, {
-    userId: c.user_id,
-    connectionId: c.id,
-    type,
-    data: { connectionId: c.id, provider: c.provider, account: c.display_name, ...data },
-  });
 }

@@ -5,7 +5,7 @@ import { getFreshAccessToken, TokenUnavailable } from './fresh-token';
 
 export type RefreshNowResult =
   | { ok: true; kind: 'refreshed' | 'already_fresh'; expiresAt: string; message: string }
-  | { ok: false; kind: 'needs_reauth' | 'revoked' | 'retrying' | 'error' | 'provider_unavailable'; message: string }
+  | { ok: false; kind: 'needs_reauth' | 'revoked' | 'retrying' | 'error' | 'provider_unavailable' | 'key_unavailable'; message: string }
   | { ok: false; kind: 'not_found'; message: string };
 
 /**
@@ -34,6 +34,13 @@ export async function refreshNow(input: {
         ok: false,
         kind: outcome.kind,
         message: `The provider did not refresh the token (${outcome.errorCode}); the current token stays valid until it expires.`,
+      };
+    }
+    if (outcome.kind === 'deferred') {
+      return {
+        ok: false,
+        kind: 'retrying',
+        message: 'The provider issued new tokens but the database could not store them yet; they are kept and applied shortly.',
       };
     }
     return { ok: true, kind: 'already_fresh', expiresAt, message: 'The token is valid.' };

@@ -4,8 +4,11 @@ import type { ProviderDefinition } from '../providers/types';
 /** Transient failures retry at most this many times in a row, then the connection is `error`. */
 export const MAX_ATTEMPTS = 5;
 
-/** A lease outlives the provider call's timeout by far, so a live refresher never loses it. */
-export const LEASE_SEC = 120;
+/**
+ * Refresh leases and provider-call timeouts are settings (REFRESH_LEASE_SECONDS,
+ * PROVIDER_TIMEOUT_SECONDS; lib/env.ts refuses a lease a call can outlive). This one bounds
+ * provider discovery (OIDC), which runs outside any lease.
+ */
 export const PROVIDER_TIMEOUT_MS = 15_000;
 
 /**

@@ -1,6 +1,4 @@
 import 'server-only';
-import crypto from 'node:crypto';
-import os from 'node:os';
 import type { Database } from '../db';
 import { deleteExpiredOAuthStates } from '../db/oauth-states';
 import { deleteExpiredRateLimits } from '../db/rate-limits';
@@ -11,9 +9,10 @@ import { getLogger } from '../log';
 import { deliverDueNotifications } from '../notifications/deliver';
 import { PLATFORM_SLUGS } from '../providers/registry';
 import type { ProviderSlug } from '../providers/types';
+import { leaseOwner } from './lease';
+import { applySpilledResults } from './pending-result';
 import { createProviderResolver } from './provider-resolver';
 import { refreshClaimedConnection, type RefreshContext, type RefreshOutcome } from './refresh-connection';
-import { LEASE_SEC } from './schedule';
 import { Semaphore } from './semaphore';
 
 export type SweepTrigger = 'cron' | 'scheduler' | 'manual' | 'test';
@@ -52,7 +51,7 @@ export interface SweepOptions {
 export async function runSweep(db: Database, env: Env, options: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
   const settings = { ...env.refresh, ...options.settings };
-  const owner = options.owner ?? `sweep:${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const owner = options.owner ?? leaseOwner('sweep');
   const deadline = started + settings.timeBudgetMs;
   const summary: SweepSummary = {
     owner,
@@ -74,8 +73,13 @@ export async function runSweep(db: Database, env: Env, options: SweepOptions): P
     owner,
     actor: 'system',
     providerTimeoutMs: options.providerTimeoutMs,
+    dataDir: env.dataDir,
     resolveProvider: createProviderResolver(env, { origin: options.origin, fetch: options.fetch }),
   };
+  // Tokens a refresh on this host obtained while the database was unreachable go in first.
+  await applySpilledResults(db, { dataDir: env.dataDir, leaseSec: settings.leaseSec }).catch((err: unknown) =>
+    summary.errors.push(`kept results: ${(err as Error)?.message ?? String(err)}`.slice(0, 300)),
+  );
   const global = new Semaphore(settings.concurrency);
   let budget = settings.batchLimit;
 
@@ -91,7 +95,7 @@ export async function runSweep(db: Database, env: Env, options: SweepOptions): P
           return;
         }
         budget -= limit;
-        const rows = await claimDueConnections(db, { owner, provider, leaseSec: LEASE_SEC, limit });
+        const rows = await claimDueConnections(db, { owner, provider, leaseSec: settings.leaseSec, limit });
         budget += limit - rows.length;
         summary.claimed += rows.length;
         if (rows.length < limit) exhausted = true;
@@ -131,7 +135,7 @@ export async function runSweep(db: Database, env: Env, options: SweepOptions): P
 function count(summary: SweepSummary, outcome: RefreshOutcome | undefined) {
   if (!outcome) return;
   if (outcome.kind === 'refreshed') summary.refreshed++;
-  else if (outcome.kind === 'retrying' || outcome.kind === 'error') summary.failed++;
+  else if (outcome.kind === 'retrying' || outcome.kind === 'error' || outcome.kind === 'deferred') summary.failed++;
   else if (outcome.kind === 'needs_reauth') summary.needsReauth++;
   else if (outcome.kind === 'rescheduled' && outcome.warned) summary.warned++;
 }

@@ -1,9 +1,10 @@
 import 'server-only';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { getEnv, type Env } from '../env';
 import { getLogger } from '../log';
-import { generateFernetKey, MultiFernet } from './fernet';
+import { FernetKeyError, generateFernetKey, InvalidFernetToken, MultiFernet } from './fernet';
 
 /**
  * The token cipher. ENCRYPTION_KEYS (comma separated, first encrypts, all decrypt) when set;
@@ -45,4 +46,22 @@ export function encryptToken(plaintext: string): string {
 
 export function decryptToken(ciphertext: string): string {
   return getCipher().decrypt(ciphertext);
+}
+
+/** True when a stored value cannot be read with the configured keys (wrong, missing or broken key). */
+export function isUnreadableToken(err: unknown): boolean {
+  return err instanceof InvalidFernetToken || err instanceof FernetKeyError;
+}
+
+/**
+ * Names the configured key set without revealing it: a hash of the sorted keys, so reordering
+ * them (rotation) keeps it and adding or replacing one changes it.
+ */
+export function keySetFingerprint(): string {
+  const keys = loadKeyList(getEnv())
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .sort();
+  return crypto.createHash('sha256').update(`grantkeeper key set\n${keys.join('\n')}`).digest('hex').slice(0, 16);
 }

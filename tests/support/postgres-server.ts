@@ -14,6 +14,9 @@ export interface PostgresServer {
   url: string;
   port: number;
   stop(): void;
+  /** Stops the server but keeps its data, so resume() brings the same database back (outage tests). */
+  pause(): void;
+  resume(): void;
 }
 
 export interface StartPostgresOptions {
@@ -48,21 +51,25 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     if (!/^[a-z_.]+$/.test(name) || !/^[\w.,-]+$/.test(value)) throw new Error(`unsupported PostgreSQL setting ${name}=${value}`);
     return ` -c ${name}=${value}`;
   });
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    path.join(dir, 'server.log'),
-    '-w',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${extra.join('')}`,
-    'start',
-  ]);
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${extra.join('')}`,
+      'start',
+    ]);
+  start();
 
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
     stop() {
       if (stopped) return;
       stopped = true;

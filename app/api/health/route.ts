@@ -1,11 +1,14 @@
 import { NextResponse } from 'next/server';
-import { checkHealth } from '@/lib/health';
+import { getSessionUser } from '@/lib/auth/session';
+import { checkHealth, publicHealth } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
+/** Public: status and counts for anyone; the last sweep's error text only for a signed-in user. */
 export async function GET() {
   const health = await checkHealth();
-  return NextResponse.json(health, {
+  const signedIn = health.status !== 'down' && (await getSessionUser().catch(() => null)) !== null;
+  return NextResponse.json(signedIn ? health : publicHealth(health), {
     status: health.status === 'down' ? 503 : 200,
     headers: { 'cache-control': 'no-store' },
   });

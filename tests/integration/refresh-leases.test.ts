@@ -1,0 +1,167 @@
+import os from 'node:os';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseEnv } from '@/lib/env';
+import { ERROR_STATUS } from '@/lib/http/errors';
+import { TokenUnavailable } from '@/lib/refresh/fresh-token';
+import { leaseOwner } from '@/lib/refresh/lease';
+import { recoverAtStart } from '@/lib/refresh/recover';
+import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
+import { lookupRefreshToken } from '@/lib/simulator/grants';
+import { decryptToken, encryptToken, keySetFingerprint } from '@/lib/tokens/keys';
+import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { insertUser } from '../support/fixtures';
+import { createHarness, type Harness } from '../support/refresh-harness';
+
+/** Issue 8 items 6, 7 and 8: leases that cannot be lost or overtaken, unreadable tokens, crashes. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const env = parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS });
+const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+
+describe('refresh leases on PostgreSQL', () => {
+  let t: TestDatabase;
+  let h: Harness;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+    await insertUser(t.db, 'alice');
+  });
+  afterAll(() => t.dispose());
+  beforeEach(async () => {
+    h = createHarness(t.db, env);
+    await t.db.query(`update connections set status = 'revoked', next_attempt_at = null, lease_owner = null, lease_until = null`);
+  });
+
+  const until = async (cond: () => Promise<boolean>) => {
+    for (const stop = Date.now() + 10_000; !(await cond()); await sleep(20)) if (Date.now() > stop) throw new Error('timed out');
+  };
+  const lapsed = async (ids: string[]) =>
+    (await t.db.query('select 1 from connections where id = any($1::uuid[]) and lease_owner is not null and lease_until < now()', [ids])).length;
+  const expectAlive = async (id: string) => {
+    const r = await h.row(id);
+    expect(r).toMatchObject({ status: 'active', lease_owner: null });
+    expect(lookupRefreshToken(h.sim, 'x', decryptToken(r.refresh_token_enc!)).ok).toBe(true);
+  };
+
+  it('item 6: a row whose lease lapsed in the sweep queue is skipped once the token API took it — one provider call each', async () => {
+    const a = await h.connectX();
+    const b = await h.connectX();
+    h.sim.knobs.x.latencyMs = 3_000;
+    // Tiny concurrency, slow provider, long budget, a lease shorter than the wait in the queue.
+    const settings = { concurrency: 1, providerConcurrency: 2, timeBudgetMs: 60_000, leaseSec: 1 };
+    const sweeping = h.sweep({ settings, providerTimeoutMs: 10_000 });
+    // While the sweep refreshes one connection, the other's lease lapses in the queue; the token API races for it.
+    await until(async () => (await lapsed([a.id, b.id])) > 0);
+    const raced = await Promise.all([h.fresh(a.id), h.fresh(b.id)]);
+    const summary = await sweeping;
+
+    expect(h.refreshCalls()).toEqual({ ok: 2 }); // never a second call with a spent refresh token
+    expect(summary.errors).toEqual([]);
+    expect(raced.filter((r) => r.outcome?.kind === 'refreshed')).toHaveLength(1);
+    await expectAlive(a.id);
+    await expectAlive(b.id);
+  });
+
+  it('item 8: a heartbeat keeps a short lease while a slow provider call is in flight, so the token API waits', async () => {
+    const conn = await h.connectX();
+    h.sim.knobs.x.latencyMs = 3_000;
+    const sweeping = h.sweep({ settings: { leaseSec: 1 }, providerTimeoutMs: 10_000 });
+    await until(async () => (await h.row(conn.id)).lease_owner !== null);
+    await sleep(1_500); // well past the 1 s lease the sweep claimed with
+    const mid = await h.row(conn.id);
+    expect(mid.lease_owner).toMatch(/^sweep:/);
+    expect(mid.lease_until!.getTime()).toBeGreaterThan(Date.now());
+    const served = await h.fresh(conn.id);
+    expect((await sweeping).refreshed).toBe(1);
+    expect(h.refreshCalls()).toEqual({ ok: 1 });
+    expect(served.outcome).toBeUndefined(); // it waited for the sweep's result
+    expect(served.accessToken).not.toBe(conn.accessToken);
+    await expectAlive(conn.id);
+  });
+
+  it('item 8: at start-up the leases of this host’s dead processes are released; live and foreign ones stay', async () => {
+    const ids = await Promise.all([h.connectX(), h.connectX(), h.connectX(), h.connectX()]);
+    const host = os.hostname();
+    const owners = [
+      `sweep:${host}:999999:0badc0de-aaaaaa`, // a dead process on this host
+      `jit:${host}:${process.pid}:0badc0de-bbbbbb`, // an earlier life of this pid (a container's pid 1)
+      `sweep:${host}:${process.ppid}:12345678-cccccc`, // alive
+      `sweep:another-host:999999:0badc0de-dddddd`, // another host: its leases lapse by themselves
+    ];
+    for (const [i, owner] of owners.entries()) {
+      await t.db.query(`update connections set lease_owner = $2, lease_until = now() + interval '30 seconds' where id = $1`, [ids[i]!.id, owner]);
+    }
+    const recovery = await recoverAtStart(t.db, env, { alive: (pid) => pid !== 999999 });
+    expect(recovery.releasedLeases).toBe(2);
+    const leased = await Promise.all(ids.map((c) => h.row(c.id).then((r) => r.lease_owner)));
+    expect(leased).toEqual([null, null, owners[2], owners[3]]);
+    expect(leaseOwner('sweep')).toMatch(new RegExp(`^sweep:${host}:${process.pid}:[0-9a-f]+-[0-9a-f]+$`));
+  });
+
+  it('item 8: the token API’s Retry-After is the time until the blocking lease ends', async () => {
+    const conn = await h.connectX({ expiresInSec: 5 }); // too close to expiry to be served
+    await t.db.query(`update connections set lease_owner = 'sweep:elsewhere:1:00-00', lease_until = now() + interval '20 seconds' where id = $1`, [
+      conn.id,
+    ]);
+    const error = await h.fresh(conn.id, { waitMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenUnavailable);
+    expect((error as TokenUnavailable).code).toBe('provider_unavailable');
+    expect((error as TokenUnavailable).retryAfterSec).toBeGreaterThanOrEqual(19);
+    expect((error as TokenUnavailable).retryAfterSec).toBeLessThanOrEqual(20);
+    expect(h.refreshCalls()).toEqual({});
+  });
+
+  it('item 7: tokens no key can read: error/key_unavailable at once, audited, notified, lease released, not retried; 503 from the token API; re-armed when the keys change', async () => {
+    // An endpoint on a closed loopback port: the notification is queued whatever becomes of its delivery.
+    await t.db.query(
+      `insert into notification_endpoints (user_id, url, secret_enc) values ('alice', 'http://127.0.0.1:9/hook', $1) on conflict do nothing`,
+      [encryptToken('whsec_dGVzdA==')],
+    );
+    const foreign = new MultiFernet([generateFernetKey()]);
+    const conn = await h.connectX({ refreshTokenEnc: foreign.encrypt('a-refresh-token-under-a-lost-key') });
+    await t.db.query(`update connections set access_token_enc = $2 where id = $1`, [conn.id, foreign.encrypt('an-access-token')]);
+
+    const summary = await h.sweep();
+    expect(summary.errors).toEqual([]); // no connection id or error text for health to show
+    expect(summary).toMatchObject({ claimed: 1, failed: 1 });
+    expect(await h.row(conn.id)).toMatchObject({
+      status: 'error',
+      last_error_code: 'key_unavailable',
+      lease_owner: null,
+      next_attempt_at: null,
+      unreadable_keyset: keySetFingerprint(),
+    });
+    expect((await h.actions(conn.id)).map((a) => a.action)).toEqual(['connection.key_unavailable']);
+    const [note] = await t.db.query<{ event_type: string; payload: { data: { errorCode: string } } }>(
+      'select event_type, payload from webhook_deliveries where connection_id = $1',
+      [conn.id],
+    );
+    expect(note).toMatchObject({ event_type: 'connection.error', payload: { data: { errorCode: 'key_unavailable' } } });
+    expect(h.refreshCalls()).toEqual({});
+
+    expect((await h.sweep()).claimed).toBe(0); // not retried every sweep
+    for (const force of [false, true]) {
+      const error = await h.fresh(conn.id, { force }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenUnavailable);
+      expect((error as TokenUnavailable).code).toBe('key_unavailable');
+      expect(ERROR_STATUS[(error as TokenUnavailable).code]).toBe(503);
+    }
+    expect(total(h.refreshCalls())).toBe(0);
+
+    // Started again with the same keys: still parked. With a different key set: tried again.
+    expect((await recoverAtStart(t.db, env)).rearmed).toBe(0);
+    expect((await recoverAtStart(t.db, env, { keyset: 'another-key-set' })).rearmed).toBe(1);
+    expect(await h.row(conn.id)).toMatchObject({ status: 'active', unreadable_keyset: null });
+    expect((await h.sweep()).claimed).toBe(1);
+  });
+
+  it('item 7: an unreadable access token in an active row answers key_unavailable, not a 500', async () => {
+    const conn = await h.connectX({ expiresInSec: 3_600 });
+    await t.db.query(`update connections set access_token_enc = $2, next_attempt_at = now() + interval '1 hour' where id = $1`, [
+      conn.id,
+      new MultiFernet([generateFernetKey()]).encrypt('an-access-token'),
+    ]);
+    const error = await h.fresh(conn.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenUnavailable);
+    expect((error as TokenUnavailable).code).toBe('key_unavailable');
+  });
+});

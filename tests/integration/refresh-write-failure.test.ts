@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from '@/lib/db/migrate';
+import { openPostgres } from '@/lib/db/postgres-driver';
+import { parseEnv } from '@/lib/env';
+import { recoverAtStart } from '@/lib/refresh/recover';
+import { listSpilled, readSpilled } from '@/lib/refresh/spill';
+import { lookupRefreshToken } from '@/lib/simulator/grants';
+import { decryptToken } from '@/lib/tokens/keys';
+import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
+import { insertUser } from '../support/fixtures';
+import { startPostgres } from '../support/postgres-server';
+import { afterTokenResponse, createHarness, flakyDatabase, type Harness } from '../support/refresh-harness';
+
+/**
+ * Issue 8 item 5: X rotates its refresh token on every refresh, so once the provider answered, the
+ * new refresh token is the only one that works. A database write that fails after that must not
+ * lose it: retried while the lease lasts, then kept encrypted (pending-result table, or a spill
+ * file when the database is unreachable) and applied by the next refresher before anything else.
+ */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-spill-'));
+const env = parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, GRANTKEEPER_DATA_DIR: dataDir });
+/** Short leases so "longer than the lease" fits in a test; the rules are the same at 30 s. */
+const SHORT_LEASE = { leaseSec: 2 };
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe.each(DRIVERS)('a refresh whose database write fails after the provider rotated the token (%s)', (driver) => {
+  let t: TestDatabase;
+  let h: Harness;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(driver);
+    await insertUser(t.db, 'alice');
+  });
+  afterAll(() => t.dispose());
+  beforeEach(async () => {
+    h = createHarness(t.db, env);
+    await t.db.query(`update connections set status = 'revoked', next_attempt_at = null where status <> 'revoked'`);
+  });
+
+  /** The next refresh must use the rotated token: the simulator answers invalid_request to a spent one. */
+  const expectNextRefreshWorks = async (id: string) => {
+    await h.makeDue(id);
+    expect((await h.sweep()).refreshed).toBe(1);
+    expect(h.refreshCalls()).toEqual({ ok: 2 });
+    const r = await h.row(id);
+    expect(r.status).toBe('active');
+    expect(lookupRefreshToken(h.sim, 'x', decryptToken(r.refresh_token_enc!)).ok).toBe(true);
+  };
+
+  it('three failed writes are retried while the lease is held: the rotated token is stored and audited', async () => {
+    const conn = await h.connectX();
+    const flaky = flakyDatabase(t.db);
+    const fetch = afterTokenResponse(h.fetchSim, () => (flaky.state.failNext = 3));
+    const summary = await h.sweep({ db: flaky.db, fetch });
+    expect(flaky.state.failed).toBe(3);
+    expect(summary).toMatchObject({ refreshed: 1, errors: [] });
+
+    const r = await h.row(conn.id);
+    expect(r).toMatchObject({ status: 'active', lease_owner: null });
+    expect(decryptToken(r.refresh_token_enc!)).not.toBe(conn.refreshToken);
+    expect(lookupRefreshToken(h.sim, 'x', decryptToken(r.refresh_token_enc!)).ok).toBe(true);
+    expect((await h.actions(conn.id)).at(-1)).toMatchObject({ action: 'token.refreshed', detail: { rotated: true, writeAttempts: 4 } });
+    await expectNextRefreshWorks(conn.id);
+  });
+
+  it('writes failing past the lease keep the result in the pending-result table; the next refresher applies it without a provider call', async () => {
+    const conn = await h.connectX();
+    const flaky = flakyDatabase(t.db);
+    // Only the statement that stores new tokens fails; the rest of the database works.
+    flaky.state.only = /access_token_enc = \$4/;
+    const fetch = afterTokenResponse(h.fetchSim, () => (flaky.state.failUntil = Date.now() + 60_000));
+    const first = await h.sweep({ db: flaky.db, fetch, settings: SHORT_LEASE });
+    expect(first).toMatchObject({ refreshed: 0, failed: 1 });
+    expect(await h.row(conn.id)).toMatchObject({ status: 'active' });
+    expect(decryptToken((await h.row(conn.id)).refresh_token_enc!)).toBe(conn.refreshToken); // spent at the provider
+    const [pending] = await t.db.query<{ result_enc: string }>('select result_enc from refresh_pending_results where connection_id = $1', [conn.id]);
+    expect(pending?.result_enc).toMatch(/^gAAAAA/);
+    expect((await h.actions(conn.id)).map((a) => a.action)).toEqual(['token.refresh_pending']);
+
+    await sleep(2_100); // the lease lapses: the next sweep may claim the connection
+    const second = await h.sweep({ settings: SHORT_LEASE });
+    expect(second.refreshed).toBe(1);
+    expect(h.refreshCalls()).toEqual({ ok: 1 }); // applied, not refreshed again
+    const r = await h.row(conn.id);
+    expect(r.status).toBe('active');
+    expect(lookupRefreshToken(h.sim, 'x', decryptToken(r.refresh_token_enc!)).ok).toBe(true);
+    expect(await t.db.query('select 1 from refresh_pending_results where connection_id = $1', [conn.id])).toEqual([]);
+    expect((await h.actions(conn.id)).at(-1)).toMatchObject({ action: 'token.refreshed', detail: { appliedLate: 'database', rotated: true } });
+    await expectNextRefreshWorks(conn.id);
+  });
+
+  it('a database unreachable past the lease: the result goes to an encrypted 0600 spill file, applied by the next sweep', async () => {
+    const conn = await h.connectX();
+    const flaky = flakyDatabase(t.db);
+    let downUntil = 0;
+    const fetch = afterTokenResponse(h.fetchSim, () => (flaky.state.failUntil = downUntil = Date.now() + 3_000));
+    const first = await h.sweep({ db: flaky.db, fetch, settings: SHORT_LEASE });
+    expect(first.failed).toBe(1);
+
+    const [file, ...more] = listSpilled(dataDir, conn.id);
+    expect(more).toEqual([]);
+    expect(fs.statSync(file!).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(file!)).mode & 0o777).toBe(0o700);
+    const kept = readSpilled(file!)!;
+    expect(lookupRefreshToken(h.sim, 'x', kept.refreshToken!).ok).toBe(true);
+    const text = fs.readFileSync(file!, 'utf8');
+    expect(text).not.toContain(kept.refreshToken!);
+    expect(text).not.toContain(kept.accessToken);
+
+    await sleep(Math.max(0, downUntil - Date.now()) + 50); // the database is back
+    const second = await h.sweep({ settings: SHORT_LEASE });
+    expect(second.errors).toEqual([]);
+    expect(h.refreshCalls()).toEqual({ ok: 1 });
+    const r = await h.row(conn.id);
+    expect(r).toMatchObject({ status: 'active', lease_owner: null });
+    expect(decryptToken(r.refresh_token_enc!)).toBe(kept.refreshToken);
+    expect(listSpilled(dataDir)).toEqual([]);
+    expect((await h.actions(conn.id)).at(-1)).toMatchObject({ action: 'token.refreshed', detail: { appliedLate: 'spill' } });
+    await expectNextRefreshWorks(conn.id);
+  });
+});
+
+describe('a real PostgreSQL stopped right after the provider answered, then restarted', () => {
+  it('keeps the rotated token in the spill file and applies it at the next start', async () => {
+    const pg = await startPostgres();
+    const db = await openPostgres(pg.url, { max: 4 });
+    try {
+      await migrate(db);
+      await insertUser(db, 'alice');
+      const h = createHarness(db, env);
+      const conn = await h.connectX();
+      let restarted: Promise<void> | undefined;
+      const fetch = afterTokenResponse(h.fetchSim, () => {
+        pg.pause();
+        restarted = sleep(3_000).then(() => pg.resume());
+      });
+      const first = await h.sweep({ fetch, settings: SHORT_LEASE });
+      expect(first.failed).toBe(1);
+      expect(listSpilled(dataDir, conn.id)).toHaveLength(1);
+
+      await restarted;
+      const recovery = await recoverAtStart(db, env);
+      expect(recovery).toMatchObject({ applied: 1, stale: 0 });
+      const r = await h.row(conn.id);
+      expect(r.status).toBe('active');
+      expect(lookupRefreshToken(h.sim, 'x', decryptToken(r.refresh_token_enc!)).ok).toBe(true);
+      expect(listSpilled(dataDir)).toEqual([]);
+
+      await h.makeDue(conn.id);
+      expect((await h.sweep()).refreshed).toBe(1);
+      expect(h.refreshCalls()).toEqual({ ok: 2 });
+      expect((await h.row(conn.id)).status).toBe('active');
+    } finally {
+      await db.close().catch(() => {});
+      pg.stop();
+    }
+  }, 120_000);
+});

@@ -1,4 +1,5 @@
 import { getEnv } from '@/lib/env';
+import { apiRoute } from '@/lib/http/handle-route';
 import { simulatorEnabled } from '@/lib/modes';
 import { handleSimulatorRequest } from '@/lib/simulator/handler';
 import { getProcessSimulatorState } from '@/lib/simulator/process-state';
@@ -14,6 +15,4 @@ async function handle(request: Request): Promise<Response> {
   return handleSimulatorRequest(getProcessSimulatorState(), request);
 }
 
-export const GET = handle;
-export const POST = handle;
-export const DELETE = handle;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: handle, POST: handle, DELETE: handle });

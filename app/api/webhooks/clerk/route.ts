@@ -5,10 +5,11 @@ import { errorResponse } from '@/lib/http/errors';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { requestLogger } from '@/lib/log';
 import { handleClerkWebhook } from '@/lib/webhooks/clerk';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(req: NextRequest) {
+async function receiveClerkWebhook(req: NextRequest) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
   const { auth } = getEnv();
   if (auth.mode !== 'clerk' || !auth.webhookSecret) {
@@ -25,3 +26,5 @@ export async function POST(req: NextRequest) {
   log.info({ handled: result.handled }, 'clerk webhook handled');
   return NextResponse.json({ received: true, handled: result.handled });
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ POST: receiveClerkWebhook });

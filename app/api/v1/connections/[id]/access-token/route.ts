@@ -8,13 +8,14 @@ import { errorResponse } from '@/lib/http/errors';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { getTokenReadAudit } from '@/lib/refresh/token-read-audit';
 import { getFreshAccessToken, TokenUnavailable } from '@/lib/refresh/fresh-token';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 const connectionId = z.uuid();
 
 /** For the user's sync jobs: a valid access token, refreshed just in time. Never the refresh token. */
-export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
+async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
   const db = await getDb();
   const key = await authenticateApiKey(db, req.headers.get('authorization'));
@@ -44,3 +45,5 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string 
     return res;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getAccessToken });

@@ -9,6 +9,7 @@ import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { redirectWithOutcome } from '@/lib/http/redirects';
 import { PROVIDER_SLUGS, REGIONS } from '@/lib/providers/types';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +20,7 @@ const query = z.object({
 });
 
 /** Starts a connect (or reconnect) and sends the browser to the provider. */
-export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
+async function startConnect(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -48,3 +49,5 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: s
     throw err;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: startConnect });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { DATABASE_UNAVAILABLE_DIGEST } from '../error-digest';
 import { scrubSecrets } from '../log';
 import type { Database, Sql } from './types';
 
@@ -10,8 +11,8 @@ import type { Database, Sql } from './types';
  * answers 503 and the pages' error boundaries can say so (lib/http/handle-route.ts).
  */
 
-/** Also the `digest` of a marked error: Next passes a thrown error's digest to error.tsx. */
-export const DATABASE_UNAVAILABLE = 'database_unavailable';
+/** The code of DatabaseUnavailableError, and the digest of a marked error (lib/error-digest.ts). */
+export const DATABASE_UNAVAILABLE = DATABASE_UNAVAILABLE_DIGEST;
 
 /** Socket and postgres.js connection errors: nothing reached the server, or it went away. */
 const CONNECTION_CODES = new Set([

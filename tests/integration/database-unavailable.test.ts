@@ -20,7 +20,7 @@ describe('errors of the process database', () => {
     const pg = await startPostgres();
     let stopped = false;
     try {
-      const db = await openDatabase({ databaseUrl: pg.url, dataDir: null, migrate: 'off' });
+      const db = await openDatabase({ databaseUrl: pg.url, dataDir: os.tmpdir(), migrate: 'off' });
       expect(await db.query('select 1 as one')).toEqual([{ one: 1 }]);
       pg.stop();
       stopped = true;

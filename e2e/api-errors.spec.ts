@@ -1,4 +1,5 @@
 import { expect, test, type APIResponse } from '@playwright/test';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './support/page-checks';
 
 /**
  * Every /api path answers JSON in one error shape (unknown paths 404, wrong methods 405 with
@@ -80,4 +81,7 @@ test('an unknown page is the branded 404', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'Grantkeeper' })).toHaveAttribute('href', '/');
   await expect(card.getByRole('link', { name: 'Back to the dashboard' })).toHaveAttribute('href', '/');
   await expect(page).toHaveTitle('Page not found · Grantkeeper');
+  await expectNoSeriousAxeViolations(page, 'the 404 page');
+  await page.setViewportSize({ width: 375, height: 800 });
+  await expectNoHorizontalScroll(page, 'the 404 page at 375px');
 });

@@ -74,7 +74,13 @@ test('with PostgreSQL stopped: 503 + Retry-After JSON from the APIs, the error b
   expect(html).not.toContain(key);
 
   const output = server.output();
-  expect(output).toContain('database unavailable');
+  // One JSON line per failure, through the redacting logger: the API's own, and the page's by
+  // instrumentation's onRequestError (path without query, the digest error.tsx read).
+  const lines = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines).toContainEqual(expect.objectContaining({ msg: 'database unavailable', path: '/api/v1/oauth/status' }));
+  expect(lines).toContainEqual(
+    expect.objectContaining({ msg: 'database unavailable', path: '/settings', routeType: 'render', digest: 'database_unavailable' }),
+  );
   expect(output).not.toContain(PASSWORD);
   expect(output).not.toContain(key);
 });

@@ -9,8 +9,8 @@ import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 
 export const dynamic = 'force-dynamic';
 
-function notFound(req: NextRequest) {
+function answerNotFound(req: NextRequest) {
   return errorResponse('not_found', 'There is no API at this path.', req.headers.get(REQUEST_ID_HEADER));
 }
 
-export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE, notFound as OPTIONS };
+export { answerNotFound as GET, answerNotFound as POST, answerNotFound as PUT, answerNotFound as PATCH, answerNotFound as DELETE, answerNotFound as OPTIONS };

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/errors';
 import { getLogger } from '../log';

@@ -34,7 +34,7 @@ function clerk(publishableKey: string, jwtKey: string): NextMiddleware {
         if (req.nextUrl.pathname.startsWith('/api/')) {
           if (!(await auth()).userId) {
             return NextResponse.json(
-              { error: { code: 'unauthenticated', message: 'Sign in first.' } },
+              { error: { code: 'unauthenticated', message: 'Sign in first.', requestId: req.headers.get(REQUEST_ID_HEADER) ?? undefined } },
               { status: 401, headers: { [REQUEST_ID_HEADER]: req.headers.get(REQUEST_ID_HEADER) ?? '' } },
             );
           }

@@ -74,7 +74,11 @@ test.describe('session tokens on the API', () => {
   test('no token, an expired token, or a token from another key is 401', async ({ request }) => {
     const none = await request.get('/api/v1/me');
     expect(none.status()).toBe(401);
-    expect((await none.json()).error.code).toBe('unauthenticated');
+    // The one error shape of every /api answer, request id included.
+    expect(await none.json()).toEqual({
+      error: { code: 'unauthenticated', message: expect.any(String), requestId: none.headers()['x-request-id'] },
+    });
+    expect(none.headers()['x-request-id']).toBeTruthy();
 
     const expired = await mintSession(newUserId(), { issuedAgo: 7200, expiresIn: -3600 });
     const foreign = await mintSession(newUserId(), { key: foreignKey });

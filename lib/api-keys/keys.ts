@@ -4,11 +4,11 @@ import { asUser, type Database } from '../db';
 import { insertApiKey, listActiveApiKeys, markApiKeyRevoked } from '../db/api-keys';
 import { recordAuditEvent } from '../db/audit';
 import { AppError } from '../http/errors';
+import { safeText } from '../http/safe-text';
 import { evictCachedKey } from './cache';
 import { generateApiKey, hashApiKey } from './format';
 
-export const apiKeyNameSchema = z
-  .string()
+export const apiKeyNameSchema = safeText('The name contains characters that are not allowed (such as NUL or other control characters).')
   .trim()
   .min(1, 'Give the key a name.')
   .max(100, 'The name must be at most 100 characters.');

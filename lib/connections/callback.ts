@@ -5,6 +5,7 @@ import { recordAuditEvent } from '../db/audit';
 import { upsertConnection } from '../db/connections';
 import { consumeOAuthState, findOAuthStateOwner, type OAuthStateRow } from '../db/oauth-states';
 import type { Env } from '../env';
+import { safeText } from '../http/safe-text';
 import { fetchConnectedAccount } from '../oauth/accounts';
 import { completeCodeExchange } from '../oauth/token-endpoint';
 import { resolveProvider } from '../providers/registry';
@@ -17,9 +18,9 @@ import { nextCheckInSec } from '../refresh/schedule';
 
 /** Generous bounds: real states are 43 chars, codes up to a few hundred, descriptions a sentence. */
 const callbackQuery = z.object({
-  code: z.string().min(1).max(4096).optional(),
-  error: z.string().max(256).optional(),
-  error_description: z.string().max(2048).optional(),
+  code: safeText().min(1).max(4096).optional(),
+  error: safeText().max(256).optional(),
+  error_description: safeText().max(2048).optional(),
 });
 
 export interface CompleteAuthorization {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getEnv, type Env } from '../env';
 import { getLogger } from '../log';
+import { guardDatabase, markDatabaseError } from './errors';
 import { migrate } from './migrate';
 import { openPGlite } from './pglite-driver';
 import { describeUrl, openPostgres } from './postgres-driver';
@@ -18,14 +19,14 @@ const holder = globalThis as unknown as { grantkeeperDb?: Promise<Database> };
 export function getDb(): Promise<Database> {
   holder.grantkeeperDb ??= openDatabase(getEnv()).catch((err: unknown) => {
     holder.grantkeeperDb = undefined;
-    throw err;
+    throw markDatabaseError(err);
   });
   return holder.grantkeeperDb;
 }
 
 export async function openDatabase(env: Pick<Env, 'databaseUrl' | 'dataDir' | 'migrate'>): Promise<Database> {
   const log = getLogger();
-  const db = env.databaseUrl ? await openPostgres(env.databaseUrl) : await openPGlite(env.dataDir);
+  const db = guardDatabase(env.databaseUrl ? await openPostgres(env.databaseUrl) : await openPGlite(env.dataDir));
   log.info(
     { driver: db.driver, where: env.databaseUrl ? describeUrl(env.databaseUrl) : env.dataDir },
     'database opened',

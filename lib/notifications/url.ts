@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSafeText } from '../http/safe-text';
 
 /**
  * Where a user's webhooks may go. https is required in production so signed events (which name
@@ -14,6 +15,7 @@ export function webhookUrlSchema(options: { production: boolean }) {
     .trim()
     .min(1, 'Enter a URL.')
     .max(MAX_WEBHOOK_URL_LENGTH, `The URL must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.`)
+    .refine(isSafeText, 'The URL contains characters that are not allowed (such as NUL or other control characters).')
     .superRefine((value, ctx) => {
       let url: URL;
       try {

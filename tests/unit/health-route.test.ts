@@ -1,3 +1,4 @@
+import { NextRequest } from 'next/server';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Health } from '@/lib/health';
 
@@ -38,7 +39,7 @@ describe('GET /api/health', () => {
   it('shows counts but no id or error text to someone not signed in', async () => {
     state.signedIn = false;
     const { GET } = await import('@/app/api/health/route');
-    const res = await GET();
+    const res = await GET(new NextRequest('http://localhost/api/health'), { params: Promise.resolve({}) });
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).not.toContain(ID);
@@ -49,6 +50,6 @@ describe('GET /api/health', () => {
   it('shows the last error to a signed-in user', async () => {
     state.signedIn = true;
     const { GET } = await import('@/app/api/health/route');
-    expect(await (await GET()).text()).toContain(ID);
+    expect(await (await GET(new NextRequest('http://localhost/api/health'), { params: Promise.resolve({}) })).text()).toContain(ID);
   });
 });

@@ -1,11 +1,12 @@
 import { NextResponse } from 'next/server';
 import { getSessionUser } from '@/lib/auth/session';
 import { checkHealth, publicHealth } from '@/lib/health';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Public: status and counts for anyone; the last sweep's error text only for a signed-in user. */
-export async function GET() {
+async function getHealth() {
   const health = await checkHealth();
   const signedIn = health.status !== 'down' && (await getSessionUser().catch(() => null)) !== null;
   return NextResponse.json(signedIn ? health : publicHealth(health), {
@@ -13,3 +14,5 @@ export async function GET() {
     headers: { 'cache-control': 'no-store' },
   });
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getHealth });

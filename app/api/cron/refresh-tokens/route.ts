@@ -7,13 +7,14 @@ import { bearerToken, secretsEqual } from '@/lib/http/secrets';
 import { requestLogger } from '@/lib/log';
 import { runSweep } from '@/lib/refresh/sweep';
 import { publicOrigin } from '@/lib/connections/origin';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 // Vercel stops the function here; the sweep's time budget (45 s by default) ends well before.
 export const maxDuration = 60;
 
 /** Vercel Cron, every minute: one bounded sweep, answered with its summary. */
-export async function GET(req: NextRequest) {
+async function runCronSweep(req: NextRequest) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
   const env = getEnv();
   if (!env.cronSecret) return errorResponse('not_configured', 'Set CRON_SECRET to enable the cron route.', requestId);
@@ -25,3 +26,5 @@ export async function GET(req: NextRequest) {
   requestLogger(requestId).info({ sweep: { ...summary, errors: summary.errors.length } }, 'cron sweep finished');
   return NextResponse.json(summary, { headers: { 'cache-control': 'no-store' } });
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: runCronSweep });

@@ -1,5 +1,6 @@
 import { callbackUrl, publicOrigin } from '@/lib/connections/origin';
 import { getEnv } from '@/lib/env';
+import { apiRoute } from '@/lib/http/handle-route';
 import { simulatorEnabled } from '@/lib/modes';
 import { adminAccessFor } from '@/lib/simulator/access';
 import { handleSimulatorRequest } from '@/lib/simulator/handler';
@@ -25,6 +26,4 @@ async function handle(request: Request): Promise<Response> {
   });
 }
 
-export const GET = handle;
-export const POST = handle;
-export const DELETE = handle;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: handle, POST: handle, DELETE: handle });

@@ -8,20 +8,21 @@ import { getSessionUser } from '@/lib/auth/session';
 import { sessionRoute } from '@/lib/http/session-route';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { limitRequest } from '@/lib/rate-limit/enforce';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
 /** The user's live API keys: name, public prefix, dates. Never a key or its hash. */
-export async function GET(req: NextRequest) {
+async function listKeys(req: NextRequest) {
   const user = await getSessionUser();
   if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
   return NextResponse.json({ apiKeys: await listApiKeys(await getDb(), user.id) }, { headers: NO_STORE });
 }
 
 /** Creates a key; the whole key is in this response and nowhere else, ever. */
-export async function POST(req: NextRequest) {
+async function createKey(req: NextRequest) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -38,3 +39,5 @@ export async function POST(req: NextRequest) {
     throw err;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: listKeys, POST: createKey });

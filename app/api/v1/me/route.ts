@@ -1,12 +1,15 @@
 import { NextResponse } from 'next/server';
 import { getSessionUser } from '@/lib/auth/session';
 import { errorResponse } from '@/lib/http/errors';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Who the caller is signed in as. */
-export async function GET() {
+async function getMe() {
   const user = await getSessionUser();
   if (!user) return errorResponse('unauthenticated', 'Sign in first.');
   return NextResponse.json({ id: user.id, authMode: user.mode });
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getMe });

@@ -7,10 +7,11 @@ import { requestLogger } from '@/lib/log';
 import { clientIp } from '@/lib/rate-limit/client-ip';
 import { limitRequest } from '@/lib/rate-limit/enforce';
 import { handleClerkWebhook } from '@/lib/webhooks/clerk';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(req: NextRequest) {
+async function receiveClerkWebhook(req: NextRequest) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
   const { auth, rateLimits } = getEnv();
   if (auth.mode !== 'clerk' || !auth.webhookSecret) {
@@ -31,3 +32,5 @@ export async function POST(req: NextRequest) {
   log.info({ handled: result.handled }, 'clerk webhook handled');
   return NextResponse.json({ received: true, handled: result.handled });
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ POST: receiveClerkWebhook });

@@ -3,11 +3,12 @@ import { revokeApiKey } from '@/lib/api-keys/keys';
 import { getDb } from '@/lib/db';
 import { AppError, errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Revokes a key: it stops working at once here, and within 30 s on every other instance. */
-export async function DELETE(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
+async function revokeKey(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -19,3 +20,5 @@ export async function DELETE(req: NextRequest, ctx: { params: Promise<{ id: stri
     throw err;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ DELETE: revokeKey });

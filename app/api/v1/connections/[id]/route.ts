@@ -7,11 +7,12 @@ import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Disconnect: revoke at the provider where possible, erase both tokens, audit. */
-export async function DELETE(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
+async function disconnect(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -33,3 +34,5 @@ export async function DELETE(req: NextRequest, ctx: { params: Promise<{ id: stri
     throw err;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ DELETE: disconnect });

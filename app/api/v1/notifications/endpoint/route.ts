@@ -6,6 +6,7 @@ import { getSessionUser } from '@/lib/auth/session';
 import { sessionRoute } from '@/lib/http/session-route';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { deleteWebhookEndpoint, getWebhookEndpoint, saveWebhookEndpoint } from '@/lib/notifications/endpoint';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,14 +14,14 @@ const NO_STORE = { 'cache-control': 'no-store' };
 const body = z.object({ url: z.string(), rotateSecret: z.boolean().optional() });
 
 /** The user's webhook endpoint (URL and dates; the secret is only ever shown when it is made). */
-export async function GET(req: NextRequest) {
+async function getEndpoint(req: NextRequest) {
   const user = await getSessionUser();
   if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
   return NextResponse.json({ endpoint: await getWebhookEndpoint(await getDb(), user.id) }, { headers: NO_STORE });
 }
 
 /** Creates or replaces the endpoint; the `whsec_` secret comes back once, on creation or rotation. */
-export async function PUT(req: NextRequest) {
+async function saveEndpoint(req: NextRequest) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -35,7 +36,7 @@ export async function PUT(req: NextRequest) {
   }
 }
 
-export async function DELETE(req: NextRequest) {
+async function deleteEndpoint(req: NextRequest) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -47,3 +48,5 @@ export async function DELETE(req: NextRequest) {
     throw err;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getEndpoint, PUT: saveEndpoint, DELETE: deleteEndpoint });

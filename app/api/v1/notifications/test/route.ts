@@ -5,11 +5,12 @@ import { AppError, errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { sendTestNotification } from '@/lib/notifications/test-event';
 import { limitRequest } from '@/lib/rate-limit/enforce';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Sends a signed `test` event to the user's endpoint now and reports how the receiver answered. */
-export async function POST(req: NextRequest) {
+async function sendTestEvent(req: NextRequest) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -24,3 +25,5 @@ export async function POST(req: NextRequest) {
     throw err;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ POST: sendTestEvent });

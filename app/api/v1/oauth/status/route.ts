@@ -4,13 +4,16 @@ import { listConnectionStatus } from '@/lib/connections/status';
 import { getDb } from '@/lib/db';
 import { errorResponse } from '@/lib/http/errors';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 /** The signed-in user's connections and their health. Never a token. */
-export async function GET(req: NextRequest) {
+async function getConnectionStatus(req: NextRequest) {
   const user = await getSessionUser();
   if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
   const connections = await listConnectionStatus(await getDb(), user.id);
   return NextResponse.json({ connections }, { headers: { 'cache-control': 'no-store' } });
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getConnectionStatus });

@@ -8,13 +8,14 @@ import { errorResponse } from '@/lib/http/errors';
 import { withRateLimitHeaders } from '@/lib/rate-limit/headers';
 import { getTokenReadAudit } from '@/lib/refresh/token-read-audit';
 import { getFreshAccessToken, TokenUnavailable } from '@/lib/refresh/fresh-token';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 const connectionId = z.uuid();
 
 /** For the user's sync jobs: a valid access token, refreshed just in time. Never the refresh token. */
-export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
+async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
   const db = await getDb();
   const env = getEnv();
   const auth = await apiKeyRoute(req, db, env);
@@ -47,3 +48,5 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string 
     return res;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getAccessToken });

@@ -6,11 +6,12 @@ import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { refreshNow } from '@/lib/refresh/refresh-now';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
 /** Refresh now, with the same lease rules as the sweep. */
-export async function POST(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
+async function refreshConnectionNow(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -21,3 +22,5 @@ export async function POST(req: NextRequest, ctx: { params: Promise<{ id: string
   if (result.kind === 'not_found') return errorResponse('not_found', 'No such connection.', requestId);
   return NextResponse.json(result, { status: result.ok ? 200 : 409 });
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ POST: refreshConnectionNow });

@@ -10,6 +10,7 @@ import { sessionRoute } from '@/lib/http/session-route';
 import { redirectWithOutcome } from '@/lib/http/redirects';
 import { PROVIDER_SLUGS, REGIONS } from '@/lib/providers/types';
 import { limitRequest } from '@/lib/rate-limit/enforce';
+import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,7 +21,7 @@ const query = z.object({
 });
 
 /** Starts a connect (or reconnect) and sends the browser to the provider. */
-export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
+async function startConnect(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
@@ -52,3 +53,5 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: s
     throw err;
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: startConnect });

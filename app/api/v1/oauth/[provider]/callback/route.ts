@@ -13,14 +13,18 @@ import { requestLogger } from '@/lib/log';
 import { PROVIDER_SLUGS } from '@/lib/providers/types';
 import { clientIp } from '@/lib/rate-limit/client-ip';
 import { limitRequest } from '@/lib/rate-limit/enforce';
+import { apiRoute } from '@/lib/http/handle-route';
+import { searchParamsAreSafe } from '@/lib/http/safe-text';
 
 export const dynamic = 'force-dynamic';
 
 /** Where the provider sends the browser back: state checked and consumed, code exchanged, stored. */
-export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
+async function completeConnect(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
   const provider = z.enum(PROVIDER_SLUGS).safeParse((await ctx.params).provider);
   if (!provider.success) return errorResponse('not_found', 'Unknown provider.', requestId);
+  // Garbage (NUL, control characters) is refused before the state is looked at, let alone consumed.
+  if (!searchParamsAreSafe(req.nextUrl.searchParams)) return errorResponse('bad_request', 'The callback parameters are malformed.', requestId);
   const env = getEnv();
   const origin = publicOrigin(env, req.url);
   const db = await getDb();
@@ -54,3 +58,5 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: s
     return redirectWithOutcome(origin, page, err.outcome, { provider: provider.data });
   }
 }
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: completeConnect });

@@ -38,6 +38,11 @@ export function getCipher(): MultiFernet {
   return holder.grantkeeperCipher;
 }
 
+/** Tests that change ENCRYPTION_KEYS call this (with resetEnvForTests) so the next use reads them. */
+export function resetCipherForTests(): void {
+  holder.grantkeeperCipher = undefined;
+}
+
 /** Only lib/tokens turns tokens into ciphertext and back. */
 export function encryptToken(plaintext: string): string {
   return getCipher().encrypt(plaintext);

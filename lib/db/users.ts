@@ -1,3 +1,4 @@
+import 'server-only';
 import { recordAuditEvent } from './audit';
 import type { Database, Sql } from './types';
 

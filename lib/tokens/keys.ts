@@ -16,7 +16,7 @@ export function loadKeyList(env: Pick<Env, 'encryptionKeys' | 'dataDir'>): strin
   if (env.encryptionKeys) return env.encryptionKeys;
   const file = path.join(/*turbopackIgnore: true*/ env.dataDir, KEY_FILE);
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(env.dataDir, { recursive: true });
+    fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
     try {
       fs.writeFileSync(file, `${generateFernetKey()}\n`, { mode: 0o600, flag: 'wx' });
       getLogger().warn(

@@ -3,6 +3,7 @@ import { getDb } from './db';
 import { EnvError, getEnv, type Env } from './env';
 import { getLogger } from './log';
 import { startScheduler } from './refresh/scheduler';
+import { flushTokenReadAuditOnStop } from './refresh/token-read-audit';
 import { getCipher } from './tokens/keys';
 
 /**
@@ -16,6 +17,7 @@ export async function startServer(): Promise<void> {
     getCipher();
     const db = await getDb();
     log.info({ database: db.driver, ...describeDefaults(env) }, 'grantkeeper ready');
+    flushTokenReadAuditOnStop();
     startScheduler();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

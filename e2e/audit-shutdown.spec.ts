@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { startServer, waitForHealthy, type Server } from './support/server';
+import { connectThroughConsent } from './support/simulator-consent';
+
+/**
+ * Token reads are audited in batches (lib/audit-buffer.ts). Stopping the server must not lose
+ * the batch: 30 reads, then SIGTERM the moment their responses are in, then every one of the 30
+ * events must be in the database the server leaves behind.
+ */
+
+test.describe.configure({ mode: 'serial' });
+
+async function readTokensThenStop(server: Server, page: Page, request: APIRequestContext): Promise<{ code: number | null; reads: number }> {
+  await page.goto(server.url);
+  const { connectionId } = await connectThroughConsent(page, { provider: 'x', persona: 'x-riley' });
+  await page.goto(`${server.url}/settings`);
+  await page.getByLabel('Key name').fill('shutdown test');
+  await page.getByTestId('create-api-key').click();
+  const key = await page.getByTestId('api-key-secret').inputValue();
+
+  const reads = await Promise.all(
+    Array.from({ length: 30 }, () =>
+      request.get(`${server.url}/api/v1/connections/${connectionId}/access-token`, { headers: { authorization: `Bearer ${key}` } }),
+    ),
+  );
+  expect(reads.map((r) => r.status())).toEqual(Array(30).fill(200));
+  process.kill(server.pid, 'SIGTERM');
+  const status = await server.exited;
+
+  const db = new PGlite(path.join(server.dataDir, 'pglite'));
+  try {
+    const { rows } = await db.query<{ n: number }>(
+      `select count(*)::int as n from audit_events where action = 'token.read' and outcome = 'success' and connection_id = $1`,
+      [connectionId],
+    );
+    return { code: status.code, reads: rows[0]!.n };
+  } finally {
+    await db.close();
+  }
+}
+
+for (const variant of [
+  { name: 'next start handles the signal', env: {} },
+  { name: 'Next’s signal handling is off (NEXT_MANUAL_SIG_HANDLE)', env: { NEXT_MANUAL_SIG_HANDLE: 'true' } },
+]) {
+  test(`SIGTERM right after 30 token reads loses none of their audit events: ${variant.name}`, async ({ page, request }) => {
+    test.setTimeout(180_000);
+    const server = await startServer({ env: { AUTH_MODE: 'local', SIMULATOR: 'on', ...variant.env } });
+    try {
+      await waitForHealthy(server);
+      const result = await readTokensThenStop(server, page, request);
+      expect(result, server.output()).toEqual({ code: 143, reads: 30 });
+    } finally {
+      await server.stop();
+    }
+  });
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test as base, type APIRequestContext, type Page } from '@playwright/test';
 import { startServer, waitForHealthy, type Server } from './support/server';
 import { connectThroughConsent } from './support/simulator-consent';
 
@@ -10,12 +10,15 @@ import { connectThroughConsent } from './support/simulator-consent';
  * events must be in the database the server leaves behind.
  */
 
+let server: Server | undefined;
+const test = base.extend({
+  baseURL: async ({}, provide) => provide(server?.url),
+});
 test.describe.configure({ mode: 'serial' });
 
 async function readTokensThenStop(server: Server, page: Page, request: APIRequestContext): Promise<{ code: number | null; reads: number }> {
-  await page.goto(server.url);
   const { connectionId } = await connectThroughConsent(page, { provider: 'x', persona: 'x-riley' });
-  await page.goto(`${server.url}/settings`);
+  await page.goto('/settings');
   await page.getByLabel('Key name').fill('shutdown test');
   await page.getByTestId('create-api-key').click();
   const key = await page.getByTestId('api-key-secret').inputValue();
@@ -25,7 +28,7 @@ async function readTokensThenStop(server: Server, page: Page, request: APIReques
       request.get(`${server.url}/api/v1/connections/${connectionId}/access-token`, { headers: { authorization: `Bearer ${key}` } }),
     ),
   );
-  expect(reads.map((r) => r.status())).toEqual(Array(30).fill(200));
+  expect(reads.map((r) => r.status()), await reads[0]!.text()).toEqual(Array(30).fill(200));
   process.kill(server.pid, 'SIGTERM');
   const status = await server.exited;
 
@@ -45,15 +48,21 @@ for (const variant of [
   { name: 'next start handles the signal', env: {} },
   { name: 'Next’s signal handling is off (NEXT_MANUAL_SIG_HANDLE)', env: { NEXT_MANUAL_SIG_HANDLE: 'true' } },
 ]) {
-  test(`SIGTERM right after 30 token reads loses none of their audit events: ${variant.name}`, async ({ page, request }) => {
-    test.setTimeout(180_000);
-    const server = await startServer({ env: { AUTH_MODE: 'local', SIMULATOR: 'on', ...variant.env } });
-    try {
+  test.describe(variant.name, () => {
+    test.beforeAll(async () => {
+      test.setTimeout(120_000);
+      server = await startServer({ env: { AUTH_MODE: 'local', SIMULATOR: 'on', ...variant.env } });
       await waitForHealthy(server);
-      const result = await readTokensThenStop(server, page, request);
-      expect(result, server.output()).toEqual({ code: 143, reads: 30 });
-    } finally {
-      await server.stop();
-    }
+    });
+    test.afterAll(async () => {
+      await server?.stop();
+      server = undefined;
+    });
+
+    test('SIGTERM right after 30 token reads loses none of their audit events, and exits 143', async ({ page, request }) => {
+      test.setTimeout(180_000);
+      const result = await readTokensThenStop(server!, page, request);
+      expect(result, server!.output()).toEqual({ code: 143, reads: 30 });
+    });
   });
 }

@@ -210,8 +210,9 @@ test.describe('Clerk webhooks', () => {
     };
 
     const created = userEvent('user.created', userId, 'Ada', 'Lovelace');
+    const createdHeaders = signedHeaders(created);
     await test.step('a correctly signed user.created → 200', async () => {
-      const res = await request.post('/api/webhooks/clerk', { headers: signedHeaders(created), data: created });
+      const res = await request.post('/api/webhooks/clerk', { headers: createdHeaders, data: created });
       expect(res.status(), await res.text()).toBe(200);
       expect(await res.json()).toEqual({ received: true, handled: 'user.created' });
     });
@@ -252,6 +253,22 @@ test.describe('Clerk webhooks', () => {
       expect(res.status(), await res.text()).toBe(200);
       expect(await res.json()).toEqual({ received: true, handled: 'user.updated' });
       await expect(await shownName()).toHaveText('Augusta King');
+    });
+
+    await test.step('the first user.created replayed within five minutes is acknowledged and changes nothing', async () => {
+      const res = await request.post('/api/webhooks/clerk', { headers: createdHeaders, data: created });
+      expect(res.status(), await res.text()).toBe(200);
+      expect(await res.json()).toEqual({ received: true, handled: 'duplicate:user.created' });
+      await expect(await shownName()).toHaveText('Augusta King');
+    });
+
+    await test.step('a correctly signed body that is not JSON → 400 bad_request', async () => {
+      const body = 'user.updated: {not json';
+      // text/plain: with a JSON content type Playwright would quote a string that does not parse.
+      const headers = { ...signedHeaders(body), 'content-type': 'text/plain' };
+      const res = await request.post('/api/webhooks/clerk', { headers, data: body });
+      expect(res.status()).toBe(400);
+      expect((await res.json()).error.code).toBe('bad_request');
     });
   });
 

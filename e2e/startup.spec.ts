@@ -60,7 +60,9 @@ test('a second server on the same data directory refuses to start, and the first
   const first = await start({ env: { AUTH_MODE: 'local' } });
   await waitForHealthy(first);
   const lockFile = path.join(first.dataDir, 'pglite.lock');
-  expect(fs.readFileSync(lockFile, 'utf8')).toBe(String(first.pid));
+  const lock = fs.readFileSync(lockFile, 'utf8');
+  // The holder's pid, with its start time so a reused pid is not mistaken for it.
+  expect(JSON.parse(lock)).toMatchObject({ pid: first.pid, startTime: expect.stringMatching(/^\d+$/) });
 
   const second = await start({ env: { AUTH_MODE: 'local' }, dataDir: first.dataDir });
   const status = await waitForExit(second);
@@ -73,7 +75,7 @@ test('a second server on the same data directory refuses to start, and the first
   expect(Number(match![2])).toBe(first.pid);
 
   // The refused server left the first one's lock and database alone.
-  expect(fs.readFileSync(lockFile, 'utf8')).toBe(String(first.pid));
+  expect(fs.readFileSync(lockFile, 'utf8')).toBe(lock);
   const health = await fetch(`${first.url}/api/health`);
   expect(health.status).toBe(200);
   expect(await health.json()).toMatchObject({ status: 'ok', database: { status: 'up' } });

@@ -5,15 +5,22 @@ import { recordAuditEvents } from './db/audit-batch';
 import { getLogger } from './log';
 
 /**
- * Token reads are audited in batches, at most a second late, so a read costs no extra round trip.
+ * Token reads are audited in batches, at most FLUSH_MS late, so a read costs no extra round trip.
  * Each event keeps the time it happened. API keys' last use is written with the same flush.
+ *
+ * What a stop can lose: a graceful stop (SIGTERM/SIGINT) loses nothing — the batch is written
+ * before the process exits (lib/refresh/token-read-audit.ts). A hard kill (kill -9, OOM, power)
+ * loses the events of at most the last FLUSH_MS plus one write in flight.
  */
 export interface AuditBuffer {
   record(event: AuditEvent, apiKeyId?: string): void;
+  /** Writes everything recorded so far now. */
   flush(): Promise<void>;
+  /** Resolves once everything recorded so far is written (by the next scheduled flush): no extra write. */
+  settled(): Promise<void>;
 }
 
-const FLUSH_MS = 1000;
+export const FLUSH_MS = 250;
 const MAX_BATCH = 1000;
 
 export function createAuditBuffer(
@@ -24,14 +31,18 @@ export function createAuditBuffer(
   let keys = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
+  /** Settles when the events recorded since the last flush are written. */
+  let next: { promise: Promise<void>; resolve: () => void } | undefined;
 
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     const batch = events;
     const keyIds = [...keys];
+    const waiting = next;
     events = [];
     keys = new Set();
+    next = undefined;
     if (batch.length === 0 && keyIds.length === 0) return flushing;
     flushing = flushing.then(async () => {
       try {
@@ -40,6 +51,8 @@ export function createAuditBuffer(
         if (keyIds.length > 0) await touchKeys(db, keyIds);
       } catch (err) {
         getLogger().error({ err, lost: batch.length }, 'could not write batched audit events');
+      } finally {
+        waiting?.resolve();
       }
     });
     return flushing;
@@ -49,9 +62,15 @@ export function createAuditBuffer(
     record(event, apiKeyId) {
       events.push({ ...event, at: new Date() });
       if (apiKeyId) keys.add(apiKeyId);
+      if (!next) {
+        let resolve = () => {};
+        const promise = new Promise<void>((r) => (resolve = r));
+        next = { promise, resolve };
+      }
       if (events.length >= MAX_BATCH) void flush();
       else timer ??= setTimeout(() => void flush(), FLUSH_MS);
     },
     flush,
+    settled: () => next?.promise ?? flushing,
   };
 }

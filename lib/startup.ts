@@ -4,6 +4,7 @@ import { EnvError, getEnv, type Env } from './env';
 import { getLogger } from './log';
 import { recoverAtStart } from './refresh/recover';
 import { startScheduler } from './refresh/scheduler';
+import { flushTokenReadAuditOnStop } from './refresh/token-read-audit';
 import { getCipher } from './tokens/keys';
 
 /**
@@ -18,6 +19,7 @@ export async function startServer(): Promise<void> {
     const db = await getDb();
     await recoverAtStart(db, env);
     log.info({ database: db.driver, ...describeDefaults(env) }, 'grantkeeper ready');
+    flushTokenReadAuditOnStop();
     startScheduler();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,5 @@
 /**
- * `npm run keys:rotate` — re-encrypts every stored token under the first key of ENCRYPTION_KEYS.
+ * `npm run keys:rotate` — re-encrypts every stored secret (tokens, PKCE verifiers, webhook signing secrets) under the first key of ENCRYPTION_KEYS.
  * Batched, compare-and-set per value, safe to re-run; values no key can read are left untouched.
  * With the embedded database, stop the server first (it holds the database open).
  */

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * What this process knows about API key prefixes, so the token API (thousands of requests a
  * second) does not read `api_keys` on every call. Keyed by the public prefix, holding the stored

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Sql } from './types';
 
 /** An API key as its owner sees it: never the hash. */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { sanitizeDetail, type AuditEvent } from './audit';
 import type { Sql } from './types';
 

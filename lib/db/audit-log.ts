@@ -1,3 +1,4 @@
+import 'server-only';
 import type { AuditOutcome } from './audit';
 import type { Sql } from './types';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { scrubSecrets } from '../log';
 import type { Sql } from './types';
 

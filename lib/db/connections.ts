@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Sql } from './types';
 
 export type ConnectionStatus = 'active' | 'needs_reauth' | 'error' | 'revoked';

@@ -1,6 +1,10 @@
+import 'server-only';
 import type { Sql } from './types';
 
-/** Every column that holds Fernet ciphertext, for key rotation. Add new ones here. */
+/**
+ * Every column that holds Fernet ciphertext, for key rotation. Add new ones here: a column named
+ * `*_enc` that is missing from this list fails tests/integration/key-rotation.test.ts.
+ */
 export interface EncryptedColumn {
   table: string;
   keyColumn: string;
@@ -36,6 +40,7 @@ const COLUMNS: EncryptedColumn[] = [
   column('connections', 'id', 'uuid', 'refresh_token_enc'),
   column('oauth_states', 'state_hash', 'text', 'code_verifier_enc'),
   column('refresh_pending_results', 'connection_id', 'uuid', 'result_enc'),
+  column('notification_endpoints', 'user_id', 'text', 'secret_enc'),
 ];
 
 export function listEncryptedColumns(): EncryptedColumn[] {

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { NotificationType } from '../notifications/types';
 import { sanitizeDetail } from './audit';
 import type { Sql } from './types';

@@ -1,17 +1,27 @@
-import fs from 'node:fs';
+import 'server-only';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { getLogger } from '../log';
+import { lockDataDir } from './data-dir-lock';
+import { narrowToOwner, restrictDataDir } from './data-dir-permissions';
 import { DatabaseUnavailableError, type Database, type Sql } from './types';
 
 /**
  * The embedded default: PGlite in the data directory. PGlite is single-process: a second process
- * opening the same directory corrupts it, so a lock file holding our pid guards it.
+ * opening the same directory corrupts it, so a lock file naming this process guards it
+ * (data-dir-lock.ts). The directory is the owner's alone (data-dir-permissions.ts).
  */
 export async function openPGlite(dataDir: string | null): Promise<Database> {
   let release = () => {};
   let dir: string | undefined;
   if (dataDir) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    const widened = restrictDataDir(dataDir);
+    if (widened.length > 0) {
+      getLogger().warn(
+        { path: dataDir, fixed: widened.length, examples: widened.slice(0, 3) },
+        `the data directory ${dataDir} had entries other users could read or write; restricted them to the owner (0700 directories, 0600 files)`,
+      );
+    }
     release = lockDataDir(dataDir);
     dir = path.join(dataDir, 'pglite');
   }
@@ -26,6 +36,9 @@ export async function openPGlite(dataDir: string | null): Promise<Database> {
       { cause },
     );
   }
+  // PGlite itself chmods a new cluster's files to 0666 and the relcache files it writes at every
+  // open to 0644, whatever the umask: narrow them again, silently, since they are its own.
+  if (dataDir) narrowToOwner(dataDir);
 
   const asSql = (conn: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
@@ -45,46 +58,4 @@ export async function openPGlite(dataDir: string | null): Promise<Database> {
       release();
     },
   };
-}
-
-/** Takes `<dataDir>/pglite.lock`, or fails naming the process that holds it. */
-export function lockDataDir(dataDir: string): () => void {
-  const lockPath = path.join(dataDir, 'pglite.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      const release = () => {
-        process.off('exit', release);
-        try {
-          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
-        } catch {
-          // already gone
-        }
-      };
-      process.on('exit', release);
-      return release;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new DatabaseUnavailableError(
-          `The embedded database in ${dataDir} is already in use by process ${holder}. ` +
-            'Only one Grantkeeper server may open it at a time: stop the other one, point ' +
-            'GRANTKEEPER_DATA_DIR at another folder, or set DATABASE_URL to use PostgreSQL.',
-        );
-      }
-      // A stale lock from a process that died without cleaning up.
-      fs.rmSync(lockPath, { force: true });
-    }
-  }
-  throw new DatabaseUnavailableError(`Could not take the lock ${lockPath}.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Sql } from './types';
 
 export interface SweepRunRecord {

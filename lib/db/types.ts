@@ -1,3 +1,4 @@
+import 'server-only';
 /** What every query function receives: something that runs parameterised SQL. */
 export interface Sql {
   query<T extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * What a user is told about a failed delivery: a status code and one of a few fixed sentences.
  * Never the receiver's body (a user could aim the URL at an internal service and read its answer)

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * When a failed delivery is tried again. The schedule spreads six attempts over about seven hours,
  * long enough to ride out a receiver's deploy or outage, short enough that a dead endpoint is

@@ -1,3 +1,4 @@
+import 'server-only';
 /** What Grantkeeper tells a user's webhook endpoint about. */
 export const NOTIFICATION_TYPES = [
   'connection.needs_reauth',

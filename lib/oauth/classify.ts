@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ErrorKind, ProviderErrorInfo } from '../providers/types';
 
 /**

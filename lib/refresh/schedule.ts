@@ -1,3 +1,4 @@
+import 'server-only';
 import type { RefreshSettings } from '../env';
 import type { ProviderDefinition } from '../providers/types';
 

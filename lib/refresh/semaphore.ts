@@ -1,3 +1,4 @@
+import 'server-only';
 /** A counting semaphore: at most `limit` holders at once, waiters served in order. */
 export class Semaphore {
   private active = 0;

@@ -17,7 +17,7 @@ export function loadKeyList(env: Pick<Env, 'encryptionKeys' | 'dataDir'>): strin
   if (env.encryptionKeys) return env.encryptionKeys;
   const file = path.join(/*turbopackIgnore: true*/ env.dataDir, KEY_FILE);
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(env.dataDir, { recursive: true });
+    fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
     try {
       fs.writeFileSync(file, `${generateFernetKey()}\n`, { mode: 0o600, flag: 'wx' });
       getLogger().warn(
@@ -37,6 +37,11 @@ const holder = globalThis as unknown as { grantkeeperCipher?: MultiFernet };
 export function getCipher(): MultiFernet {
   holder.grantkeeperCipher ??= MultiFernet.fromEnv(loadKeyList(getEnv()));
   return holder.grantkeeperCipher;
+}
+
+/** Tests that change ENCRYPTION_KEYS call this (with resetEnvForTests) so the next use reads them. */
+export function resetCipherForTests(): void {
+  holder.grantkeeperCipher = undefined;
 }
 
 /** Only lib/tokens turns tokens into ciphertext and back. */

@@ -3,6 +3,7 @@ import { Webhook, WebhookVerificationError } from 'svix';
 import { z } from 'zod';
 import { forgetSessionUser } from '../auth/session';
 import type { Database } from '../db';
+import { claimClerkWebhookId, deleteExpiredClerkWebhookIds } from '../db/clerk-webhook-events';
 import { softDeleteUser, upsertUser } from '../db/users';
 
 /** Clerk user webhooks, delivered by Svix: https://clerk.com/docs/webhooks/sync-data */
@@ -30,7 +31,9 @@ export type ClerkWebhookResult =
 
 /**
  * Verifies the Svix signature (which covers id, timestamp and body, and rejects timestamps more
- * than five minutes off) before anything is parsed or written.
+ * than five minutes off) before anything is parsed or written. A verified delivery is applied at
+ * most once per `svix-id`: the id is recorded in the transaction that applies the event, so a
+ * replay inside the signature's window, or Svix's own redelivery, is acknowledged and ignored.
  */
 export async function handleClerkWebhook(
   db: Database,
@@ -39,10 +42,11 @@ export async function handleClerkWebhook(
   headers: Headers,
   requestId?: string,
 ): Promise<ClerkWebhookResult> {
+  const svixId = headers.get('svix-id') ?? '';
   let payload: unknown;
   try {
     payload = new Webhook(secret).verify(body, {
-      'svix-id': headers.get('svix-id') ?? '',
+      'svix-id': svixId,
       'svix-timestamp': headers.get('svix-timestamp') ?? '',
       'svix-signature': headers.get('svix-signature') ?? '',
     });
@@ -50,6 +54,8 @@ export async function handleClerkWebhook(
     if (err instanceof WebhookVerificationError) {
       return { ok: false, code: 'invalid_signature', message: 'The webhook signature does not verify.' };
     }
+    // svix parses the body only after the signature verified: a signed body that is not JSON.
+    if (err instanceof SyntaxError) return { ok: false, code: 'bad_request', message: 'The webhook body is not JSON.' };
     throw err;
   }
 
@@ -61,14 +67,20 @@ export async function handleClerkWebhook(
   if (!parsed.success) return { ok: false, code: 'bad_request', message: 'Unexpected Clerk event shape.' };
 
   const event = parsed.data;
-  if (event.type === 'user.deleted') {
-    await softDeleteUser(db, event.data.id, requestId);
-    forgetSessionUser(event.data.id);
-  } else {
-    const d = event.data;
-    const email = d.email_addresses.find((e) => e.id === d.primary_email_address_id) ?? d.email_addresses[0];
-    const displayName = [d.first_name, d.last_name].filter(Boolean).join(' ') || d.username || null;
-    await upsertUser(db, { id: d.id, email: email?.email_address ?? null, displayName }, requestId);
-  }
+  const applied = await db.transaction(async (tx) => {
+    if (!(await claimClerkWebhookId(tx, { svixId, eventType: event.type }))) return false;
+    if (event.type === 'user.deleted') {
+      await softDeleteUser(tx, event.data.id, requestId);
+    } else {
+      const d = event.data;
+      const email = d.email_addresses.find((e) => e.id === d.primary_email_address_id) ?? d.email_addresses[0];
+      const displayName = [d.first_name, d.last_name].filter(Boolean).join(' ') || d.username || null;
+      await upsertUser(tx, { id: d.id, email: email?.email_address ?? null, displayName }, requestId);
+    }
+    return true;
+  });
+  await deleteExpiredClerkWebhookIds(db);
+  if (!applied) return { ok: true, handled: `duplicate:${event.type}` };
+  if (event.type === 'user.deleted') forgetSessionUser(event.data.id);
   return { ok: true, handled: event.type };
 }

@@ -129,4 +129,65 @@ describe.each(DRIVERS)('Clerk webhook on %s', (driver) => {
     });
     expect(await count('audit_events')).toBe(before);
   });
+
+  it('applies a replayed delivery (same svix-id, inside the five-minute window) only once', async () => {
+    const created = signed(userCreated('user_replay', 'Ada'));
+    const updated = signed({ ...userCreated('user_replay', 'Augusta'), type: 'user.updated' });
+    expect(await handleClerkWebhook(t.db, SECRET, created.body, created.headers)).toEqual({ ok: true, handled: 'user.created' });
+    expect(await handleClerkWebhook(t.db, SECRET, updated.body, updated.headers)).toEqual({ ok: true, handled: 'user.updated' });
+
+    // A captured user.created replayed after the update must not roll the profile back.
+    expect(await handleClerkWebhook(t.db, SECRET, created.body, created.headers)).toEqual({
+      ok: true,
+      handled: 'duplicate:user.created',
+    });
+    expect(await getUser(t.db, 'user_replay')).toMatchObject({ display_name: 'Augusta Lovelace' });
+    const actions = await t.db.query<{ action: string }>(`select action from audit_events where user_id = 'user_replay' order by id`);
+    expect(actions.map((a) => a.action)).toEqual(['user.created', 'user.updated']);
+  });
+
+  it('applies concurrent deliveries of one message once', async () => {
+    const deleted = signed({ type: 'user.deleted', data: { id: 'user_concurrent' } });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => handleClerkWebhook(t.db, SECRET, deleted.body, deleted.headers)),
+    );
+    expect(results.filter((r) => r.ok && r.handled === 'user.deleted')).toHaveLength(1);
+    expect(results.filter((r) => r.ok && r.handled === 'duplicate:user.deleted')).toHaveLength(4);
+    const [n] = await t.db.query<{ n: number }>(
+      `select count(*)::int as n from audit_events where user_id = 'user_concurrent' and action = 'user.deleted'`,
+    );
+    expect(n?.n).toBe(1);
+  });
+
+  it('forgets processed ids after three days', async () => {
+    await t.db.query(
+      `insert into clerk_webhook_events (svix_id, event_type, processed_at)
+       values ('msg_old', 'user.created', now() - interval '73 hours'), ('msg_recent', 'user.created', now() - interval '71 hours')`,
+    );
+    const created = signed(userCreated('user_cleanup'));
+    await handleClerkWebhook(t.db, SECRET, created.body, created.headers);
+    const ids = await t.db.query<{ svix_id: string }>(
+      `select svix_id from clerk_webhook_events where svix_id in ('msg_old', 'msg_recent', $1) order by 1`,
+      [created.headers.get('svix-id')],
+    );
+    expect(ids.map((r) => r.svix_id).sort()).toEqual([created.headers.get('svix-id'), 'msg_recent'].sort());
+  });
+
+  it('answers bad_request, writing nothing, for a correctly signed body that is not JSON', async () => {
+    const before = [await count('users'), await count('audit_events'), await count('clerk_webhook_events')];
+    const body = 'user.created: not json {';
+    const id = 'msg_not_json';
+    const now = new Date();
+    const headers = new Headers({
+      'svix-id': id,
+      'svix-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'svix-signature': new Webhook(SECRET).sign(id, now, body),
+    });
+    expect(await handleClerkWebhook(t.db, SECRET, body, headers)).toEqual({
+      ok: false,
+      code: 'bad_request',
+      message: 'The webhook body is not JSON.',
+    });
+    expect([await count('users'), await count('audit_events'), await count('clerk_webhook_events')]).toEqual(before);
+  });
 });

@@ -1,14 +1,69 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
+import { listEncryptedColumns } from '@/lib/db/encrypted-columns';
+import { resetEnvForTests } from '@/lib/env';
+import { deliverDueNotifications } from '@/lib/notifications/deliver';
+import { saveWebhookEndpoint } from '@/lib/notifications/endpoint';
+import { enqueueNotification } from '@/lib/db/notifications';
+import { generateFernetKey, InvalidFernetToken, MultiFernet } from '@/lib/tokens/fernet';
+import { resetCipherForTests } from '@/lib/tokens/keys';
 import { rotateEncryptionKeys } from '@/lib/tokens/rotate';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertConnection, insertUser } from '../support/fixtures';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+
+/** Runs the app's cipher (getCipher) under the given ENCRYPTION_KEYS for the rest of the test. */
+function useKeys(keys: string): void {
+  process.env.ENCRYPTION_KEYS = keys;
+  resetEnvForTests();
+  resetCipherForTests();
+}
+const TEST_KEYS = process.env.ENCRYPTION_KEYS;
 
 describe.each(DRIVERS)('key rotation on %s', (driver) => {
   let t: TestDatabase | undefined;
   afterEach(async () => {
     await t?.dispose();
     t = undefined;
+    useKeys(TEST_KEYS ?? '');
+  });
+
+  it('covers every *_enc column of the migrated schema', async () => {
+    t = await createTestDatabase(driver);
+    const live = await t.db.query<{ name: string }>(
+      `select table_name || '.' || column_name as name from information_schema.columns
+        where table_schema = 'public' and column_name like '%\\_enc' order by 1`,
+    );
+    const covered = listEncryptedColumns().map((c) => `${c.table}.${c.column}`);
+    expect(live.length).toBeGreaterThanOrEqual(4);
+    expect(live.map((r) => r.name).filter((name) => !covered.includes(name))).toEqual([]);
+  });
+
+  it('re-encrypts the webhook signing secret: it reads under the new key only and deliveries still verify', async () => {
+    t = await createTestDatabase(driver);
+    const keyA = generateFernetKey();
+    const keyB = generateFernetKey();
+    useKeys(keyA);
+    await insertUser(t.db, 'u1');
+    const rx = await startWebhookReceiver();
+    try {
+      const saved = await saveWebhookEndpoint(t.db, { userId: 'u1', url: rx.url() });
+      rx.setSecret(saved.secret);
+
+      const summary = await rotateEncryptionKeys(t.db, MultiFernet.fromEnv(`${keyB},${keyA}`));
+      expect(summary).toMatchObject({ rotated: 1, unreadable: 0 });
+      const [row] = await t.db.query<{ secret_enc: string }>('select secret_enc from notification_endpoints');
+      expect(new MultiFernet([keyB]).decrypt(row!.secret_enc)).toBe(saved.secret);
+      expect(() => new MultiFernet([keyA]).decrypt(row!.secret_enc)).toThrow(InvalidFernetToken);
+
+      // Key A retired, as the rotation runbook says: the receiver still verifies what we send.
+      useKeys(keyB);
+      await enqueueNotification(t.db, { userId: 'u1', type: 'connection.needs_reauth', data: { provider: 'x' } });
+      const now = () => new Date(Date.now() + 1000);
+      expect(await deliverDueNotifications(t.db, { owner: 'rotation-test', now })).toEqual({ delivered: 1, retrying: 0, failed: 0 });
+      expect(rx.received.map((r) => r.verified)).toEqual([true]);
+    } finally {
+      await rx.close();
+    }
   });
 
   it('re-encrypts every stored token from key A to keys B,A and every token still reads back', async () => {

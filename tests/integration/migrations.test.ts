@@ -31,6 +31,7 @@ describe.each(DRIVERS)('migrations on %s', (driver) => {
       [
         'api_keys',
         'audit_events',
+        'clerk_webhook_events',
         'connections',
         'notification_endpoints',
         'oauth_states',

@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import { after, NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
 import { publicOrigin } from '@/lib/connections/origin';
 import { getDb } from '@/lib/db';
@@ -25,11 +25,16 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
   // An unknown id and another user's connection look the same: no existence leak.
   if (!id.success) return errorResponse('not_found', 'No such connection.', requestId);
   const actor = `api_key:${key.prefix}`;
-  const audit = (outcome: 'success' | 'denied', detail: Record<string, unknown>) =>
-    getTokenReadAudit().record(
+  const audit = (outcome: 'success' | 'denied', detail: Record<string, unknown>) => {
+    const buffer = getTokenReadAudit();
+    buffer.record(
       { userId: key.userId, connectionId: outcome === 'success' ? id.data : null, actor, action: 'token.read', outcome, detail, requestId },
       key.keyId,
     );
+    // The response does not wait for the batched write, but the server does: `next start` holds
+    // its shutdown and Vercel the function instance until the event is stored.
+    after(() => buffer.settled());
+  };
   try {
     const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId: id.data, actor, origin: publicOrigin(env, req.url), requestId });
     audit('success', { expiresAt: token.expiresAt.toISOString(), refreshed: token.outcome?.kind === 'refreshed' });

@@ -28,7 +28,20 @@ describe.each(DRIVERS)('migrations on %s', (driver) => {
         where n.nspname = 'public' and c.relkind = 'r' order by 1`,
     );
     expect(tables).toEqual(
-      ['api_keys', 'audit_events', 'connections', 'notification_endpoints', 'oauth_states', 'sweep_runs', 'users', 'webhook_deliveries'].map((name) => ({ name, rls: true })),
+      [
+        'api_keys',
+        'audit_events',
+        'connections',
+        'insight_campaigns',
+        'insight_daily_metrics',
+        'insight_sync_runs',
+        'insight_sync_targets',
+        'notification_endpoints',
+        'oauth_states',
+        'sweep_runs',
+        'users',
+        'webhook_deliveries',
+      ].map((name) => ({ name, rls: true })),
     );
   });
 

@@ -61,6 +61,15 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: optionalText,
   OIDC_SCOPES: optionalText,
   OIDC_NAME: optionalText,
+  // Campaign insights (lib/insights): see .env.example.
+  INSIGHTS: onOff,
+  INSIGHTS_SYNC_INTERVAL_HOURS: z.coerce.number().min(1).max(168).default(24),
+  INSIGHTS_BACKFILL_DAYS: z.coerce.number().int().min(1).max(1100).default(30),
+  INSIGHTS_LOOKBACK_DAYS_META: z.coerce.number().int().min(0).max(28).default(28),
+  INSIGHTS_LOOKBACK_DAYS_AMAZON: z.coerce.number().int().min(0).max(60).default(3),
+  INSIGHTS_LOOKBACK_DAYS_LINKEDIN: z.coerce.number().int().min(0).max(365).default(7),
+  INSIGHTS_LOOKBACK_DAYS_X: z.coerce.number().int().min(0).max(30).default(7),
+  INSIGHTS_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 export type AuthMode = 'local' | 'clerk';
@@ -88,6 +97,18 @@ export interface Env {
   cronSecret: string | undefined;
   providers: ProviderEnv;
   refresh: RefreshSettings;
+  insights: InsightSettings;
+}
+
+/** How the campaign insights sync behaves (lib/insights); see .env.example. */
+export interface InsightSettings {
+  enabled: boolean;
+  intervalSec: number;
+  backfillDays: number;
+  /** Days re-read on every run for restatements, per provider. */
+  lookbackDays: { 'amazon-ads': number; linkedin: number; meta: number; x: number };
+  /** Runs of one provider advanced at once, across this instance's sweep. */
+  providerConcurrency: number;
 }
 
 /** How the keep-alive engine behaves; see .env.example. */
@@ -183,6 +204,18 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       concurrency: e.SWEEP_CONCURRENCY,
       providerConcurrency: e.SWEEP_PROVIDER_CONCURRENCY,
       timeBudgetMs: e.SWEEP_TIME_BUDGET_SECONDS * 1000,
+    },
+    insights: {
+      enabled: e.INSIGHTS !== 'off',
+      intervalSec: Math.round(e.INSIGHTS_SYNC_INTERVAL_HOURS * 3600),
+      backfillDays: e.INSIGHTS_BACKFILL_DAYS,
+      lookbackDays: {
+        'amazon-ads': e.INSIGHTS_LOOKBACK_DAYS_AMAZON,
+        linkedin: e.INSIGHTS_LOOKBACK_DAYS_LINKEDIN,
+        meta: e.INSIGHTS_LOOKBACK_DAYS_META,
+        x: e.INSIGHTS_LOOKBACK_DAYS_X,
+      },
+      providerConcurrency: e.INSIGHTS_PROVIDER_CONCURRENCY,
     },
   };
 }

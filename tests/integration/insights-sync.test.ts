@@ -6,6 +6,7 @@ import { completeAuthorization } from '@/lib/connections/callback';
 import { parseEnv } from '@/lib/env';
 import { queueDueRuns, queueSyncNow } from '@/lib/insights/queue';
 import { advanceInsights } from '@/lib/insights/sweep';
+import { refreshSyncTargets } from '@/lib/insights/targets';
 import { simulateConsent } from '@/lib/simulator/consent-driver';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
 import { revokeGrant } from '@/lib/simulator/grants';
@@ -52,8 +53,8 @@ describe('insights sync on PostgreSQL', () => {
     await t.db.query(`update insight_sync_runs set state = 'failed' where state not in ('succeeded', 'failed')`);
   });
 
-  const sweep = (owner = 'sweeper', extra: { pollWaitsMs?: number[] } = {}) =>
-    advanceInsights(t.db, env, { owner, origin: ORIGIN, deadline: Date.now() + 20_000, fetch: fetchSim, pollWaitsMs: extra.pollWaitsMs ?? [0, 0, 0] });
+  const sweep = (owner = 'sweeper', extra: { pollWaitsMs?: number[]; env?: typeof env } = {}) =>
+    advanceInsights(t.db, extra.env ?? env, { owner, origin: ORIGIN, deadline: Date.now() + 20_000, fetch: fetchSim, pollWaitsMs: extra.pollWaitsMs ?? [0, 0, 0] });
 
   /** A connection with live simulator tokens (a seeded persona: any account id is its own). */
   const connect = async (provider: Seedable, account: string, opts: { userId?: string; metadata?: Record<string, unknown> } = {}) => {
@@ -176,8 +177,14 @@ describe('insights sync on PostgreSQL', () => {
 
   it('three sweepers at once: every target is synced by exactly one run, each window read once', async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => connect('linkedin', String(7100000 + i))));
-    patchReportingKnobs(sim, { latencyMs: 5 });
-    const summaries = await Promise.all([sweep('a'), sweep('b'), sweep('c')]);
+    patchReportingKnobs(sim, { latencyMs: 20 });
+    // Runs resumed mid-window (their first step writes nothing before calling the provider).
+    await refreshSyncTargets(t.db);
+    expect(await queueDueRuns(t.db, env.insights)).toBe(12);
+    await t.db.query(`update insight_sync_runs set state = 'requesting' where connection_id = any($1::uuid[])`, [ids.map((c) => c.id)]);
+    // A cap above the number of targets, so only the leases keep the sweepers apart.
+    const wide = { ...env, insights: { ...env.insights, providerConcurrency: 12 } };
+    const summaries = await Promise.all([sweep('a', { env: wide }), sweep('b', { env: wide }), sweep('c', { env: wide })]);
     expect(summaries.flatMap((s) => s.errors)).toEqual([]);
     for (const { id } of ids) {
       const runs = await runsOf(id);

@@ -15,7 +15,8 @@ export function toDecimalString(value: number | string): string {
   if (!Number.isFinite(value)) throw new TypeError('not a finite number');
   const text = String(value);
   if (!/e/i.test(text)) return text;
-  // 1e-7 or 1e21: spell it out without exponent.
+  // 1e21 and up are integers; 1e-7 and below need their digits spelled out without an exponent.
+  if (Math.abs(value) >= 1e21) return BigInt(value).toString();
   const fixed = value.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(Math.abs(value))) + 15)));
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

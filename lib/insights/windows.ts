@@ -73,6 +73,10 @@ export function splitWindow(range: DayRange, maxDays: number): DayRange[] {
 export function spreadFraction(targetId: string): number {
   let h = 2166136261;
   for (let i = 0; i < targetId.length; i++) h = Math.imul(h ^ targetId.charCodeAt(i), 16777619);
+  // FNV's high bits barely move for ids that differ at the end: mix them (murmur3's finaliser).
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) / 2 ** 32;
 }
 

@@ -2,10 +2,10 @@ import 'server-only';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { invalidResponseError } from '../../oauth/errors';
-import { networkError } from '../../oauth/http';
+import { networkError, processJsonResponse } from '../../oauth/http';
 import { toDecimalString } from '../../insights/decimal';
 import type { FetchContext, ReportFetcher, ReportStatus } from '../../insights/fetcher';
-import { requestJson, type InsightRequest } from '../../insights/http';
+import { requestJson, sendInsightRequest, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow, SyncTarget } from '../../insights/types';
 import { ProviderError, type Region } from '../types';
 import { AMAZON_ADS_API_URLS } from '../amazon-ads';
@@ -106,10 +106,17 @@ export function parseReportStatus(body: z.infer<typeof ReportResponse>): ReportS
   }
 }
 
-/** A 425 names the report this one duplicates: resume that one instead of creating again (airbyte PR 61652). */
-export function duplicateReportId(err: unknown): string | undefined {
-  if (!(err instanceof ProviderError) || err.status !== 425) return undefined;
-  return /duplicate of\s*:?\s*([A-Za-z0-9-]+)/i.exec(err.description ?? '')?.[1];
+const DuplicateBody = z.object({ details: z.string().optional(), detail: z.string().optional() });
+
+/**
+ * A 425 names the report this one duplicates: resume that one instead of creating again (airbyte
+ * PR 61652). Read from the body itself: error descriptions are scrubbed of id-like strings.
+ */
+export function duplicateReportId(status: number, body: unknown): string | undefined {
+  if (status !== 425) return undefined;
+  const parsed = DuplicateBody.safeParse(body);
+  const text = parsed.success ? (parsed.data.details ?? parsed.data.detail ?? '') : '';
+  return /duplicate of\s*:?\s*([A-Za-z0-9-]+)/i.exec(text)?.[1];
 }
 
 const count = z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number);
@@ -185,14 +192,8 @@ export const amazonAdsInsights: ReportFetcher = {
   kind: 'report',
   async createReport(ctx: FetchContext, chunk: DayRange): Promise<string> {
     const request = buildCreateReportRequest(ctx.provider.credentials, ctx.target, chunk, ctx.accessToken);
-    try {
-      const { body } = await requestJson(ctx.provider, request, ReportResponse);
-      return body.reportId;
-    } catch (err) {
-      const duplicate = duplicateReportId(err);
-      if (duplicate) return duplicate;
-      throw err;
-    }
+    const response = await sendInsightRequest(ctx.provider, request);
+    return duplicateReportId(response.status, response.json) ?? processJsonResponse(ctx.provider, response, ReportResponse).reportId;
   },
   async pollReport(ctx: FetchContext, reportId: string): Promise<ReportStatus> {
     const request = buildReportStatusRequest(ctx.provider.credentials, ctx.target, reportId, ctx.accessToken);

@@ -56,6 +56,8 @@ export function createTokenSession(access: TokenAccess) {
       origin: access.origin,
       fetch: access.fetch,
       force,
+      // A refresh held by someone else is waited for only briefly: the run defers rather than hold up the sweep.
+      waitMs: 2_000,
     });
     token = fresh.accessToken;
     return token;

@@ -88,18 +88,25 @@ const filterParams = (f: InsightFilter) => [
   f.campaignId ?? null,
 ];
 
-/** Daily rows for the filter, as exact text (bigint and numeric never pass through a float). */
-export async function listDailyMetrics(sql: Sql, f: InsightFilter): Promise<MetricRow[]> {
+export type Granularity = 'day' | 'week' | 'month';
+
+/**
+ * Rows for the filter per campaign and period (day, ISO week from Monday, or month; `day` is the
+ * period's first day), as exact text: bigint and numeric never pass through a float.
+ */
+export async function listDailyMetrics(sql: Sql, f: InsightFilter & { granularity?: Granularity }): Promise<MetricRow[]> {
   return sql.query<MetricRow>(
-    `select m.provider, m.connection_id, m.account_id, m.campaign_id, c.name as campaign_name, m.day::text as day,
-            m.impressions::text as impressions, m.clicks::text as clicks, m.spend::text as spend,
-            m.conversions::text as conversions, m.conversion_value::text as conversion_value, m.currency
+    `select m.provider, m.connection_id, m.account_id, m.campaign_id, max(c.name) as campaign_name,
+            date_trunc($8, m.day::timestamp)::date::text as day,
+            sum(m.impressions)::text as impressions, sum(m.clicks)::text as clicks, sum(m.spend)::text as spend,
+            sum(m.conversions)::text as conversions, sum(m.conversion_value)::text as conversion_value, m.currency
        from insight_daily_metrics m
        left join insight_campaigns c
          on c.user_id = m.user_id and c.provider = m.provider and c.account_id = m.account_id and c.campaign_id = m.campaign_id
       where ${FILTER}
-      order by m.day, m.provider, m.account_id, m.campaign_id`,
-    filterParams(f),
+      group by m.provider, m.connection_id, m.account_id, m.campaign_id, 6, m.currency
+      order by 6, m.provider, m.account_id, m.campaign_id`,
+    [...filterParams(f), f.granularity ?? 'day'],
   );
 }
 

@@ -180,17 +180,18 @@ export async function findActiveRun(sql: Sql, params: { userId: string; targetId
   return row;
 }
 
-/** A connection's runs, newest first, paged by creation time. */
+/** A connection's runs, newest first, paged after the run `afterId` (runs queued together share a timestamp). */
 export async function listRuns(
   sql: Sql,
-  params: { userId: string; connectionId: string; limit: number; before?: Date },
+  params: { userId: string; connectionId: string; limit: number; afterId?: string },
 ): Promise<RunRow[]> {
   return sql.query<RunRow>(
     `select ${RUN_COLUMNS} from insight_sync_runs
-      where user_id = $1 and connection_id = $2 and ($3::timestamptz is null or created_at < $3)
+      where user_id = $1 and connection_id = $2
+        and ($3::uuid is null or (created_at, id) < (select created_at, id from insight_sync_runs where id = $3 and user_id = $1))
       order by created_at desc, id desc
       limit $4`,
-    [params.userId, params.connectionId, params.before ?? null, params.limit],
+    [params.userId, params.connectionId, params.afterId ?? null, params.limit],
   );
 }
 
@@ -206,5 +207,45 @@ export async function countRunOutcomes(
       where user_id = $1 and finished_at > now() - make_interval(days => $2)
       group by provider order by provider`,
     [params.userId, params.days],
+  );
+}
+
+export interface TargetStatusRow {
+  target_id: string;
+  connection_id: string;
+  provider: string;
+  account_id: string;
+  account_name: string | null;
+  currency: string | null;
+  enabled: boolean;
+  skip_reason: string | null;
+  next_run_at: Date;
+  last_success_at: Date | null;
+  connection_status: string;
+  run_id: string | null;
+  run_state: string | null;
+  run_trigger: string | null;
+  days_done: number | null;
+  days_total: number | null;
+  rows_written: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  run_finished_at: Date | null;
+  run_next_at: Date | null;
+}
+
+/** Every target of the user (or of one connection) with its latest run. */
+export async function listTargetStatus(sql: Sql, params: { userId: string; connectionId?: string }): Promise<TargetStatusRow[]> {
+  return sql.query<TargetStatusRow>(
+    `select t.id as target_id, t.connection_id, t.provider, t.account_id, t.account_name, t.currency, t.enabled, t.skip_reason,
+            t.next_run_at, t.last_success_at, c.status as connection_status,
+            r.id as run_id, r.state as run_state, r.trigger as run_trigger, r.days_done, r.days_total, r.rows_written,
+            r.error_code, r.error_message, r.finished_at as run_finished_at, r.next_run_at as run_next_at
+       from insight_sync_targets t
+       join connections c on c.id = t.connection_id
+       left join lateral (select * from insight_sync_runs r where r.target_id = t.id order by r.created_at desc limit 1) r on true
+      where t.user_id = $1 and ($2::uuid is null or t.connection_id = $2) and c.status <> 'revoked'
+      order by t.provider, t.account_name nulls last, t.account_id`,
+    [params.userId, params.connectionId ?? null],
   );
 }

@@ -175,6 +175,41 @@ describe('insights sync on PostgreSQL', () => {
     ]);
   });
 
+  it('Amazon: a run that lost its report id gets 425 for the duplicate and resumes the report it names', async () => {
+    const { id } = await connect('amazon-ads', '91000002');
+    await sweep('first', { pollWaitsMs: [] });
+    const [waiting] = await runsOf(id);
+    // As if the id had not been stored (the crash came between Amazon's answer and our write).
+    await t.db.query(
+      `update insight_sync_runs set report_ids = '{}', next_run_at = now(),
+              progress = jsonb_set(progress, '{chunks,0}', (progress #> '{chunks,0}') - 'reportId') where id = $1`,
+      [waiting!.id],
+    );
+    await sweep('second');
+    const [done] = await runsOf(id);
+    expect(done).toMatchObject({ state: 'succeeded', report_ids: waiting!.report_ids });
+    expect(reportingOf(sim).reports.size).toBe(1);
+    expect(reportingOf(sim).calls['amazon-ads']).toMatchObject({ create: 2, download: 1 });
+  });
+
+  it('a network failure backs off and retries the same step; success clears the attempts', async () => {
+    const { id } = await connect('linkedin', '7600001');
+    const plain = fetchSim;
+    let failures = 1;
+    fetchSim = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/rest/adAnalytics') && failures-- > 0) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return plain(input, init);
+    }) as typeof fetch;
+    await sweep();
+    const [retrying] = await runsOf(id);
+    expect(retrying).toMatchObject({ state: 'requesting', attempts: 1, error_code: 'network' });
+    expect(retrying!.next_run_at.getTime()).toBeGreaterThan(Date.now() + 10_000);
+    await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [retrying!.id]);
+    await sweep();
+    expect((await runsOf(id))[0]).toMatchObject({ state: 'succeeded', attempts: 0, error_code: null });
+  });
+
   it('three sweepers at once: every target is synced by exactly one run, each window read once', async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => connect('linkedin', String(7100000 + i))));
     patchReportingKnobs(sim, { latencyMs: 20 });

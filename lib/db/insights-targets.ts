@@ -11,15 +11,18 @@ export interface TargetSourceConnection {
   metadata: Record<string, unknown>;
 }
 
-/** Claims active platform connections whose target list is missing or a day old (SKIP LOCKED: one deriver each). */
-export async function claimConnectionsNeedingTargets(sql: Sql, params: { limit: number }): Promise<TargetSourceConnection[]> {
+/**
+ * Active platform connections whose target list is missing or a day old. Not locked: the refresh
+ * sweep claims connections with SKIP LOCKED and must not skip one because targets are being
+ * derived; two derivers write the same idempotent upsert.
+ */
+export async function listConnectionsNeedingTargets(sql: Sql, params: { limit: number }): Promise<TargetSourceConnection[]> {
   return sql.query<TargetSourceConnection>(
     `select id, user_id, provider, external_account_id, display_name, metadata from connections
       where status = 'active' and provider in ('amazon-ads', 'linkedin', 'meta', 'x')
         and (insight_targets_at is null or insight_targets_at < now() - interval '1 day')
       order by insight_targets_at nulls first
-      limit $1
-      for update skip locked`,
+      limit $1`,
     [params.limit],
   );
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { Database } from '../db';
-import { claimConnectionsNeedingTargets, saveTargets, type TargetInput, type TargetSourceConnection } from '../db/insights-targets';
+import { listConnectionsNeedingTargets, saveTargets, type TargetInput, type TargetSourceConnection } from '../db/insights-targets';
 
 /**
  * Sync targets come from the connection's metadata, fetched at connect (lib/providers/*-accounts.ts):
@@ -80,9 +80,8 @@ export function deriveTargets(connection: Pick<TargetSourceConnection, 'provider
 
 /** Turns the metadata of connections not looked at for a day into targets; returns how many connections. */
 export async function refreshSyncTargets(db: Database, limit = 200): Promise<number> {
-  return db.transaction(async (tx) => {
-    const connections = await claimConnectionsNeedingTargets(tx, { limit });
-    for (const c of connections) await saveTargets(tx, c, deriveTargets(c));
-    return connections.length;
-  });
+  const connections = await listConnectionsNeedingTargets(db, { limit });
+  // One statement per connection, each its own transaction: no locks held across connections.
+  for (const c of connections) await saveTargets(db, c, deriveTargets(c));
+  return connections.length;
 }

@@ -334,6 +334,16 @@ describe('insights sync on PostgreSQL', () => {
     expect(await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: id })).toEqual({ kind: 'running', runId: waiting!.id });
   });
 
+  it('INSIGHTS=off: nothing is derived, queued or advanced', async () => {
+    const { id } = await connect('linkedin', '7700001');
+    const off = parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, INSIGHTS: 'off' });
+    const summary = await sweep('off', { env: off });
+    expect(summary).toMatchObject({ targetsRefreshed: 0, queued: 0, advanced: 0 });
+    expect(await runsOf(id)).toEqual([]);
+    const [targets] = await t.db.query<{ n: number }>('select count(*)::int as n from insight_sync_targets where connection_id = $1', [id]);
+    expect(targets!.n).toBe(0);
+  });
+
   it('another user sees none of the figures or runs', async () => {
     const { id } = await connect('linkedin', '7500001');
     await sweep();

@@ -1,5 +1,6 @@
 import 'server-only';
 import { asUser, type Database } from '../db';
+import { recordAuditEvent } from '../db/audit';
 import { claimDueTargets, getConnectionForTargets, listTargets, setTargetNextRun } from '../db/insights-targets';
 import { findActiveRun, insertRun, type NewRun } from '../db/insights-runs';
 import type { InsightSettings } from '../env';
@@ -62,7 +63,7 @@ export type QueueSyncResult =
 export async function queueSyncNow(
   db: Database,
   settings: WindowSettings,
-  params: { userId: string; connectionId: string; range?: DayRange; now?: Date },
+  params: { userId: string; connectionId: string; range?: DayRange; now?: Date; actor?: string; requestId?: string | null },
 ): Promise<QueueSyncResult> {
   const now = params.now ?? new Date();
   const existing = await asUser(db, params.userId, (tx) => listTargets(tx, { userId: params.userId, connectionId: params.connectionId }));
@@ -85,6 +86,15 @@ export async function queueSyncNow(
       const id = await insertRun(tx, planRun(target, settings, params.range ? 'backfill' : 'manual', now, params.range));
       if (id) runIds.push(id);
     }
+    await recordAuditEvent(tx, {
+      userId: params.userId,
+      connectionId: params.connectionId,
+      actor: params.actor ?? 'user',
+      action: 'insights.sync_requested',
+      outcome: 'info',
+      detail: { runs: runIds.length, ...(params.range ? { from: params.range.from, to: params.range.to } : {}) },
+      requestId: params.requestId,
+    });
     return { kind: 'queued', runIds };
   });
 }

@@ -1,7 +1,10 @@
 import 'server-only';
+import crypto from 'node:crypto';
+import os from 'node:os';
 import type { Database } from '../db';
 import { claimDueRuns, releaseRunLeases, type RunRow } from '../db/insights-runs';
 import type { Env } from '../env';
+import { getLogger } from '../log';
 import { createProviderResolver } from '../refresh/provider-resolver';
 import { Semaphore } from '../refresh/semaphore';
 import { advanceRun, type AdvanceOutcome, type InsightContext } from './advance-run';
@@ -90,4 +93,18 @@ export async function advanceInsights(db: Database, env: Env, options: InsightSw
   };
   await Promise.all(INSIGHT_PROVIDERS.map((p) => sweepProvider(p).catch((err: unknown) => note(p, err))));
   return summary;
+}
+
+/**
+ * Advances runs right after Sync now, so a person need not wait for the next sweep; the same
+ * leases apply, so it cannot collide with a sweep. Never throws.
+ */
+export async function advanceInsightsNow(db: Database, env: Env, origin: string, budgetMs = 25_000): Promise<void> {
+  const owner = `sync-now:${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  try {
+    const summary = await advanceInsights(db, env, { owner, origin, deadline: Date.now() + budgetMs });
+    if (summary.errors.length) getLogger().warn({ errors: summary.errors.length }, 'insights sync-now finished with errors');
+  } catch (err) {
+    getLogger().error({ err }, 'insights sync-now failed');
+  }
 }

@@ -68,6 +68,11 @@ describe.each(DRIVERS)('analytics API functions on %s', (driver) => {
 
     const queued = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId });
     expect(queued).toMatchObject({ kind: 'queued' });
+    const audit = await t.db.query<{ actor: string; detail: unknown }>(
+      `select actor, detail from audit_events where connection_id = $1 and action = 'insights.sync_requested'`,
+      [connectionId],
+    );
+    expect(audit).toEqual([{ actor: 'user', detail: { runs: 2 } }]);
     await sweep();
     const first = await listSyncHistory(t.db, { userId: 'alice', connectionId, limit: 2 });
     expect(first.runs).toHaveLength(2);

@@ -1,4 +1,5 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import { after, NextResponse, type NextRequest } from 'next/server';
+import { publicOrigin } from '@/lib/connections/origin';
 import { z } from 'zod';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
@@ -6,6 +7,7 @@ import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { backfillSchema } from '@/lib/insights/query';
 import { queueSyncNow } from '@/lib/insights/queue';
+import { advanceInsightsNow } from '@/lib/insights/sweep';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,10 +29,14 @@ export async function POST(req: NextRequest, ctx: { params: Promise<{ connection
   }
   const range = body === undefined ? undefined : backfillSchema.safeParse(body);
   if (range && !range.success) return errorResponse('bad_request', range.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), requestId);
-  const result = await queueSyncNow(await getDb(), env.insights, { userId: user.id, connectionId: id.data, range: range?.data });
+  const db = await getDb();
+  const result = await queueSyncNow(db, env.insights, { userId: user.id, connectionId: id.data, range: range?.data, requestId });
   if (result.kind === 'no_targets') return errorResponse('not_found', 'This connection has no ad accounts to sync.', requestId);
   if (result.kind === 'running') {
     return NextResponse.json({ error: { code: 'conflict', message: 'A sync of this connection is already running.' }, runId: result.runId }, { status: 409 });
   }
+  // Start now rather than at the next sweep; leases keep it from colliding with one.
+  const origin = publicOrigin(env, req.url);
+  after(() => advanceInsightsNow(db, env, origin));
   return NextResponse.json({ runIds: result.runIds }, { status: 202 });
 }

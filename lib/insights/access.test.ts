@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '@/lib/providers/types';
-import { isUnauthorized, rateLimitDeferSec } from './access';
+import { isPermanentReportingError, isUnauthorized, rateLimitDeferSec } from './access';
 
 const err = (init: Partial<ConstructorParameters<typeof ProviderError>[0]>) => new ProviderError({ code: 'http_400', kind: 'transient', ...init });
 
@@ -21,5 +21,15 @@ describe('classifying reporting failures', () => {
     }
     expect(rateLimitDeferSec(err({ status: 400, code: 'OAuthException/80015' }), 'meta', now)).toBeUndefined();
     expect(rateLimitDeferSec(err({ status: 500, code: 'http_500' }), 'meta', now)).toBeUndefined();
+  });
+
+  it('client errors fail the run at once; "later" statuses, Meta codes 1/2, 5xx and network errors are retried', () => {
+    expect(isPermanentReportingError(err({ status: 403, code: 'http_403' }))).toBe(true);
+    expect(isPermanentReportingError(err({ status: 400, code: 'OAuthException/100' }))).toBe(true);
+    expect(isPermanentReportingError(err({ kind: 'permanent', code: 'report_failed' }))).toBe(true);
+    for (const status of [401, 408, 409, 425, 429, 500, 503]) expect(isPermanentReportingError(err({ status, code: `http_${status}` }))).toBe(false);
+    expect(isPermanentReportingError(err({ status: 400, code: 'OAuthException/2' }))).toBe(false);
+    expect(isPermanentReportingError(err({ code: 'network' }))).toBe(false);
+    expect(isPermanentReportingError(new Error('bug'))).toBe(false);
   });
 });

@@ -42,6 +42,19 @@ export function rateLimitDeferSec(err: unknown, provider: InsightProvider, now: 
   return 900;
 }
 
+/**
+ * A reporting error that retrying will not fix: the provider's own permanent kind, or a client
+ * error (403 no access to the account, 400 a request it refuses, 404 gone) other than the ones
+ * that say "later" (401 is refreshed first, 408, 409, 425, 429) and Meta's transient codes 1 and 2 [M4].
+ */
+export function isPermanentReportingError(err: unknown): boolean {
+  if (!(err instanceof ProviderError)) return false;
+  if (err.kind === 'permanent') return true;
+  const status = err.status ?? 0;
+  if (status < 400 || status > 499 || [401, 408, 409, 425, 429].includes(status)) return false;
+  return !/\/(1|2)$/.test(err.code);
+}
+
 /** A token holder for one run advance: fetched once, refreshed once on a 401. */
 export function createTokenSession(access: TokenAccess) {
   let token: string | undefined;

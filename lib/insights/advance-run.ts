@@ -7,7 +7,8 @@ import type { Env } from '../env';
 import { ProviderError, type ProviderSlug, type ResolvedProvider } from '../providers/types';
 import { TokenUnavailable } from '../refresh/fresh-token';
 import { backoffSec, MAX_ATTEMPTS } from '../refresh/schedule';
-import { createTokenSession, rateLimitDeferSec } from './access';
+import { getLogger } from '../log';
+import { createTokenSession, isPermanentReportingError, rateLimitDeferSec } from './access';
 import type { FetchContext, InsightFetcher } from './fetcher';
 import { INSIGHT_FETCHERS } from './fetchers';
 import { parseProgress, type RunProgress } from './progress';
@@ -104,7 +105,8 @@ async function recordFailure(ctx: InsightContext, guard: RunGuard, run: RunRow, 
     await write({ state: 'deferred', errorCode: 'rate_limited', errorMessage: describe(err), nextRunInSec: deferSec });
     return 'deferred';
   }
-  const permanent = err instanceof ProviderError && err.kind === 'permanent';
+  const permanent = isPermanentReportingError(err);
+  if (!(err instanceof ProviderError)) getLogger().warn({ err, runId: run.id }, 'insights run step failed unexpectedly');
   const attempts = run.attempts + 1;
   if (permanent || attempts >= MAX_ATTEMPTS) {
     await write({ state: 'failed', attempts, errorCode: errorCode(err), errorMessage: describe(err) });

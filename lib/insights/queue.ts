@@ -12,7 +12,7 @@ import { CHUNK_DAYS, clampWindow, daysIn, nextScheduledAt, scheduledWindow, spli
 
 /** Queueing runs: scheduled ones from due targets (the sweep), manual ones from Sync now. */
 
-type WindowSettings = Pick<InsightSettings, 'backfillDays' | 'lookbackDays'>;
+type WindowSettings = Pick<InsightSettings, 'backfillDays' | 'lookbackDays' | 'intervalSec'>;
 
 function planRun(
   target: { id: string; user_id: string; connection_id: string; provider: string; time_zone: string; last_success_at: Date | null },
@@ -85,6 +85,8 @@ export async function queueSyncNow(
     for (const target of targets) {
       const id = await insertRun(tx, planRun(target, settings, params.range ? 'backfill' : 'manual', now, params.range));
       if (id) runIds.push(id);
+      // A manual sync reads what a scheduled one would: the next scheduled run moves to the following slot.
+      if (id && !params.range) await setTargetNextRun(tx, { id: target.id, at: nextScheduledAt(target.id, settings.intervalSec, now.getTime()) });
     }
     await recordAuditEvent(tx, {
       userId: params.userId,

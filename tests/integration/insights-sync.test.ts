@@ -130,8 +130,11 @@ describe('insights sync on PostgreSQL', () => {
 
     // The provider restates recent days; Sync now re-reads the 7-day lookback.
     patchReportingKnobs(sim, { restatementGeneration: 1 });
+    await t.db.query(`update insight_sync_targets set next_run_at = now() - interval '1 second' where connection_id = $1`, [id]);
     const queued = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: id });
     expect(queued.kind).toBe('queued');
+    const [target] = await t.db.query<{ next_run_at: Date }>('select next_run_at from insight_sync_targets where connection_id = $1', [id]);
+    expect(target!.next_run_at.getTime()).toBeGreaterThan(Date.now()); // no scheduled run right behind the manual one
     await sweep();
     const [, second] = await runsOf(id);
     expect(second).toMatchObject({ state: 'succeeded', trigger: 'manual', days_total: 8 });

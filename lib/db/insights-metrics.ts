@@ -113,7 +113,8 @@ export async function listDailyMetrics(sql: Sql, f: InsightFilter & { granularit
 export interface CurrencyTotals {
   currency: string | null;
   impressions: string;
-  clicks: string;
+  /** null when no row has clicks (X organic posts). */
+  clicks: string | null;
   spend: string | null;
   conversions: string | null;
   conversion_value: string | null;
@@ -122,7 +123,7 @@ export interface CurrencyTotals {
 /** Totals per currency (never across currencies), summed exactly in numeric. */
 export async function totalsByCurrency(sql: Sql, f: InsightFilter): Promise<CurrencyTotals[]> {
   return sql.query<CurrencyTotals>(
-    `select m.currency, coalesce(sum(m.impressions), 0)::text as impressions, coalesce(sum(m.clicks), 0)::text as clicks,
+    `select m.currency, coalesce(sum(m.impressions), 0)::text as impressions, sum(m.clicks)::text as clicks,
             sum(m.spend)::text as spend, sum(m.conversions)::text as conversions, sum(m.conversion_value)::text as conversion_value
        from insight_daily_metrics m
       where ${FILTER}

@@ -192,16 +192,15 @@ class RunSteps {
     if (this.fetcher.kind !== 'report') throw new Error('not a report fetcher');
     const fetcher = this.fetcher;
     const chunk = this.progress.chunks[this.progress.index]!;
-    if (!chunk.reportId) {
-      chunk.reportId = await this.call((c) => fetcher.createReport(c, chunk));
-      chunk.polls = 0;
-      await this.save({
-        state: 'waiting',
-        progress: this.progress,
-        reportIds: reportIds(this.progress),
-        addRequests: this.takeRequests(),
-      });
+    // Every remaining chunk's report is requested up front: Amazon prepares them side by side
+    // (each can take hours [AZ7]). Each id is saved the moment it is known.
+    for (const pending of this.progress.chunks.slice(this.progress.index)) {
+      if (pending.reportId) continue;
+      pending.reportId = await this.call((c) => fetcher.createReport(c, pending));
+      pending.polls = 0;
+      await this.save({ state: 'waiting', progress: this.progress, reportIds: reportIds(this.progress), addRequests: this.takeRequests() });
     }
+    if (!chunk.reportId) throw new Error('the report was not created');
     for (let inline = 0; ; inline++) {
       const reportId = chunk.reportId;
       const status = await this.call((c) => fetcher.pollReport(c, reportId));

@@ -178,6 +178,25 @@ describe('insights sync on PostgreSQL', () => {
     ]);
   });
 
+  it('Amazon: a backfill longer than 31 days requests every chunk’s report up front and writes each', async () => {
+    const { id } = await connect('amazon-ads', '91000003');
+    await sweep('first', { pollWaitsMs: [] }); // the scheduled 30-day backfill, left waiting
+    await t.db.query(`update insight_sync_runs set state = 'failed' where connection_id = $1`, [id]);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 49 * 86_400_000).toISOString().slice(0, 10);
+    expect(await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: id, range: { from, to: today } })).toMatchObject({ kind: 'queued' });
+    await sweep('second', { pollWaitsMs: [] });
+    const [, waiting] = await runsOf(id);
+    expect(waiting).toMatchObject({ state: 'waiting', trigger: 'backfill', days_total: 50 });
+    expect(waiting!.report_ids).toHaveLength(2);
+    await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [waiting!.id]);
+    await sweep('third');
+    const [, done] = await runsOf(id);
+    expect(done).toMatchObject({ state: 'succeeded', days_done: 50, report_ids: waiting!.report_ids });
+    const expected = expectedRows(sim, 'amazon-ads', '91000003', from, today);
+    expect(sortRows(await stored(id, from, today))).toEqual(sortRows(expected));
+  });
+
   it('Amazon: a run that lost its report id gets 425 for the duplicate and resumes the report it names', async () => {
     const { id } = await connect('amazon-ads', '91000002');
     await sweep('first', { pollWaitsMs: [] });

@@ -56,6 +56,7 @@ export async function advanceRun(ctx: InsightContext, run: RunRow): Promise<Adva
   const provider = run.provider as InsightProvider;
   const progress = parseProgress(run.progress);
   const targetRow = await getTarget(ctx.db, { id: run.target_id });
+  let steps: RunSteps | undefined;
   try {
     if (!progress || !targetRow) {
       await save({ state: 'failed', errorCode: 'invalid_run', errorMessage: 'The run’s progress or target is missing.' });
@@ -78,18 +79,25 @@ export async function advanceRun(ctx: InsightContext, run: RunRow): Promise<Adva
       timeZone: targetRow.time_zone,
     };
     const session = createTokenSession({ db: ctx.db, env: ctx.env, userId: run.user_id, connectionId: run.connection_id, origin: ctx.origin, fetch: ctx.fetch });
-    const steps = new RunSteps(ctx, run, target, progress, INSIGHT_FETCHERS[provider], resolved, session, save);
+    steps = new RunSteps(ctx, run, target, progress, INSIGHT_FETCHERS[provider], resolved, session, save);
     return await steps.run();
   } catch (err) {
     if (err instanceof LostLease) return 'lost_lease';
-    return recordFailure(ctx, guard, run, provider, err).catch((e: unknown) => (e instanceof LostLease ? 'lost_lease' : Promise.reject(e)));
+    return recordFailure(ctx, guard, run, provider, err, steps?.takeRequests() ?? 0).catch((e: unknown) => (e instanceof LostLease ? 'lost_lease' : Promise.reject(e)));
   }
 }
 
 /** The run's reason to end or wait, written with the lease released. */
-async function recordFailure(ctx: InsightContext, guard: RunGuard, run: RunRow, provider: InsightProvider, err: unknown): Promise<AdvanceOutcome> {
+async function recordFailure(
+  ctx: InsightContext,
+  guard: RunGuard,
+  run: RunRow,
+  provider: InsightProvider,
+  err: unknown,
+  requests: number,
+): Promise<AdvanceOutcome> {
   const write = async (u: RunUpdate) => {
-    if (!(await updateRun(ctx.db, guard, { ...u, release: true }))) throw new LostLease();
+    if (!(await updateRun(ctx.db, guard, { ...u, addRequests: requests, release: true }))) throw new LostLease();
   };
   if (err instanceof TokenUnavailable) {
     if (err.code === 'provider_unavailable') {
@@ -150,7 +158,7 @@ class RunSteps {
     return 'paused';
   }
 
-  private takeRequests(): number {
+  takeRequests(): number {
     const n = this.requests;
     this.requests = 0;
     return n;
@@ -180,10 +188,12 @@ class RunSteps {
     if (this.fetcher.kind !== 'sync') throw new Error('not a synchronous fetcher');
     const fetcher = this.fetcher;
     const chunk = this.progress.chunks[this.progress.index]!;
+    // At least one request is made even when it fails; the fetcher reports the real count on success.
+    this.requests += 1;
     const result = await this.session.call((accessToken) =>
       fetcher.fetchChunk({ provider: this.provider, accessToken, target: this.target, now: new Date() }, chunk),
     );
-    this.requests += result.requests;
+    this.requests += result.requests - 1;
     return result;
   }
 

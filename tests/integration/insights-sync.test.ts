@@ -278,7 +278,7 @@ describe('insights sync on PostgreSQL', () => {
     patchReportingKnobs(sim, { rateLimit: { linkedin: { count: 1, retryAfterSec: 120 } } });
     await sweep();
     const [deferred] = await runsOf(id);
-    expect(deferred).toMatchObject({ state: 'deferred', error_code: 'rate_limited', attempts: 0 });
+    expect(deferred).toMatchObject({ state: 'deferred', error_code: 'rate_limited', attempts: 0, requests_made: 1 });
     expect(deferred!.next_run_at.getTime() - Date.now()).toBeGreaterThan(100_000);
     await sweep();
     expect((await runsOf(id))[0]!.state).toBe('deferred'); // not before its time

@@ -41,6 +41,8 @@ export type AdvanceOutcome = 'succeeded' | 'failed' | 'deferred' | 'waiting' | '
 
 /** A report Amazon failed is re-created at most this many times (insights.md #6). */
 export const MAX_REPORT_RECREATES = 2;
+/** Polls of one report before it is given up: 15 s doubling to 10 min makes this about 3.5 hours (reports "can take up to three hours" [AZ7]). */
+export const MAX_REPORT_POLLS = 25;
 /** Polling backoff for a report handed to later sweeps: 15 s doubling to 10 min (reports take up to 3 hours [AZ7]). */
 export const pollDelaySec = (polls: number) => Math.min(15 * 2 ** Math.max(0, polls - 1), 600);
 /** Leave this much of the budget for writing the last result. */
@@ -220,9 +222,12 @@ class RunSteps {
         const rows = await this.call((c) => fetcher.downloadReport(c, status.url));
         return { rows };
       }
-      if (status.status === 'failed') {
+      // A report still pending after MAX_REPORT_POLLS (about 3.5 hours) is given up and requested again.
+      const expired = status.status === 'pending' && chunk.polls >= MAX_REPORT_POLLS;
+      if (status.status === 'failed' || expired) {
         if (chunk.recreated >= MAX_REPORT_RECREATES) {
-          throw new ProviderError({ code: 'report_failed', description: status.reason, kind: 'permanent' });
+          const reason = status.status === 'failed' ? status.reason : 'the report did not complete in time';
+          throw new ProviderError({ code: expired ? 'report_timeout' : 'report_failed', description: reason, kind: 'permanent' });
         }
         chunk.recreated += 1;
         chunk.reportId = undefined;

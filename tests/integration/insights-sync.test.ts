@@ -197,6 +197,31 @@ describe('insights sync on PostgreSQL', () => {
     expect(sortRows(await stored(id, from, today))).toEqual(sortRows(expected));
   });
 
+  it('Amazon: a report still pending after the last poll is requested again (a bounded number of times), then the run fails', async () => {
+    const { id } = await connect('amazon-ads', '91000004');
+    patchReportingKnobs(sim, { amazonPollsUntilComplete: 1_000 });
+    await sweep('first', { pollWaitsMs: [] });
+    const [waiting] = await runsOf(id);
+    const exhaust = (recreated: number) =>
+      t.db.query(
+        `update insight_sync_runs set next_run_at = now(),
+                progress = jsonb_set(jsonb_set(progress, '{chunks,0,polls}', '24'), '{chunks,0,recreated}', $2::text::jsonb) where id = $1`,
+        [waiting!.id, String(recreated)],
+      );
+    await exhaust(0);
+    await sweep('second', { pollWaitsMs: [] });
+    // Requested again; Amazon's 425 names the unfinished report, so polling resumes on it, counted afresh.
+    expect(reportingOf(sim).calls['amazon-ads']?.create).toBe(2);
+    const [again] = await t.db.query<{ state: string; chunk: { polls: number; recreated: number } }>(
+      `select state, progress #> '{chunks,0}' as chunk from insight_sync_runs where id = $1`,
+      [waiting!.id],
+    );
+    expect(again).toMatchObject({ state: 'waiting', chunk: { polls: 1, recreated: 1 } });
+    await exhaust(2);
+    await sweep('third', { pollWaitsMs: [] });
+    expect((await runsOf(id))[0]).toMatchObject({ state: 'failed', error_code: 'report_timeout' });
+  });
+
   it('Amazon: a run that lost its report id gets 425 for the duplicate and resumes the report it names', async () => {
     const { id } = await connect('amazon-ads', '91000002');
     await sweep('first', { pollWaitsMs: [] });

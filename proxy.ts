@@ -14,6 +14,8 @@ const isPublic = createRouteMatcher([
   '/api/simulator/(.*)',
   '/api/v1/oauth/(.*)/callback',
   '/api/v1/connections/(.*)/access-token',
+  // Signed-in users or API keys: the route authenticates either itself.
+  '/api/v1/analytics/insights',
   '/signed-out',
 ]);
 

@@ -612,6 +612,8 @@ async function main() {
     SIMULATOR_LATENCY_MS: '100',
     SWEEP_TIME_BUDGET_SECONDS: '120',
     SWEEP_BATCH_LIMIT: '20000',
+    // (a)–(c) measure keep-alive sweeps; the insights sync that rides along gets its own benchmark.
+    INSIGHTS: 'off',
     LOG_LEVEL: 'warn',
   };
   if (SERVER_NODE_OPTIONS) log(`server node options: ${SERVER_NODE_OPTIONS}`);

@@ -80,6 +80,15 @@ const schema = z.object({
   RATE_LIMIT_CLERK_WEBHOOK: rateSpec,
   RATE_LIMIT_TEST_EVENT: rateSpec,
   RATE_LIMIT_API_KEY_CREATE: rateSpec,
+  // Campaign insights (lib/insights): see .env.example.
+  INSIGHTS: onOff,
+  INSIGHTS_SYNC_INTERVAL_HOURS: z.coerce.number().min(1).max(168).default(24),
+  INSIGHTS_BACKFILL_DAYS: z.coerce.number().int().min(1).max(1100).default(30),
+  INSIGHTS_LOOKBACK_DAYS_META: z.coerce.number().int().min(0).max(28).default(28),
+  INSIGHTS_LOOKBACK_DAYS_AMAZON: z.coerce.number().int().min(0).max(60).default(3),
+  INSIGHTS_LOOKBACK_DAYS_LINKEDIN: z.coerce.number().int().min(0).max(365).default(7),
+  INSIGHTS_LOOKBACK_DAYS_X: z.coerce.number().int().min(0).max(30).default(7),
+  INSIGHTS_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 export type AuthMode = 'local' | 'clerk';
@@ -112,6 +121,18 @@ export interface Env {
   refresh: RefreshSettings;
   /** Limits shared by all instances through Postgres; TRUST_PROXY is read raw (it is another item's variable). */
   rateLimits: RateLimitSettings;
+  insights: InsightSettings;
+}
+
+/** How the campaign insights sync behaves (lib/insights); see .env.example. */
+export interface InsightSettings {
+  enabled: boolean;
+  intervalSec: number;
+  backfillDays: number;
+  /** Days re-read on every run for restatements, per provider. */
+  lookbackDays: { 'amazon-ads': number; linkedin: number; meta: number; x: number };
+  /** Runs of one provider advanced at once, across this instance's sweep. */
+  providerConcurrency: number;
 }
 
 /** How the keep-alive engine behaves; see .env.example. */
@@ -219,6 +240,18 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       providerTimeoutMs: e.PROVIDER_TIMEOUT_SECONDS * 1000,
     },
     rateLimits: resolveRateLimits({ ...e, TRUST_PROXY: raw.TRUST_PROXY?.trim() }),
+    insights: {
+      enabled: e.INSIGHTS !== 'off',
+      intervalSec: Math.round(e.INSIGHTS_SYNC_INTERVAL_HOURS * 3600),
+      backfillDays: e.INSIGHTS_BACKFILL_DAYS,
+      lookbackDays: {
+        'amazon-ads': e.INSIGHTS_LOOKBACK_DAYS_AMAZON,
+        linkedin: e.INSIGHTS_LOOKBACK_DAYS_LINKEDIN,
+        meta: e.INSIGHTS_LOOKBACK_DAYS_META,
+        x: e.INSIGHTS_LOOKBACK_DAYS_X,
+      },
+      providerConcurrency: e.INSIGHTS_PROVIDER_CONCURRENCY,
+    },
   };
 }
 

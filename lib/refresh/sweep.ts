@@ -6,6 +6,7 @@ import { claimDueConnections, releaseLeases, type ClaimedConnection } from '../d
 import { insertSweepRun } from '../db/sweep-runs';
 import type { Env, RefreshSettings } from '../env';
 import { getLogger } from '../log';
+import { advanceInsights, type InsightSweepSummary } from '../insights/sweep';
 import { deliverDueNotifications } from '../notifications/deliver';
 import { PLATFORM_SLUGS } from '../providers/registry';
 import type { ProviderSlug } from '../providers/types';
@@ -31,6 +32,8 @@ export interface SweepSummary {
   /** Connections given back unprocessed because the time budget ran out. */
   released: number;
   errors: string[];
+  /** The campaign insights sync that rode along (lib/insights/sweep.ts). */
+  insights?: InsightSweepSummary;
 }
 
 export interface SweepOptions {
@@ -126,6 +129,8 @@ export async function runSweep(db: Database, env: Env, options: SweepOptions): P
 
   await Promise.all(PLATFORM_SLUGS.map((p) => sweepProvider(p).catch((err: unknown) => summary.errors.push(`${p}: ${String(err)}`))));
   await housekeeping(db, summary, { owner, fetch: options.fetch, deadline });
+  summary.insights = await advanceInsights(db, env, { owner, origin: options.origin, deadline, fetch: options.fetch });
+  summary.errors.push(...summary.insights.errors);
 
   summary.durationMs = Date.now() - started;
   await insertSweepRun(db, summary).catch((err: unknown) => getLogger().error({ err }, 'could not record the sweep'));

@@ -7,6 +7,12 @@ import { pruneState } from './grants';
 import { createSimRequest, json, notFound, type Route, type SimRequest } from './http';
 import { LINKEDIN_ROUTES } from './linkedin';
 import { META_ROUTES } from './meta';
+import { handleReportingAdmin } from './reporting-admin';
+import { AMAZON_REPORTING_ROUTES } from './reporting-amazon';
+import { LINKEDIN_REPORTING_ROUTES } from './reporting-linkedin';
+import { META_REPORTING_ROUTES } from './reporting-meta';
+import { reportingOf, resetReporting } from './reporting-state';
+import { X_REPORTING_ROUTES } from './reporting-x';
 import type { SimulatorState } from './state';
 import { recordCall, recordTokenCall } from './stats';
 import { X_ROUTES } from './x';
@@ -19,11 +25,17 @@ import { X_ROUTES } from './x';
  */
 
 const ROUTES: Record<SimulatedProvider, Route[]> = {
-  'amazon-ads': AMAZON_ROUTES,
-  linkedin: LINKEDIN_ROUTES,
-  x: X_ROUTES,
-  meta: META_ROUTES,
+  'amazon-ads': [...AMAZON_ROUTES, ...AMAZON_REPORTING_ROUTES],
+  linkedin: [...LINKEDIN_ROUTES, ...LINKEDIN_REPORTING_ROUTES],
+  x: [...X_ROUTES, ...X_REPORTING_ROUTES],
+  // Reporting first: its act_<id>/insights must not fall to the Graph node route.
+  meta: [...META_REPORTING_ROUTES, ...META_ROUTES],
 };
+
+const isReporting = (provider: SimulatedProvider, req: SimRequest) =>
+  ({ 'amazon-ads': AMAZON_REPORTING_ROUTES, linkedin: LINKEDIN_REPORTING_ROUTES, x: X_REPORTING_ROUTES, meta: META_REPORTING_ROUTES })[provider].some(
+    (r) => r.hosts.includes(req.host) && r.path.test(req.path),
+  );
 
 const isProvider = (value: string | undefined): value is SimulatedProvider =>
   (SIMULATED_PROVIDERS as readonly string[]).includes(value ?? '');
@@ -34,12 +46,18 @@ export async function handleSimulatorRequest(state: SimulatorState, request: Req
   if (!pathname.startsWith(prefix)) return notFound();
   const [first, host, ...segments] = pathname.slice(prefix.length).split('/');
   if (first === '_admin') {
-    return refuseAdminRequest(context.admin, request) ?? handleAdminRequest(state, request, [host, ...segments].join('/'));
+    const refused = refuseAdminRequest(context.admin, request);
+    if (refused) return refused;
+    if (host === 'reporting') return handleReportingAdmin(state, request, segments.join('/'));
+    // A full reset forgets the reporting state too.
+    if (host === 'reset' && request.method === 'POST') resetReporting(state);
+    return handleAdminRequest(state, request, [host, ...segments].join('/'));
   }
   if (!isProvider(first) || !host) return notFound();
 
   const req = createSimRequest(state, first, request, host, `/${segments.join('/')}`, context.redirectUris(first));
-  await state.sleep(state.knobs[first].latencyMs, request.signal);
+  const latencyMs = isReporting(first, req) ? reportingOf(state).knobs.latencyMs : state.knobs[first].latencyMs;
+  await state.sleep(latencyMs, request.signal);
   pruneState(state);
   const response = await dispatch(ROUTES[first], req);
   if (req.tokenCall) recordTokenCall(state.stats, first, req.tokenCall.grantType, req.tokenCall.outcome);

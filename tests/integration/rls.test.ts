@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser } from '@/lib/db';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertConnection, insertUser } from '../support/fixtures';
+import { insertInsightRows } from '../support/insight-fixtures';
 
 /**
  * Row Level Security is the second wall: these queries deliberately omit their user filter, and
@@ -10,14 +11,17 @@ import { insertConnection, insertUser } from '../support/fixtures';
 describe.each(DRIVERS)('row level security on %s', (driver) => {
   let t: TestDatabase;
   let connB: string;
+  let targetB: string;
 
   beforeAll(async () => {
     t = await createTestDatabase(driver);
     await insertUser(t.db, 'user_a');
     await insertUser(t.db, 'user_b');
-    await insertConnection(t.db, { userId: 'user_a', externalAccountId: 'a-1' });
+    const connA = await insertConnection(t.db, { userId: 'user_a', externalAccountId: 'a-1' });
     await insertConnection(t.db, { userId: 'user_a', externalAccountId: 'a-2' });
     connB = await insertConnection(t.db, { userId: 'user_b', externalAccountId: 'b-1' });
+    await insertInsightRows(t.db, { userId: 'user_a', connectionId: connA, accountId: 'acct-a' });
+    targetB = (await insertInsightRows(t.db, { userId: 'user_b', connectionId: connB, accountId: 'acct-b' })).targetId;
     await t.db.query(
       `insert into audit_events (user_id, actor, action, outcome) values ('user_a', 'user', 'a.event', 'info'),
        ('user_b', 'user', 'b.event', 'info')`,
@@ -43,6 +47,40 @@ describe.each(DRIVERS)('row level security on %s', (driver) => {
 
     const events = await asUser(t.db, 'user_b', (tx) => tx.query<{ action: string }>('select action from audit_events'));
     expect(events).toEqual([{ action: 'b.event' }]);
+  });
+
+  it('hides another user’s sync targets, runs, campaigns and metrics', async () => {
+    const seen = await asUser(t.db, 'user_a', async (tx) => ({
+      targets: await tx.query<{ account_id: string }>('select account_id from insight_sync_targets'),
+      runs: await tx.query<{ user_id: string }>('select user_id from insight_sync_runs'),
+      campaigns: await tx.query<{ account_id: string }>('select account_id from insight_campaigns'),
+      metrics: await tx.query<{ account_id: string }>('select account_id from insight_daily_metrics'),
+    }));
+    expect(seen).toEqual({
+      targets: [{ account_id: 'acct-a' }],
+      runs: [{ user_id: 'user_a' }],
+      campaigns: [{ account_id: 'acct-a' }],
+      metrics: [{ account_id: 'acct-a' }],
+    });
+  });
+
+  it('cannot queue a run on another user’s target, nor write metrics at all', async () => {
+    await expect(
+      asUser(t.db, 'user_a', (tx) =>
+        tx.query(
+          `insert into insight_sync_runs (user_id, target_id, connection_id, provider, trigger, window_from, window_to, days_total)
+           values ('user_b', $1, $2, 'x', 'manual', '2026-11-01', '2026-11-01', 1)`,
+          [targetB, connB],
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asUser(t.db, 'user_a', (tx) =>
+        tx.query(
+          `insert into insight_daily_metrics (user_id, provider, account_id, campaign_id, day) values ('user_a', 'x', 'acct-a', 'forged', '2026-11-03')`,
+        ),
+      ),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it('cannot update or delete another user’s connection', async () => {

@@ -1,0 +1,124 @@
+import 'server-only';
+import { z } from 'zod';
+import { invalidResponseError } from '../../oauth/errors';
+import { sumIntegers, toDecimalString } from '../../insights/decimal';
+import type { ChunkResult, FetchContext, SyncFetcher } from '../../insights/fetcher';
+import { requestJson, type InsightRequest } from '../../insights/http';
+import type { DayRange, InsightRow } from '../../insights/types';
+import { isLinkedInDefinition, LINKEDIN_REST_URL } from '../linkedin';
+
+/**
+ * LinkedIn ad analytics (providers.md §2 "Reporting"): `q=analytics`, pivot CAMPAIGN, DAILY,
+ * Rest.li 2.0 `dateRange` and account URNs, the mandatory `LinkedIn-Version` header. No paging;
+ * at most 20 fields per request, `dateRange` and `pivotValues` included (insights.md), so wider
+ * field sets are split and merged. Days are UTC.
+ */
+
+export const LINKEDIN_FIELD_LIMIT = 20;
+const KEY_FIELDS = ['dateRange', 'pivotValues'] as const;
+export const METRIC_FIELDS = [
+  'impressions',
+  'clicks',
+  'costInLocalCurrency',
+  'externalWebsiteConversions',
+  'oneClickLeads',
+  'conversionValueInLocalCurrency',
+] as const;
+
+/** Field groups of at most LINKEDIN_FIELD_LIMIT, each with the key fields that merge them. */
+export function splitFields(metrics: readonly string[], limit = LINKEDIN_FIELD_LIMIT): string[][] {
+  const room = limit - KEY_FIELDS.length;
+  const groups: string[][] = [];
+  for (let i = 0; i < metrics.length; i += room) groups.push([...KEY_FIELDS, ...metrics.slice(i, i + room)]);
+  return groups;
+}
+
+const restliDate = (day: string) => {
+  const [year, month, date] = day.split('-').map(Number);
+  return `(year:${year},month:${month},day:${date})`;
+};
+
+/** Rest.li 2.0: URNs percent-encoded inside List(...), parentheses, colons and commas left as they are [LI10]. */
+export function buildAnalyticsRequest(
+  apiVersion: string,
+  accountId: string,
+  chunk: DayRange,
+  fields: readonly string[],
+  accessToken: string,
+): InsightRequest {
+  if (fields.length > LINKEDIN_FIELD_LIMIT) throw new RangeError(`LinkedIn allows at most ${LINKEDIN_FIELD_LIMIT} fields per request`);
+  const account = encodeURIComponent(`urn:li:sponsoredAccount:${accountId}`);
+  const query = [
+    'q=analytics',
+    'pivot=CAMPAIGN',
+    'timeGranularity=DAILY',
+    `dateRange=(start:${restliDate(chunk.from)},end:${restliDate(chunk.to)})`,
+    `accounts=List(${account})`,
+    `fields=${fields.join(',')}`,
+  ].join('&');
+  return {
+    method: 'GET',
+    url: `${LINKEDIN_REST_URL}/adAnalytics?${query}`,
+    headers: { authorization: `Bearer ${accessToken}`, 'LinkedIn-Version': apiVersion, 'X-Restli-Protocol-Version': '2.0.0' },
+  };
+}
+
+const DatePart = z.object({ year: z.number().int(), month: z.number().int(), day: z.number().int() });
+const Element = z
+  .object({
+    dateRange: z.object({ start: DatePart }),
+    pivotValues: z.array(z.string()).min(1),
+  })
+  .catchall(z.unknown());
+const AnalyticsResponse = z.object({ elements: z.array(Element) });
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const optionalCount = (v: unknown) => (v === undefined || v === null ? null : Number(v));
+
+/** Merges the field groups' elements by (campaign, day) and maps them to rows in the account's currency. */
+export function parseAnalytics(responses: z.infer<typeof AnalyticsResponse>[], currency: string | null): InsightRow[] {
+  const merged = new Map<string, Record<string, unknown>>();
+  for (const response of responses) {
+    for (const e of response.elements) {
+      const s = e.dateRange.start;
+      const day = `${s.year}-${pad(s.month)}-${pad(s.day)}`;
+      const campaignUrn = e.pivotValues[0]!;
+      const key = `${campaignUrn}|${day}`;
+      merged.set(key, { ...merged.get(key), ...e, day, campaignUrn });
+    }
+  }
+  return [...merged.values()].map((e) => {
+    const decimal = (v: unknown) => (v === undefined || v === null ? null : toDecimalString(v as string | number));
+    try {
+      const conversions = [e.externalWebsiteConversions, e.oneClickLeads].filter((v) => v !== undefined && v !== null);
+      const { day, campaignUrn, ...raw } = e;
+      return {
+        campaignId: String(campaignUrn).split(':').pop() ?? String(campaignUrn),
+        day: String(day),
+        impressions: optionalCount(e.impressions) ?? 0,
+        clicks: optionalCount(e.clicks) ?? 0,
+        spend: decimal(e.costInLocalCurrency) ?? '0',
+        conversions: conversions.length ? String(sumIntegers(conversions as (number | string)[])) : null,
+        conversionValue: decimal(e.conversionValueInLocalCurrency),
+        currency,
+        raw: { ...raw, attribution: 'linkedin_external_website_and_one_click_leads' },
+      } satisfies InsightRow;
+    } catch {
+      throw invalidResponseError(200, [{ path: ['elements'] }]);
+    }
+  });
+}
+
+export const linkedInInsights: SyncFetcher = {
+  kind: 'sync',
+  async fetchChunk(ctx: FetchContext, chunk: DayRange): Promise<ChunkResult> {
+    const definition = ctx.provider.definition;
+    const apiVersion = isLinkedInDefinition(definition) ? definition.apiVersion : '202603';
+    const responses = [];
+    for (const fields of splitFields(METRIC_FIELDS)) {
+      const request = buildAnalyticsRequest(apiVersion, ctx.target.accountId, chunk, fields, ctx.accessToken);
+      responses.push((await requestJson(ctx.provider, request, AnalyticsResponse)).body);
+    }
+    return { rows: parseAnalytics(responses, ctx.target.currency), requests: responses.length };
+  },
+};

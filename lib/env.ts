@@ -19,7 +19,9 @@ const onOff = z.enum(['on', 'off']).optional();
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   VERCEL: optionalText,
-  APP_URL: z.url({ message: 'APP_URL must be an absolute URL such as https://grantkeeper.example.com' }).optional(),
+  APP_URL: z
+    .url({ protocol: /^https?$/, message: 'APP_URL must be an absolute http(s) URL such as https://grantkeeper.example.com' })
+    .optional(),
   GRANTKEEPER_DATA_DIR: optionalText,
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message:
@@ -61,6 +63,11 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: optionalText,
   OIDC_SCOPES: optionalText,
   OIDC_NAME: optionalText,
+  // Network exposure (issue 8): who may reach the app, and which origin is its own.
+  /** on: X-Forwarded-Host/-Proto come from a proxy the operator controls (Vercel). */
+  TRUST_PROXY: onOff,
+  /** on: local mode (no sign-in) answers requests whose Host is not a loopback name. */
+  LOCAL_MODE_ALLOW_REMOTE: onOff,
 });
 
 export type AuthMode = 'local' | 'clerk';
@@ -88,6 +95,10 @@ export interface Env {
   cronSecret: string | undefined;
   providers: ProviderEnv;
   refresh: RefreshSettings;
+  /** Trust X-Forwarded-Host/-Proto (TRUST_PROXY; on by default on Vercel). */
+  trustProxy: boolean;
+  /** Local mode answers non-loopback Host names (LOCAL_MODE_ALLOW_REMOTE=on): logged and bannered. */
+  localAllowRemote: boolean;
 }
 
 /** How the keep-alive engine behaves; see .env.example. */
@@ -158,13 +169,20 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     );
   }
 
+  if (production && !e.APP_URL) {
+    problems.push(
+      'APP_URL is required in production (NODE_ENV=production, what `next start` sets): set it to the public URL ' +
+        'people and providers use, e.g. APP_URL=https://grantkeeper.example.com. OAuth redirect URLs and the ' +
+        'same-origin check of every change are built from it, never from request headers.',
+    );
+  }
   const auth = resolveAuth(e, production, problems);
   const providers = resolveProviders(e, problems);
   if (problems.length > 0) throw new EnvError(problems);
 
   return {
     nodeEnv: e.NODE_ENV,
-    appUrl: e.APP_URL,
+    appUrl: e.APP_URL ? new URL(e.APP_URL).origin : undefined,
     dataDir: path.resolve(/*turbopackIgnore: true*/ e.GRANTKEEPER_DATA_DIR ?? '.data'),
     databaseUrl: e.DATABASE_URL,
     migrate: e.DB_MIGRATE,
@@ -184,6 +202,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       providerConcurrency: e.SWEEP_PROVIDER_CONCURRENCY,
       timeBudgetMs: e.SWEEP_TIME_BUDGET_SECONDS * 1000,
     },
+    trustProxy: e.TRUST_PROXY === 'on' || (e.TRUST_PROXY === undefined && Boolean(e.VERCEL)),
+    localAllowRemote: e.LOCAL_MODE_ALLOW_REMOTE === 'on',
   };
 }
 

@@ -24,7 +24,7 @@ export async function DELETE(req: NextRequest, ctx: { params: Promise<{ id: stri
       env,
       userId: user.id,
       connectionId: id.data,
-      origin: publicOrigin(env, req.url),
+      origin: publicOrigin(env, req),
       requestId,
     });
     return NextResponse.json({ status: 'revoked', ...result });

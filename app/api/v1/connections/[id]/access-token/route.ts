@@ -30,7 +30,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string 
       key.keyId,
     );
   try {
-    const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId: id.data, actor, origin: publicOrigin(env, req.url), requestId });
+    const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId: id.data, actor, origin: publicOrigin(env, req), requestId });
     audit('success', { expiresAt: token.expiresAt.toISOString(), refreshed: token.outcome?.kind === 'refreshed' });
     return NextResponse.json(
       { access_token: token.accessToken, token_type: token.tokenType, expires_at: token.expiresAt.toISOString() },

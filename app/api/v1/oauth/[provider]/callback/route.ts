@@ -20,7 +20,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ provider: s
   const provider = z.enum(PROVIDER_SLUGS).safeParse((await ctx.params).provider);
   if (!provider.success) return errorResponse('not_found', 'Unknown provider.', requestId);
   const env = getEnv();
-  const origin = publicOrigin(env, req.url);
+  const origin = publicOrigin(env, req);
   const user = await getSessionUser();
 
   try {

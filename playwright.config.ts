@@ -89,6 +89,8 @@ export default defineConfig({
       LOG_LEVEL: 'info',
       GRANTKEEPER_DATA_DIR: process.env.E2E_DATA_DIR,
       AUTH_MODE: 'local',
+      // Production requires it: the origin of redirect URLs and of the same-origin check.
+      APP_URL: baseURL,
       SIMULATOR: 'on',
       // Short simulator lifetimes and a fast in-process sweep, so refreshes happen while a test
       // watches (40 s tokens are refreshed ~20 s after issue: the lead is capped at half the

@@ -73,6 +73,21 @@ function headerContext(env: Env, pathname: string): HeaderContext {
   };
 }
 
+/**
+ * Clerk passes its auth state on by turning our `next()` into a rewrite to the request's own URL
+ * (decorateRequest in @clerk/nextjs). Next hands proxy.ts that URL with `localhost` as its host
+ * whatever `-H` said, but its router compares rewrites with the `-H` address: under
+ * `-H 127.0.0.1` the rewrite looked external, and Next proxied the request to itself, again and
+ * again, until "Failed to proxy … socket hang up" (issue 8, item 24). The headers Clerk adds ride
+ * on `x-middleware-override-headers`, which `next()` honours, so the self-rewrite is undone.
+ */
+function undoSelfRewrite(res: Response, url: string): void {
+  const rewrite = res.headers.get('x-middleware-rewrite');
+  if (rewrite === null || rewrite !== url) return;
+  res.headers.delete('x-middleware-rewrite');
+  res.headers.set('x-middleware-next', '1');
+}
+
 /** Sets headers where the response allows it (some redirect responses are immutable). */
 function setHeaders(res: Response, headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
@@ -112,6 +127,12 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
 
   const headers = new Headers(req.headers);
   headers.set(REQUEST_ID_HEADER, id);
+  if (!env.trustProxy) {
+    // A client's own X-Forwarded-* must not reach Next (its server-action origin check) or Clerk
+    // (its redirect URLs): they are replaced by what this server saw itself.
+    headers.set('x-forwarded-host', req.headers.get('host') ?? req.nextUrl.host);
+    headers.set('x-forwarded-proto', req.nextUrl.protocol.replace(':', ''));
+  }
   let csp: string | undefined;
   if (!pathname.startsWith('/api/')) {
     const nonce = makeNonce();
@@ -123,6 +144,7 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   const tagged = new NextRequest(req, { headers });
   const res = env.auth.mode === 'clerk' ? await clerk(env.auth.publishableKey, env.auth.jwtKey)(tagged, event) : withRequestId(tagged);
   if (res) {
+    undoSelfRewrite(res, tagged.url);
     setHeaders(res, {
       ...securityHeaders(ctx),
       ...(csp ? { 'content-security-policy': csp } : {}),

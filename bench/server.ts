@@ -56,6 +56,7 @@ export async function startBenchServer(
     NEXT_DIST_DIR: BENCH_DIST_DIR,
     NEXT_TELEMETRY_DISABLED: '1',
     GRANTKEEPER_DATA_DIR: dataDir,
+    APP_URL: `http://127.0.0.1:${port}`,
     ...env,
   };
   const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];

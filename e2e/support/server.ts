@@ -42,6 +42,8 @@ export interface StartOptions {
   /** Share a data directory with another server; by default each server gets a fresh one. */
   dataDir?: string;
   port?: number;
+  /** `next start -H <host>`; the server's url uses it too. Default: every interface, url on localhost. */
+  host?: string;
 }
 
 const running = new Set<Server>();
@@ -90,13 +92,16 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
   const port = options.port ?? (await freePort());
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? makeDataDir();
-  const env: Record<string, string> = { ...baseEnv(), GRANTKEEPER_DATA_DIR: dataDir };
+  const url = `http://${options.host ?? 'localhost'}:${port}`;
+  // Production requires APP_URL (lib/env.ts); a spec that tests its absence passes APP_URL: undefined.
+  const env: Record<string, string> = { ...baseEnv(), GRANTKEEPER_DATA_DIR: dataDir, APP_URL: url };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
 
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port)], {
+  const args = [NEXT_BIN, 'start', '-p', String(port), ...(options.host ? ['-H', options.host] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     detached: true, // its own process group, so stop() can kill next and anything it forks
@@ -130,7 +135,7 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
   const server: Server = {
     pid,
     port,
-    url: `http://localhost:${port}`,
+    url,
     dataDir,
     output: () => all,
     stdout: () => out,

@@ -24,16 +24,19 @@ export function rawRequest(
   });
 }
 
-/** A page on another origin (127.0.0.1 is another site than localhost), serving the given HTML. */
+/**
+ * A page on another origin — localhost on another port, as the e2e browser resolves no other name
+ * (playwright.config.ts) — serving the given HTML.
+ */
 export async function serveForeignPage(html: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(html);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://localhost:${port}/`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,6 +1,6 @@
 import { expect, test as base } from '@playwright/test';
 import { type CryptoKey } from 'jose';
-import { clerkServerEnv, makeClerkKeys, mintSession, newUserId, offline, sessionHeaders, signIn } from './support/clerk';
+import { clerkServerEnv, makeClerkKeys, mintSession, newUserId, sessionHeaders } from './support/clerk';
 import { sameOrigin } from './support/origin';
 import { startServer, waitForHealthy, type Server } from './support/server';
 
@@ -30,7 +30,7 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('item 24: under -H 127.0.0.1, signed-in pages and APIs answer', async ({ request, page, context, baseURL }) => {
+test('item 24: under -H 127.0.0.1, signed-in pages and APIs answer', async ({ request }) => {
   const sub = newUserId();
   const session = await mintSession(server.url, signingKey, sub);
   const quick = { timeout: 20_000, maxRedirects: 0 };
@@ -44,11 +44,13 @@ test('item 24: under -H 127.0.0.1, signed-in pages and APIs answer', async ({ re
   expect(await dashboard.text()).toContain(`data-user-id="${sub}"`);
   expect(dashboard.headers()['content-security-policy']).toContain("'nonce-");
 
-  await offline(context, baseURL!);
-  await signIn(context, baseURL!, session);
-  const res = await page.goto('/settings');
-  expect(res?.status()).toBe(200);
-  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  const settings = await request.get('/settings', { ...quick, headers: { ...sessionHeaders(session), accept: 'text/html', 'sec-fetch-dest': 'document' } });
+  expect(settings.status()).toBe(200);
+  expect(await settings.text()).toContain('API keys');
+  // Signed out, Clerk still answers (a redirect to its sign-in), rather than hanging.
+  const signedOut = await request.get('/', { ...quick, headers: { accept: 'text/html', 'sec-fetch-dest': 'document' } });
+  expect(signedOut.status()).toBeGreaterThanOrEqual(300);
+  expect(signedOut.status()).toBeLessThan(400);
 });
 
 test('item 2: a session cookie with a foreign Origin cannot POST or DELETE', async ({ request }) => {

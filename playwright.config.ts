@@ -90,6 +90,8 @@ export default defineConfig({
       LOG_LEVEL: 'info',
       GRANTKEEPER_DATA_DIR: process.env.E2E_DATA_DIR,
       AUTH_MODE: 'local',
+      // Production requires it: the origin of redirect URLs and of the same-origin check.
+      APP_URL: baseURL,
       SIMULATOR: 'on',
       // The admin API is off in production without it; e2e helpers send it (e2e/support/simulator-admin.ts).
       SIMULATOR_ADMIN_SECRET,

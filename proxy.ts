@@ -1,11 +1,24 @@
 import { clerkMiddleware, createRouteMatcher } from '@clerk/nextjs/server';
 import { NextRequest, NextResponse, type NextFetchEvent, type NextMiddleware } from 'next/server';
-import { getEnv } from './lib/env';
+import { getEnv, type Env } from './lib/env';
+import { errorResponse } from './lib/http/errors';
 import { REQUEST_ID_HEADER, resolveRequestId } from './lib/http/request-id';
+import { guardRequest, type GuardResult } from './lib/http/request-guard';
+import {
+  clerkFrontendApiOrigin,
+  makeNonce,
+  pageContentSecurityPolicy,
+  securityHeaders,
+  type HeaderContext,
+} from './lib/http/security-headers';
+import { getLogger } from './lib/log';
 
 /**
- * Every request gets a request id. In Clerk mode, pages and user APIs need a session; machines
- * (health, cron, webhooks, OAuth callbacks, the token API, the simulator) authenticate otherwise.
+ * Every request passes here first: local mode answers only loopback names, a change must come
+ * from our own origin (lib/http/request-guard.ts), every response gets the security headers and
+ * every page a fresh CSP nonce, and every request an id. In Clerk mode, pages and user APIs need
+ * a session; machines (health, cron, webhooks, OAuth callbacks, the token API, the simulator)
+ * authenticate otherwise.
  */
 const isPublic = createRouteMatcher([
   '/api/health',
@@ -53,21 +66,92 @@ function clerk(publishableKey: string, jwtKey: string): NextMiddleware {
   return clerkHandler;
 }
 
+function headerContext(env: Env, pathname: string): HeaderContext {
+  return {
+    pathname,
+    dev: env.nodeEnv === 'development',
+    https: env.nodeEnv === 'production' && env.appUrl?.startsWith('https:') === true,
+    clerkFrontendApi: env.auth.mode === 'clerk' ? clerkFrontendApiOrigin(env.auth.publishableKey) : undefined,
+  };
+}
+
+/**
+ * Clerk passes its auth state on by turning our `next()` into a rewrite to the request's own URL
+ * (decorateRequest in @clerk/nextjs). Next hands proxy.ts that URL with `localhost` as its host
+ * whatever `-H` said, but its router compares rewrites with the `-H` address: under
+ * `-H 127.0.0.1` the rewrite looked external, and Next proxied the request to itself, again and
+ * again, until "Failed to proxy … socket hang up" (issue 8, item 24). The headers Clerk adds ride
+ * on `x-middleware-override-headers`, which `next()` honours, so the self-rewrite is undone.
+ */
+function undoSelfRewrite(res: Response, url: string): void {
+  const rewrite = res.headers.get('x-middleware-rewrite');
+  if (rewrite === null || rewrite !== url) return;
+  res.headers.delete('x-middleware-rewrite');
+  res.headers.set('x-middleware-next', '1');
+}
+
+/** Sets headers where the response allows it (some redirect responses are immutable). */
+function setHeaders(res: Response, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      res.headers.set(name, value);
+    } catch {
+      return;
+    }
+  }
+}
+
+/** A refusal: JSON with the usual error shape on the API, a plain page elsewhere; nothing ran. */
+function refusalResponse(result: Extract<GuardResult, { ok: false }>, pathname: string, id: string): NextResponse {
+  if (pathname.startsWith('/api/')) {
+    return errorResponse(result.status === 400 ? 'bad_request' : 'forbidden', result.message, id);
+  }
+  return new NextResponse(`${result.message}\n`, {
+    status: result.status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
-  const { auth } = getEnv();
+  const env = getEnv();
+  const { pathname } = req.nextUrl;
   // Decided once here and carried in the request, so every response and log line shares it.
   const id = resolveRequestId(req.headers.get(REQUEST_ID_HEADER));
+  const ctx = headerContext(env, pathname);
+
+  const guard = guardRequest(env, { method: req.method, pathname, protocol: req.nextUrl.protocol, headers: req.headers });
+  if (!guard.ok) {
+    getLogger().warn({ requestId: id, method: req.method, path: pathname, refusal: guard.refusal }, 'request refused');
+    const refused = refusalResponse(guard, pathname, id);
+    setHeaders(refused, { ...securityHeaders(ctx), [REQUEST_ID_HEADER]: id });
+    return refused;
+  }
+
   const headers = new Headers(req.headers);
   headers.set(REQUEST_ID_HEADER, id);
+  if (!env.trustProxy) {
+    // A client's own X-Forwarded-* must not reach Next (its server-action origin check) or Clerk
+    // (its redirect URLs): they are replaced by what this server saw itself.
+    headers.set('x-forwarded-host', req.headers.get('host') ?? req.nextUrl.host);
+    headers.set('x-forwarded-proto', req.nextUrl.protocol.replace(':', ''));
+  }
+  let csp: string | undefined;
+  if (!pathname.startsWith('/api/')) {
+    const nonce = makeNonce();
+    csp = pageContentSecurityPolicy(nonce, ctx);
+    // Next takes the nonce for its own scripts from the request's CSP header; Clerk's from x-nonce.
+    headers.set('content-security-policy', csp);
+    headers.set('x-nonce', nonce);
+  }
   const tagged = new NextRequest(req, { headers });
-  if (auth.mode !== 'clerk') return withRequestId(tagged);
-  const res = await clerk(auth.publishableKey, auth.jwtKey)(tagged, event);
-  if (res && !res.headers.has(REQUEST_ID_HEADER)) {
-    try {
-      res.headers.set(REQUEST_ID_HEADER, id);
-    } catch {
-      // Some redirect responses have immutable headers.
-    }
+  const res = env.auth.mode === 'clerk' ? await clerk(env.auth.publishableKey, env.auth.jwtKey)(tagged, event) : withRequestId(tagged);
+  if (res) {
+    undoSelfRewrite(res, tagged.url);
+    setHeaders(res, {
+      ...securityHeaders(ctx),
+      ...(csp ? { 'content-security-policy': csp } : {}),
+      ...(res.headers.has(REQUEST_ID_HEADER) ? {} : { [REQUEST_ID_HEADER]: id }),
+    });
   }
   return res;
 }

@@ -1,5 +1,6 @@
 import { ClerkProvider } from '@clerk/nextjs';
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { connection } from 'next/server';
 import { QueryProvider } from '@/components/query-provider';
 import { Toaster } from '@/components/ui/sonner';
@@ -12,7 +13,8 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  // Every page is per-user and the sign-in mode is read at run time: nothing is prerendered.
+  // Every page is per-user, the sign-in mode is read at run time, and each response carries its
+  // own CSP nonce (proxy.ts): nothing is prerendered.
   await connection();
   const { auth } = getEnv();
   const page = (
@@ -24,5 +26,12 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     </html>
   );
   // The publishable key is read at run time, so one build serves both sign-in modes.
-  return auth.mode === 'clerk' ? <ClerkProvider publishableKey={auth.publishableKey}>{page}</ClerkProvider> : page;
+  if (auth.mode !== 'clerk') return page;
+  // Clerk's browser script is added by Clerk's own script; the nonce lets the CSP accept it.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
+  return (
+    <ClerkProvider publishableKey={auth.publishableKey} nonce={nonce}>
+      {page}
+    </ClerkProvider>
+  );
 }

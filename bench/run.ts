@@ -408,7 +408,8 @@ async function tokenApiPhase(server: BenchServer, sql: postgres.Sql, wireDir: st
   log(`\n(b) token API: creating an API key (POST /api/v1/api-keys, local mode)…`);
   const res = await fetch(`${server.url}/api/v1/api-keys`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // Local mode accepts a change only from its own origin (proxy.ts).
+    headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify({ name: 'bench' }),
     signal: AbortSignal.timeout(30_000),
   });

@@ -59,6 +59,7 @@ export async function startBenchServer(
     // Limits stay on, so their cost is measured, but far above what a benchmark sends.
     RATE_LIMIT_TOKEN_API: '1000000000/60s',
     RATE_LIMIT_AUTH_FAILURES: '1000000000/60s',
+    APP_URL: `http://127.0.0.1:${port}`,
     ...env,
   };
   const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { sharedServerOrigin } from './support/origin';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
 import { connectThroughConsent } from './support/simulator-consent';
 import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
@@ -68,7 +69,7 @@ async function onlyLiveConnection(request: APIRequestContext, provider: Slug, ke
   const { connections } = (await res.json()) as { connections: { id: string; provider: string; status: string }[] };
   for (const c of connections) {
     if (c.provider !== provider || c.id === keepId || c.status === 'revoked') continue;
-    expect((await request.delete(`/api/v1/connections/${c.id}`)).status()).toBe(200);
+    expect((await request.delete(`/api/v1/connections/${c.id}`, { headers: sharedServerOrigin() })).status()).toBe(200);
   }
 }
 
@@ -272,7 +273,7 @@ test('a connection’s page shows its refresh history with durations and pages t
 
   // Enough events for two pages (20 a page), newest first, by keyset.
   for (let i = 0; i < 20; i++) {
-    const res = await request.post(`/api/v1/connections/${connectionId}/refresh`);
+    const res = await request.post(`/api/v1/connections/${connectionId}/refresh`, { headers: sharedServerOrigin() });
     expect(res.status()).toBe(200);
   }
   await page.goto(`/connections/${connectionId}`);

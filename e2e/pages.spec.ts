@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { sharedServerOrigin } from './support/origin';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
 import { connectThroughConsent } from './support/simulator-consent';
 
@@ -88,7 +89,7 @@ async function collectCurrentTokens(request: APIRequestContext): Promise<string[
 test('fixture: a connected account, an API key, and every connection’s current access token', async ({ page, request }) => {
   secrets.connectionId = (await connectThroughConsent(page, { provider: 'x', persona: 'x-riley' })).connectionId;
 
-  const created = await request.post('/api/v1/api-keys', { data: { name: 'pages.spec leak check' } });
+  const created = await request.post('/api/v1/api-keys', { headers: sharedServerOrigin(), data: { name: 'pages.spec leak check' } });
   expect(created.status()).toBe(201);
   const key = (await created.json()) as { id: string; key: string };
   secrets.apiKey = key.key;
@@ -158,9 +159,9 @@ test('a secret is on the page only right after it was made, never after a reload
   expectNoSecrets(rsc, 'the RSC payload of /settings', [key, secret]);
 
   // Leave the shared server as it was: no endpoint receiving the other specs' events, no extra keys.
-  expect((await request.delete('/api/v1/notifications/endpoint')).status()).toBe(204);
+  expect((await request.delete('/api/v1/notifications/endpoint', { headers: sharedServerOrigin() })).status()).toBe(204);
   const keys = (await (await request.get('/api/v1/api-keys')).json()) as { apiKeys: { id: string; prefix: string }[] };
   for (const k of keys.apiKeys.filter((k) => k.prefix === key.slice(3, 11) || k.id === secrets.apiKeyId)) {
-    expect((await request.delete(`/api/v1/api-keys/${k.id}`)).status()).toBe(204);
+    expect((await request.delete(`/api/v1/api-keys/${k.id}`, { headers: sharedServerOrigin() })).status()).toBe(204);
   }
 });

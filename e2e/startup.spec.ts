@@ -56,6 +56,16 @@ test('production without sign-in configured stops and offers Clerk or AUTH_MODE=
   expect(server.stderr()).toContain('AUTH_MODE=local');
 });
 
+test('production without APP_URL stops and names it, with an example', async () => {
+  const server = await start({ env: { AUTH_MODE: 'local', APP_URL: undefined } });
+  const status = await waitForExit(server);
+
+  expect(status.code, server.output()).not.toBe(0);
+  expect(status.code).not.toBeNull();
+  expect(server.stderr()).toContain('APP_URL is required in production');
+  expect(server.stderr()).toContain('APP_URL=https://');
+});
+
 test('a second server on the same data directory refuses to start, and the first keeps serving', async () => {
   const first = await start({ env: { AUTH_MODE: 'local' } });
   await waitForHealthy(first);

@@ -54,7 +54,31 @@ describe('parseEnv', () => {
     const message = problemsOf({ NODE_ENV: 'production' });
     expect(message).toContain('CLERK_SECRET_KEY');
     expect(message).toContain('AUTH_MODE=local');
-    expect(parseEnv({ NODE_ENV: 'production', AUTH_MODE: 'local' }).auth.mode).toBe('local');
+    expect(parseEnv({ NODE_ENV: 'production', AUTH_MODE: 'local', APP_URL: 'https://gk.example.com' }).auth.mode).toBe('local');
+  });
+
+  it('requires APP_URL in production, naming the variable and an example (item 3)', () => {
+    const message = problemsOf({ NODE_ENV: 'production', AUTH_MODE: 'local' });
+    expect(message).toContain('APP_URL is required in production');
+    expect(message).toContain('APP_URL=https://');
+    expect(parseEnv({ NODE_ENV: 'production', AUTH_MODE: 'local', APP_URL: 'https://gk.example.com/some/path' }).appUrl).toBe(
+      'https://gk.example.com',
+    );
+    expect(problemsOf({ APP_URL: 'ftp://gk.example.com' })).toContain('APP_URL must be an absolute http(s) URL');
+  });
+
+  it('trusts forwarded headers only when told to; on by default on Vercel', () => {
+    expect(parseEnv({}).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: 'on' }).trustProxy).toBe(true);
+    const vercel = { VERCEL: '1', AUTH_MODE: 'local', DATABASE_URL: 'postgres://u:p@db.example.com/x', ENCRYPTION_KEYS: KEY };
+    expect(parseEnv(vercel).trustProxy).toBe(true);
+    expect(parseEnv({ ...vercel, TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+  });
+
+  it('keeps local mode on loopback unless LOCAL_MODE_ALLOW_REMOTE=on', () => {
+    expect(parseEnv({}).localAllowRemote).toBe(false);
+    expect(parseEnv({ LOCAL_MODE_ALLOW_REMOTE: 'on' }).localAllowRemote).toBe(true);
+    expect(problemsOf({ LOCAL_MODE_ALLOW_REMOTE: 'yes' })).toContain('LOCAL_MODE_ALLOW_REMOTE');
   });
 
   it('refuses Vercel without DATABASE_URL', () => {
@@ -76,7 +100,8 @@ describe('parseEnv', () => {
 
   it('lists every problem at once', () => {
     const message = problemsOf({ NODE_ENV: 'production', VERCEL: '1', ENCRYPTION_KEYS: 'x', CRON_SECRET: 'c' });
-    expect(message.split('\n  - ').length - 1).toBe(3);
+    // Vercel without a database, a bad key, no APP_URL, no sign-in.
+    expect(message.split('\n  - ').length - 1).toBe(4);
   });
 
   it('refuses a configuration in which nothing ever refreshes, naming the fix', () => {

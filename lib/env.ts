@@ -21,7 +21,9 @@ const rateSpec = optionalText.refine((v) => v === undefined || parseRateSpec(v) 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   VERCEL: optionalText,
-  APP_URL: z.url({ message: 'APP_URL must be an absolute URL such as https://grantkeeper.example.com' }).optional(),
+  APP_URL: z
+    .url({ protocol: /^https?$/, message: 'APP_URL must be an absolute http(s) URL such as https://grantkeeper.example.com' })
+    .optional(),
   GRANTKEEPER_DATA_DIR: optionalText,
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message:
@@ -89,6 +91,11 @@ const schema = z.object({
   INSIGHTS_LOOKBACK_DAYS_LINKEDIN: z.coerce.number().int().min(0).max(365).default(7),
   INSIGHTS_LOOKBACK_DAYS_X: z.coerce.number().int().min(0).max(30).default(7),
   INSIGHTS_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  // Network exposure (issue 8): who may reach the app, and which origin is its own.
+  /** on: X-Forwarded-Host/-Proto come from a proxy the operator controls (Vercel). */
+  TRUST_PROXY: onOff,
+  /** on: local mode (no sign-in) answers requests whose Host is not a loopback name. */
+  LOCAL_MODE_ALLOW_REMOTE: onOff,
 });
 
 export type AuthMode = 'local' | 'clerk';
@@ -119,9 +126,13 @@ export interface Env {
   cronSecret: string | undefined;
   providers: ProviderEnv;
   refresh: RefreshSettings;
-  /** Limits shared by all instances through Postgres; TRUST_PROXY is read raw (it is another item's variable). */
+  /** Limits shared by all instances through Postgres; per-IP limits believe X-Forwarded-For only when trustProxy. */
   rateLimits: RateLimitSettings;
   insights: InsightSettings;
+  /** Trust X-Forwarded-Host/-Proto (TRUST_PROXY; on by default on Vercel). */
+  trustProxy: boolean;
+  /** Local mode answers non-loopback Host names (LOCAL_MODE_ALLOW_REMOTE=on): logged and bannered. */
+  localAllowRemote: boolean;
 }
 
 /** How the campaign insights sync behaves (lib/insights); see .env.example. */
@@ -209,13 +220,22 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   }
 
   problems.push(...checkKeepAlive(e));
+  if (production && !e.APP_URL) {
+    problems.push(
+      'APP_URL is required in production (NODE_ENV=production, what `next start` sets): set it to the public URL ' +
+        'people and providers use, e.g. APP_URL=https://grantkeeper.example.com. OAuth redirect URLs and the ' +
+        'same-origin check of every change are built from it, never from request headers.',
+    );
+  }
+  // Vercel's edge sets the forwarding headers itself, so there they are trusted unless turned off.
+  const trustProxy = e.TRUST_PROXY === 'on' || (e.TRUST_PROXY === undefined && Boolean(e.VERCEL));
   const auth = resolveAuth(e, production, problems);
   const providers = resolveProviders(e, problems);
   if (problems.length > 0) throw new EnvError(problems);
 
   return {
     nodeEnv: e.NODE_ENV,
-    appUrl: e.APP_URL,
+    appUrl: e.APP_URL ? new URL(e.APP_URL).origin : undefined,
     dataDir: path.resolve(/*turbopackIgnore: true*/ e.GRANTKEEPER_DATA_DIR ?? '.data'),
     databaseUrl: e.DATABASE_URL,
     migrate: e.DB_MIGRATE,
@@ -239,7 +259,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       leaseSec: e.REFRESH_LEASE_SECONDS,
       providerTimeoutMs: e.PROVIDER_TIMEOUT_SECONDS * 1000,
     },
-    rateLimits: resolveRateLimits({ ...e, TRUST_PROXY: raw.TRUST_PROXY?.trim() }),
+    rateLimits: resolveRateLimits({ ...e, TRUST_PROXY: trustProxy ? 'on' : 'off' }),
     insights: {
       enabled: e.INSIGHTS !== 'off',
       intervalSec: Math.round(e.INSIGHTS_SYNC_INTERVAL_HOURS * 3600),
@@ -252,6 +272,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       },
       providerConcurrency: e.INSIGHTS_PROVIDER_CONCURRENCY,
     },
+    trustProxy,
+    localAllowRemote: e.LOCAL_MODE_ALLOW_REMOTE === 'on',
   };
 }
 

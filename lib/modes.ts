@@ -48,3 +48,13 @@ export function activeDefaults(env: Env): ActiveDefault[] {
   }
   return list;
 }
+
+/** Local mode deliberately opened to the network (LOCAL_MODE_ALLOW_REMOTE=on): the dashboard says so loudly. */
+export function exposureWarning(env: Pick<Env, 'auth' | 'localAllowRemote'>): string | null {
+  if (env.auth.mode !== 'local' || !env.localAllowRemote) return null;
+  return (
+    'LOCAL_MODE_ALLOW_REMOTE=on: this Grantkeeper has no sign-in and answers requests from any host name. ' +
+    'Anyone who can reach it can create an API key and read every access token. Configure Clerk sign-in, ' +
+    'or unset LOCAL_MODE_ALLOW_REMOTE to answer only on this machine.'
+  );
+}

@@ -20,6 +20,7 @@ export async function startServer(): Promise<void> {
     await recoverAtStart(db, env);
     log.info({ database: db.driver, ...describeDefaults(env) }, 'grantkeeper ready');
     flushTokenReadAuditOnStop();
+    warnIfExposed(env);
     startScheduler();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -30,10 +31,22 @@ export async function startServer(): Promise<void> {
   }
 }
 
+/** Local mode opened to the network on purpose: say so where nobody can miss it. */
+function warnIfExposed(env: Env): void {
+  if (env.auth.mode !== 'local' || !env.localAllowRemote) return;
+  const warning =
+    'LOCAL_MODE_ALLOW_REMOTE=on: local mode has NO sign-in and now answers any Host name. Anyone who can reach ' +
+    'this port can create an API key and read every access token. Use Clerk sign-in for anything but a trusted network.';
+  getLogger().warn({ localAllowRemote: true }, warning);
+  process.stderr.write(`\n!!! ${warning}\n\n`);
+}
+
 export interface ActiveDefaults {
   embeddedDatabase: boolean;
   localSignIn: boolean;
   generatedKey: boolean;
+  /** Local mode answers only localhost, 127.0.0.0/8 and [::1] (LOCAL_MODE_ALLOW_REMOTE unset). */
+  loopbackOnly: boolean;
 }
 
 export function describeDefaults(env: Env): ActiveDefaults {
@@ -41,5 +54,6 @@ export function describeDefaults(env: Env): ActiveDefaults {
     embeddedDatabase: !env.databaseUrl,
     localSignIn: env.auth.mode === 'local',
     generatedKey: !env.encryptionKeys,
+    loopbackOnly: env.auth.mode === 'local' && !env.localAllowRemote,
   };
 }

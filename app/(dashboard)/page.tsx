@@ -17,7 +17,7 @@ import { getDb } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
 import { getEnv } from '@/lib/env';
 import { checkHealth } from '@/lib/health';
-import { activeDefaults } from '@/lib/modes';
+import { activeDefaults, exposureWarning } from '@/lib/modes';
 import { listProviderStatus } from '@/lib/providers/registry';
 
 export const dynamic = 'force-dynamic';
@@ -45,7 +45,7 @@ export default async function DashboardPage() {
       </Suspense>
       <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-6 sm:px-6">
         <h1 className="text-2xl font-semibold tracking-tight">Connections</h1>
-        <DefaultsBanner defaults={activeDefaults(env)} />
+        <DefaultsBanner defaults={activeDefaults(env)} exposure={exposureWarning(env)} />
         <SectionErrorBoundary title="Refresh health">
           <Suspense fallback={<HealthSkeleton />}>
             <HealthSection connections={connections} readAt={renderedAt} />

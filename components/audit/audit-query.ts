@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/components/zod';
 import type { AuditLogCursor, AuditLogFilters } from '@/lib/db/audit-log';
 
 /** Events per page of the audit log. */

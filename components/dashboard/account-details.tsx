@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/components/zod';
 import { REGION_NAMES } from './provider-copy';
 
 /**

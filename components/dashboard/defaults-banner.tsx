@@ -1,10 +1,29 @@
-import { Info } from 'lucide-react';
+import { Info, TriangleAlert } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import type { ActiveDefault } from '@/lib/modes';
 
-/** Says which embedded defaults are running and how to switch each one to production. */
-export function DefaultsBanner({ defaults }: { defaults: ActiveDefault[] }) {
-  if (defaults.length === 0) return null;
+/**
+ * Says which embedded defaults are running and how to switch each one to production, and, above
+ * all, when local mode has been opened to the network.
+ */
+export function DefaultsBanner({ defaults, exposure }: { defaults: ActiveDefault[]; exposure?: string | null }) {
+  return (
+    <>
+      {exposure ? (
+        <Alert variant="destructive" data-testid="exposure-warning">
+          <TriangleAlert aria-hidden="true" />
+          <AlertTitle>Reachable from the network without sign-in</AlertTitle>
+          <AlertDescription>
+            <p>{exposure}</p>
+          </AlertDescription>
+        </Alert>
+      ) : null}
+      {defaults.length > 0 ? <ActiveDefaults defaults={defaults} /> : null}
+    </>
+  );
+}
+
+function ActiveDefaults({ defaults }: { defaults: ActiveDefault[] }) {
   return (
     <Alert variant="info" role="region" aria-label="Active defaults" data-testid="defaults-banner">
       <Info aria-hidden="true" />

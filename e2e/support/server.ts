@@ -45,6 +45,8 @@ export interface StartOptions {
   port?: number;
   /** `dev` runs `next dev` as `npm run dev` does (NODE_ENV left to next: development). Default `start`. */
   command?: 'start' | 'dev';
+  /** `next start -H <host>`; the server's url uses it too. Default: every interface, url on localhost. */
+  host?: string;
 }
 
 const running = new Set<Server>();
@@ -97,14 +99,17 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? makeDataDir();
   const command = options.command ?? 'start';
-  const env: Record<string, string> = { ...baseEnv(), GRANTKEEPER_DATA_DIR: dataDir };
+  const url = `http://${options.host ?? 'localhost'}:${port}`;
+  // Production requires APP_URL (lib/env.ts); a spec that tests its absence passes APP_URL: undefined.
+  const env: Record<string, string> = { ...baseEnv(), GRANTKEEPER_DATA_DIR: dataDir, APP_URL: url };
   if (command === 'dev') delete env.NODE_ENV;
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
 
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, command, '-p', String(port)], {
+  const args = [NEXT_BIN, command, '-p', String(port), ...(options.host ? ['-H', options.host] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     detached: true, // its own process group, so stop() can kill next and anything it forks
@@ -138,7 +143,7 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
   const server: Server = {
     pid,
     port,
-    url: `http://localhost:${port}`,
+    url,
     dataDir,
     output: () => all,
     stdout: () => out,

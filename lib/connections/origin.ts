@@ -1,9 +1,15 @@
-import type { Env } from '../env';
+import { resolveAppOrigin, type HeaderReader, type OriginSettings } from '../http/app-origin';
 import type { ProviderSlug } from '../providers/types';
 
-/** The public origin: APP_URL when set (behind proxies), else the request's own. */
-export function publicOrigin(env: Pick<Env, 'appUrl'>, requestUrl: string): string {
-  return env.appUrl ? new URL(env.appUrl).origin : new URL(requestUrl).origin;
+/**
+ * The public origin in a route handler: APP_URL when set, else the Host the request came to
+ * (X-Forwarded-* only with TRUST_PROXY=on). Not `req.url`: under `next start` that is always
+ * localhost:<port>, whatever name the browser used.
+ */
+export function publicOrigin(env: OriginSettings, req: { url: string; headers: HeaderReader }): string {
+  const url = new URL(req.url);
+  // proxy.ts has already refused a request without a usable Host; req.url is only a formality.
+  return resolveAppOrigin(env, req.headers, url.protocol) ?? url.origin;
 }
 
 /** Authorize and callback must send the identical redirect_uri (RFC 6749 §4.1.3). */

@@ -1,12 +1,14 @@
 import 'server-only';
 import { headers } from 'next/headers';
-import type { Env } from '../env';
+import { resolveAppOrigin, type OriginSettings } from './app-origin';
 
-/** The public origin inside a server action or component, where there is no Request. */
-export async function serverOrigin(env: Pick<Env, 'appUrl'>): Promise<string> {
-  if (env.appUrl) return new URL(env.appUrl).origin;
-  const h = await headers();
-  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
-  const proto = h.get('x-forwarded-proto') ?? (host.startsWith('localhost') || host.startsWith('127.') ? 'http' : 'https');
-  return `${proto}://${host}`;
+/**
+ * The public origin inside a server action or component, where there is no Request: APP_URL, or
+ * the request's Host (X-Forwarded-* only with TRUST_PROXY=on). See resolveAppOrigin.
+ */
+export async function serverOrigin(env: OriginSettings): Promise<string> {
+  const origin = resolveAppOrigin(env, await headers());
+  // proxy.ts has already refused a request without a usable Host, so this is a formality.
+  if (!origin) throw new Error('No usable Host header: set APP_URL.');
+  return origin;
 }

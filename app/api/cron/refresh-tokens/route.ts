@@ -22,7 +22,7 @@ async function runCronSweep(req: NextRequest) {
   if (!presented || !secretsEqual(presented, env.cronSecret)) {
     return errorResponse('unauthenticated', 'A valid cron secret is required.', requestId);
   }
-  const summary = await runSweep(await getDb(), env, { trigger: 'cron', origin: publicOrigin(env, req.url) });
+  const summary = await runSweep(await getDb(), env, { trigger: 'cron', origin: publicOrigin(env, req) });
   requestLogger(requestId).info({ sweep: { ...summary, errors: summary.errors.length } }, 'cron sweep finished');
   return NextResponse.json(summary, { headers: { 'cache-control': 'no-store' } });
 }

@@ -19,7 +19,7 @@ async function handle(request: Request): Promise<Response> {
   if (!simulatorEnabled(env)) {
     return Response.json({ error: 'simulator_disabled' }, { status: 404, headers: { 'cache-control': 'no-store' } });
   }
-  const origin = publicOrigin(env, request.url);
+  const origin = publicOrigin(env, request);
   return handleSimulatorRequest(getProcessSimulatorState(), request, {
     admin: adminAccessFor(env),
     redirectUris: (provider) => [callbackUrl(origin, provider)],

@@ -25,7 +25,7 @@ async function disconnect(req: NextRequest, ctx: { params: Promise<{ id: string 
       env,
       userId: user.id,
       connectionId: id.data,
-      origin: publicOrigin(env, req.url),
+      origin: publicOrigin(env, req),
       requestId,
     });
     return NextResponse.json({ status: 'revoked', ...result });

@@ -36,7 +36,7 @@ export async function POST(req: NextRequest, ctx: { params: Promise<{ connection
     return NextResponse.json({ error: { code: 'conflict', message: 'A sync of this connection is already running.' }, runId: result.runId }, { status: 409 });
   }
   // Start now rather than at the next sweep; leases keep it from colliding with one.
-  const origin = publicOrigin(env, req.url);
+  const origin = publicOrigin(env, req);
   after(() => advanceInsightsNow(db, env, origin));
   return NextResponse.json({ runIds: result.runIds }, { status: 202 });
 }

@@ -36,7 +36,7 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
     after(() => buffer.settled());
   };
   try {
-    const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId: id.data, actor, origin: publicOrigin(env, req.url), requestId });
+    const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId: id.data, actor, origin: publicOrigin(env, req), requestId });
     audit('success', { expiresAt: token.expiresAt.toISOString(), refreshed: token.outcome?.kind === 'refreshed' });
     return withRateLimitHeaders(
       NextResponse.json(

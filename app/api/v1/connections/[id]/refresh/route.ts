@@ -18,7 +18,7 @@ async function refreshConnectionNow(req: NextRequest, ctx: { params: Promise<{ i
   const id = z.uuid().safeParse((await ctx.params).id);
   if (!id.success) return errorResponse('not_found', 'No such connection.', requestId);
   const env = getEnv();
-  const result = await refreshNow({ db: await getDb(), env, userId: user.id, connectionId: id.data, origin: publicOrigin(env, req.url), requestId });
+  const result = await refreshNow({ db: await getDb(), env, userId: user.id, connectionId: id.data, origin: publicOrigin(env, req), requestId });
   if (result.kind === 'not_found') return errorResponse('not_found', 'No such connection.', requestId);
   return NextResponse.json(result, { status: result.ok ? 200 : 409 });
 }

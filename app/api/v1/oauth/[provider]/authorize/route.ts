@@ -26,7 +26,7 @@ async function startConnect(req: NextRequest, ctx: { params: Promise<{ provider:
   if (session.response) return session.response;
   const { user, requestId } = session;
   const env = getEnv();
-  const origin = publicOrigin(env, req.url);
+  const origin = publicOrigin(env, req);
   const provider = z.enum(PROVIDER_SLUGS).safeParse((await ctx.params).provider);
   const params = query.safeParse(Object.fromEntries(req.nextUrl.searchParams));
   if (!provider.success) return errorResponse('not_found', 'Unknown provider.', requestId);

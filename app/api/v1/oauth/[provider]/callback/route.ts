@@ -26,7 +26,7 @@ async function completeConnect(req: NextRequest, ctx: { params: Promise<{ provid
   // Garbage (NUL, control characters) is refused before the state is looked at, let alone consumed.
   if (!searchParamsAreSafe(req.nextUrl.searchParams)) return errorResponse('bad_request', 'The callback parameters are malformed.', requestId);
   const env = getEnv();
-  const origin = publicOrigin(env, req.url);
+  const origin = publicOrigin(env, req);
   const db = await getDb();
   const ip = clientIp(req.headers, env.rateLimits.trustProxy);
   const limited = await limitRequest(db, { settings: env.rateLimits, name: 'callback', subject: ip, requestId });

@@ -65,15 +65,17 @@ export function AuditFilters({
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [values, setValues] = useState(() => toValues(filters));
-  // The URL this form asked for last. When the page's filters change to anything else (Clear, Back),
-  // the fields follow them; when they are our own request landing, the fields (perhaps typed further) stay.
+  // The URLs this form has asked for and not yet seen land, latest last. When the page's filters
+  // change to one of them, that is our own request (the fields, perhaps typed further, stay); to
+  // anything else (Clear, Back), the fields follow the page.
   const applied = auditHref(filters);
-  const [requested, setRequested] = useState(applied);
+  const [requested, setRequested] = useState<string[]>([applied]);
   const [seen, setSeen] = useState(applied);
   if (seen !== applied) {
     setSeen(applied);
-    if (applied !== requested) {
-      setRequested(applied);
+    if (applied === requested.at(-1)) setRequested([applied]);
+    else if (!requested.includes(applied)) {
+      setRequested([applied]);
       setValues(toValues(filters));
     }
   }
@@ -83,8 +85,8 @@ export function AuditFilters({
   const go = (next: Values, how: 'push' | 'replace') => {
     clearTimeout(timer.current ?? undefined);
     const href = hrefOf(next);
-    if (href === requested) return;
-    setRequested(href);
+    // Functional: the search runs from a timer, whose render's `requested` may be stale by then.
+    setRequested((r) => (r.at(-1) === href ? r : [...r, href]));
     startTransition(() => router[how](href, { scroll: false }));
   };
   const change = (field: keyof Values, value: string) => {

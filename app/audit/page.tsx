@@ -2,6 +2,7 @@ import { redirect } from 'next/navigation';
 import { AuditEmpty } from '@/components/audit/audit-empty';
 import { AuditFilters, type ConnectionChoice } from '@/components/audit/audit-filters';
 import { AuditPagination } from '@/components/audit/audit-pagination';
+import { AuditExportLink } from '@/components/audit/audit-export-link';
 import { AUDIT_PAGE_SIZE, auditHref, hasFilters, parseAuditQuery } from '@/components/audit/audit-query';
 import { AuditTable } from '@/components/audit/audit-table';
 import { ClockProvider } from '@/components/dashboard/clock';
@@ -51,6 +52,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <AuditEmpty reason={empty} startHref={auditHref(filters)} />
         ) : (
           <section aria-label="Events" className="flex flex-col gap-3">
+            <AuditExportLink filters={filters} />
             <AuditTable rows={rows} />
             <AuditPagination
               filters={filters}

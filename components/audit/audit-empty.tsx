@@ -40,7 +40,7 @@ export function AuditEmpty({ reason, startHref = '/audit' }: { reason: 'none' | 
         </CardTitle>
         <CardDescription>
           {reason === 'filtered'
-            ? 'Try another connection, action or outcome, or clear the filters.'
+            ? 'Try another search, day range, connection, action or outcome, or clear the filters.'
             : 'This page is past the end of the log.'}
         </CardDescription>
       </CardHeader>

@@ -1,8 +1,15 @@
 import { z } from '@/components/zod';
 import type { AuditLogCursor, AuditLogFilters } from '@/lib/db/audit-log';
+import { safeText } from '@/lib/http/safe-text';
 
 /** Events per page of the audit log. */
 export const AUDIT_PAGE_SIZE = 25;
+
+/** The most events one CSV export holds; past it the file says so in a header and the page in words. */
+export const AUDIT_EXPORT_LIMIT = 10_000;
+
+/** The longest search term kept. */
+export const AUDIT_SEARCH_MAX = 200;
 
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied', 'info'] as const;
 
@@ -15,6 +22,12 @@ export interface AuditQuery {
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const id = z.string().regex(/^[1-9]\d{0,18}$/);
 const action = z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/);
+/** A real calendar day (2026-02-30 is refused), within years PostgreSQL's date and JS agree on. */
+const day = z.iso.date().refine((d) => d >= '1970-01-01' && d <= '9999-12-31');
+/** NUL-free (PostgreSQL refuses it), trimmed, bounded. */
+const search = safeText()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1).max(AUDIT_SEARCH_MAX));
 
 /**
  * Reads the URL's search params. Anything malformed is ignored rather than refused: a hand-edited
@@ -26,26 +39,52 @@ export function parseAuditQuery(params: Record<string, string | string[] | undef
   const outcome = z.enum(AUDIT_OUTCOMES).safeParse(one(params.outcome));
   const before = id.safeParse(one(params.before));
   const after = id.safeParse(one(params.after));
+  const from = day.safeParse(one(params.from));
+  const to = day.safeParse(one(params.to));
+  const q = search.safeParse(one(params.q));
   return {
     filters: {
       ...(connection.success ? { connectionId: connection.data } : {}),
       ...(act.success ? { action: act.data } : {}),
       ...(outcome.success ? { outcome: outcome.data } : {}),
+      ...(from.success ? { from: from.data } : {}),
+      ...(to.success ? { to: to.data } : {}),
+      ...(q.success ? { search: q.data } : {}),
     },
     cursor: before.success ? { before: before.data } : after.success ? { after: after.data } : null,
   };
 }
 
-export function hasFilters(filters: AuditLogFilters): boolean {
-  return Boolean(filters.connectionId || filters.action || filters.outcome);
+/** The same, from a request's URL (the CSV export): repeated params read like the page reads them, first one wins. */
+export function parseAuditSearchParams(params: URLSearchParams): AuditQuery {
+  return parseAuditQuery(Object.fromEntries([...new Set(params.keys())].map((k) => [k, params.getAll(k)])));
 }
 
-/** A link to the audit log with these filters and, optionally, a cursor. */
-export function auditHref(filters: AuditLogFilters, cursor: AuditLogCursor = null): string {
+export function hasFilters(filters: AuditLogFilters): boolean {
+  return Boolean(filters.connectionId || filters.action || filters.outcome || filters.from || filters.to || filters.search);
+}
+
+/** The filters as search params, in one order, shared by the page's links and the CSV export's. */
+function filterParams(filters: AuditLogFilters): URLSearchParams {
   const q = new URLSearchParams();
   if (filters.connectionId) q.set('connection', filters.connectionId);
   if (filters.action) q.set('action', filters.action);
   if (filters.outcome) q.set('outcome', filters.outcome);
+  if (filters.from) q.set('from', filters.from);
+  if (filters.to) q.set('to', filters.to);
+  if (filters.search) q.set('q', filters.search);
+  return q;
+}
+
+/** The CSV export of exactly these filters (every page, no cursor). */
+export function auditExportHref(filters: AuditLogFilters): string {
+  const s = filterParams(filters).toString();
+  return s ? `/api/v1/audit/export?${s}` : '/api/v1/audit/export';
+}
+
+/** A link to the audit log with these filters and, optionally, a cursor. */
+export function auditHref(filters: AuditLogFilters, cursor: AuditLogCursor = null): string {
+  const q = filterParams(filters);
   if (cursor && 'before' in cursor) q.set('before', cursor.before);
   if (cursor && 'after' in cursor) q.set('after', cursor.after);
   const s = q.toString();

@@ -7,6 +7,12 @@ export interface AuditLogFilters {
   connectionId?: string;
   action?: string;
   outcome?: AuditOutcome;
+  /** First day included, YYYY-MM-DD, a UTC day. */
+  from?: string;
+  /** Last day included, YYYY-MM-DD, a UTC day. */
+  to?: string;
+  /** Free text matched, case-insensitively and literally (% and _ are plain characters), in the action or the detail. */
+  search?: string;
 }
 
 /**
@@ -37,11 +43,40 @@ export interface AuditLogPage {
   hasOlder: boolean;
 }
 
-/** The WHERE clause shared by the page and its "is there more?" probes; parameters $1..$4. */
+/**
+ * The WHERE clause shared by the page, its "is there more?" probes and the export; parameters
+ * $1..$7. Days are UTC days: `to` includes its whole day. The detail is searched as its JSON text,
+ * keys included.
+ */
 const FILTERS = `a.user_id = $1
   and ($2::uuid is null or a.connection_id = $2::uuid)
   and ($3::text is null or a.action = $3::text)
-  and ($4::text is null or a.outcome = $4::text)`;
+  and ($4::text is null or a.outcome = $4::text)
+  and ($5::date is null or a.created_at >= ($5::date)::timestamp at time zone 'UTC')
+  and ($6::date is null or a.created_at < ($6::date + 1)::timestamp at time zone 'UTC')
+  and ($7::text is null or a.action ilike $7::text escape '\\' or a.detail::text ilike $7::text escape '\\')`;
+
+/** A LIKE pattern that matches `text` literally anywhere: its own \, % and _ are escaped. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filterParams(userId: string, filters: AuditLogFilters): unknown[] {
+  return [
+    userId,
+    filters.connectionId ?? null,
+    filters.action ?? null,
+    filters.outcome ?? null,
+    filters.from ?? null,
+    filters.to ?? null,
+    filters.search ? containsPattern(filters.search) : null,
+  ];
+}
+
+const COLUMNS = `a.id::text as id, a.connection_id, a.actor, a.action, a.outcome, a.detail, a.request_id, a.created_at,
+            c.display_name as connection_name, c.external_account_id as connection_external_id,
+            c.provider as connection_provider
+       from audit_events a left join connections c on c.id = a.connection_id`;
 
 /**
  * One page of the user's audit log, newest first, plus whether events exist on either side of it.
@@ -52,20 +87,17 @@ export async function listAuditLogPage(
   params: { userId: string; filters: AuditLogFilters; cursor: AuditLogCursor; limit: number },
 ): Promise<AuditLogPage> {
   const { filters, cursor, limit } = params;
-  const base = [params.userId, filters.connectionId ?? null, filters.action ?? null, filters.outcome ?? null];
+  const base = filterParams(params.userId, filters);
   const towardsNewer = cursor !== null && 'after' in cursor;
   const bound = cursor === null ? null : 'after' in cursor ? cursor.after : cursor.before;
 
   // One more row than shown says whether the page continues in the direction of travel.
   const fetched = await sql.query<AuditLogRow>(
-    `select a.id::text as id, a.connection_id, a.actor, a.action, a.outcome, a.detail, a.request_id, a.created_at,
-            c.display_name as connection_name, c.external_account_id as connection_external_id,
-            c.provider as connection_provider
-       from audit_events a left join connections c on c.id = a.connection_id
+    `select ${COLUMNS}
       where ${FILTERS}
-        and ($5::bigint is null or ${towardsNewer ? 'a.id > $5::bigint' : 'a.id < $5::bigint'})
+        and ($8::bigint is null or ${towardsNewer ? 'a.id > $8::bigint' : 'a.id < $8::bigint'})
       order by a.id ${towardsNewer ? 'asc' : 'desc'}
-      limit $6`,
+      limit $9`,
     [...base, bound, limit + 1],
   );
   const more = fetched.length > limit;
@@ -79,7 +111,7 @@ export async function listAuditLogPage(
   // events make "came from" a guess, so ask.
   const exists = async (comparison: '>' | '<', id: string) => {
     const [row] = await sql.query<{ found: boolean }>(
-      `select exists (select 1 from audit_events a where ${FILTERS} and a.id ${comparison} $5::bigint) as found`,
+      `select exists (select 1 from audit_events a where ${FILTERS} and a.id ${comparison} $8::bigint) as found`,
       [...base, id],
     );
     return row?.found === true;
@@ -89,6 +121,31 @@ export async function listAuditLogPage(
     hasNewer: towardsNewer ? more : await exists('>', rows[0]!.id),
     hasOlder: towardsNewer ? await exists('<', rows[rows.length - 1]!.id) : more,
   };
+}
+
+export interface AuditLogExport {
+  /** Newest first, at most `limit`. */
+  rows: AuditLogRow[];
+  /** More events matched than `limit`. */
+  truncated: boolean;
+}
+
+/**
+ * Every event the filters match, newest first, up to `limit` (one query: the export is bounded, so
+ * it needs no paging). Call it inside `asUser`.
+ */
+export async function listAuditLogForExport(
+  sql: Sql,
+  params: { userId: string; filters: AuditLogFilters; limit: number },
+): Promise<AuditLogExport> {
+  const fetched = await sql.query<AuditLogRow>(
+    `select ${COLUMNS}
+      where ${FILTERS}
+      order by a.id desc
+      limit $8`,
+    [...filterParams(params.userId, params.filters), params.limit + 1],
+  );
+  return { rows: fetched.slice(0, params.limit), truncated: fetched.length > params.limit };
 }
 
 /** The actions that occur in the user's log, for the filter's choices. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser } from '@/lib/db';
 import { recordAuditEvent } from '@/lib/db/audit';
-import { listAuditActions, listAuditLogPage, type AuditLogCursor, type AuditLogFilters } from '@/lib/db/audit-log';
+import { listAuditActions, listAuditLogForExport, listAuditLogPage, type AuditLogCursor, type AuditLogFilters } from '@/lib/db/audit-log';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertConnection, insertUser } from '../support/fixtures';
 
@@ -103,5 +103,89 @@ describe.each(DRIVERS)('audit log pages on %s', (driver) => {
     expect(oldest).toEqual([]);
     const future = await page('user_a', {}, { after: '999999' });
     expect(future).toEqual({ rows: [], hasNewer: false, hasOlder: false });
+  });
+});
+
+/** The search and day filters: literal text (% _ \ and quotes are plain characters), whole UTC days. */
+describe.each(DRIVERS)('audit log search and days on %s', (driver) => {
+  let t: TestDatabase;
+  const notes = (userId: string, filters: AuditLogFilters) =>
+    asUser(t.db, userId, async (tx) => (await listAuditLogPage(tx, { userId, filters, cursor: null, limit: 50 })).rows.map((r) => r.detail.n));
+
+  beforeAll(async () => {
+    t = await createTestDatabase(driver);
+    await insertUser(t.db, 'user_s');
+    await insertUser(t.db, 'user_t');
+    const events: [string, string, Record<string, unknown>, string][] = [
+      ['user_s', 'connection.connected', { n: 1, note: '50% off' }, '2026-03-01T23:59:59.999Z'],
+      ['user_s', 'connection.connected', { n: 2, note: '500 off' }, '2026-03-02T00:00:00Z'],
+      ['user_s', 'oauth.authorize', { n: 3, note: 'a_b' }, '2026-03-02T12:00:00Z'],
+      ['user_s', 'oauth.authorize', { n: 4, note: 'axb' }, '2026-03-03T00:00:00Z'],
+      ['user_s', 'token.refresh_failed', { n: 5, error: 'INVALID_GRANT', path: 'c:\\x' }, '2026-03-04T08:00:00Z'],
+      ['user_t', 'connection.connected', { n: 6, note: '50% off' }, '2026-03-02T00:00:00Z'],
+    ];
+    // Inserted directly: recordAuditEvent stamps now(), and these need days of their own.
+    for (const [userId, action, detail, at] of events) {
+      await t.db.query(
+        `insert into audit_events (user_id, actor, action, outcome, detail, created_at) values ($1, 'user', $2, 'info', $3::text::jsonb, $4)`,
+        [userId, action, JSON.stringify(detail), at],
+      );
+    }
+  });
+  afterAll(() => t.dispose());
+
+  it('searches the action and the detail, case-insensitively, with % and _ as literal characters', async () => {
+    // Unescaped, '%' and '_' would match every event.
+    expect(await notes('user_s', { search: '%' })).toEqual([1]);
+    expect(await notes('user_s', { search: '0% off' })).toEqual([1]);
+    expect(await notes('user_s', { search: 'a_b' })).toEqual([3]);
+    expect(await notes('user_s', { search: '_' })).toEqual([5, 3]);
+    expect(await notes('user_s', { search: '\\' })).toEqual([5]);
+    // The action, and any case.
+    expect(await notes('user_s', { search: 'Refresh_F' })).toEqual([5]);
+    expect(await notes('user_s', { search: 'invalid_grant' })).toEqual([5]);
+    expect(await notes('user_s', { search: 'authorize' })).toEqual([4, 3]);
+    // Detail keys are text too.
+    expect(await notes('user_s', { search: 'note' })).toEqual([4, 3, 2, 1]);
+    // SQL in the term is text to match, nothing more.
+    expect(await notes('user_s', { search: "x' or '1'='1" })).toEqual([]);
+    expect(await notes('user_s', { search: "'; delete from audit_events; --" })).toEqual([]);
+    expect(await notes('user_s', {})).toEqual([5, 4, 3, 2, 1]);
+    // Another user's matching event stays out of reach.
+    expect(await notes('user_t', { search: '%' })).toEqual([6]);
+  });
+
+  it('keeps whole UTC days from `from` through `to`, both included, alone and with the search', async () => {
+    expect(await notes('user_s', { from: '2026-03-02' })).toEqual([5, 4, 3, 2]);
+    expect(await notes('user_s', { to: '2026-03-02' })).toEqual([3, 2, 1]);
+    expect(await notes('user_s', { from: '2026-03-02', to: '2026-03-02' })).toEqual([3, 2]);
+    expect(await notes('user_s', { from: '2026-03-02', to: '2026-03-03', search: 'off' })).toEqual([2]);
+    expect(await notes('user_s', { from: '2026-03-02', action: 'oauth.authorize' })).toEqual([4, 3]);
+    expect(await notes('user_s', { from: '2026-03-05' })).toEqual([]);
+    expect(await notes('user_s', { from: '2026-03-04', to: '2026-03-01' })).toEqual([]);
+  });
+
+  it('pages through a search, and exports exactly the filtered events, bounded', async () => {
+    const filters: AuditLogFilters = { search: 'o' };
+    const first = await asUser(t.db, 'user_s', (tx) => listAuditLogPage(tx, { userId: 'user_s', filters, cursor: null, limit: 2 }));
+    const second = await asUser(t.db, 'user_s', (tx) =>
+      listAuditLogPage(tx, { userId: 'user_s', filters, cursor: { before: first.rows[1]!.id }, limit: 2 }),
+    );
+    expect(first.hasOlder).toBe(true);
+    const paged = [...first.rows, ...second.rows].map((r) => r.detail.n);
+
+    const all = await asUser(t.db, 'user_s', (tx) => listAuditLogForExport(tx, { userId: 'user_s', filters, limit: 100 }));
+    expect(all.truncated).toBe(false);
+    expect(all.rows.map((r) => r.detail.n)).toEqual(await notes('user_s', filters));
+    expect(all.rows.map((r) => r.detail.n).slice(0, 4)).toEqual(paged);
+
+    const capped = await asUser(t.db, 'user_s', (tx) => listAuditLogForExport(tx, { userId: 'user_s', filters: {}, limit: 3 }));
+    expect(capped).toMatchObject({ truncated: true });
+    expect(capped.rows.map((r) => r.detail.n)).toEqual([5, 4, 3]);
+    const exact = await asUser(t.db, 'user_s', (tx) => listAuditLogForExport(tx, { userId: 'user_s', filters: {}, limit: 5 }));
+    expect(exact.truncated).toBe(false);
+    // RLS: asked for another user's events, the export is empty.
+    const sneaky = await asUser(t.db, 'user_t', (tx) => listAuditLogForExport(tx, { userId: 'user_s', filters: {}, limit: 100 }));
+    expect(sneaky.rows).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
-import { clerkMiddleware, createRouteMatcher } from '@clerk/nextjs/server';
+import { clerkMiddleware } from '@clerk/nextjs/server';
 import { NextRequest, NextResponse, type NextFetchEvent, type NextMiddleware } from 'next/server';
 import { getEnv, type Env } from './lib/env';
 import { errorResponse } from './lib/http/errors';
+import { isPublicPath } from './lib/http/public-paths';
 import { REQUEST_ID_HEADER, resolveRequestId } from './lib/http/request-id';
 import { guardRequest, type GuardResult } from './lib/http/request-guard';
 import {
@@ -20,17 +21,7 @@ import { getLogger } from './lib/log';
  * a session; machines (health, cron, webhooks, OAuth callbacks, the token API, the simulator)
  * authenticate otherwise.
  */
-const isPublic = createRouteMatcher([
-  '/api/health',
-  '/api/webhooks/(.*)',
-  '/api/cron/(.*)',
-  '/api/simulator/(.*)',
-  '/api/v1/oauth/(.*)/callback',
-  '/api/v1/connections/(.*)/access-token',
-  // Signed-in users or API keys: the route authenticates either itself.
-  '/api/v1/analytics/insights',
-  '/signed-out',
-]);
+const isPublic = (req: NextRequest) => isPublicPath(req.nextUrl.pathname);
 
 /** Passes the request on, with its id visible to handlers and echoed to the caller. */
 function withRequestId(req: NextRequest): NextResponse {

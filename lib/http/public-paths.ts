@@ -1,0 +1,23 @@
+/**
+ * Paths that authenticate without a Clerk session: machines (health, cron, webhooks, OAuth
+ * callbacks, the token API, the simulator), routes that take an API key or a session themselves,
+ * and the signed-out page. Every route still checks its own caller (sessionRoute, apiKeyRoute,
+ * the cron secret, svix): this list only decides where the proxy asks for a session first.
+ * Our own matcher rather than Clerk's createRouteMatcher, which Clerk deprecates (and which warns
+ * at start-up even in local mode).
+ */
+const PUBLIC_PATHS: RegExp[] = [
+  /^\/api\/health$/,
+  /^\/api\/webhooks\/.+$/,
+  /^\/api\/cron\/.+$/,
+  /^\/api\/simulator\/.+$/,
+  /^\/api\/v1\/oauth\/[^/]+\/callback$/,
+  /^\/api\/v1\/connections\/[^/]+\/access-token$/,
+  /^\/api\/v1\/analytics\/insights$/,
+  /^\/signed-out$/,
+];
+
+export function isPublicPath(pathname: string): boolean {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  return PUBLIC_PATHS.some((re) => re.test(path));
+}

@@ -45,7 +45,7 @@ export interface MetaPersona {
   id: string;
   userId: string;
   name: string;
-  pages: { id: string; name: string; tasks: string[]; instagramBusinessAccountId?: string }[];
+  pages: { id: string; name: string; tasks: string[]; instagramBusinessAccountId?: string; instagramUsername?: string }[];
   adAccounts: { accountId: string; name: string; currency: string; accountStatus: number; timezoneName: string }[];
 }
 
@@ -117,7 +117,7 @@ export const META_PERSONAS: MetaPersona[] = [
     name: 'Lucía Fernández',
     pages: [
       { id: '104567890123451', name: 'Casa Lucía Bakery', tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE'],
-        instagramBusinessAccountId: '17841405822304914' },
+        instagramBusinessAccountId: '17841405822304914', instagramUsername: 'casalucia.bakery' },
       { id: '104567890123452', name: 'Lucía Fernández Catering', tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT'] },
     ],
     adAccounts: [

@@ -81,6 +81,19 @@ export const AMAZON_PERSONAS: AmazonPersona[] = [
     ],
   },
   { id: 'amazon-nadia', name: 'Nadia Petrova', email: 'nadia.petrova@example.com', userId: 'amzn1.account.AKP8M2EXAMPLENADIAPETROVA', profiles: [] },
+  // Sells in Europe and North America; connected through both regions by e2e/connect.spec.ts only.
+  {
+    id: 'amazon-imani',
+    name: 'Imani Bello',
+    email: 'imani.bello@example.com',
+    userId: 'amzn1.account.AJB5T3EXAMPLEIMANIBELLO7QZ',
+    profiles: [
+      { profileId: 3470110214130021, region: 'eu', countryCode: 'FR', currencyCode: 'EUR', timezone: 'Europe/Paris', dailyBudget: 120,
+        accountInfo: { marketplaceStringId: 'A13V1IB3VIYZZH', ...seller('A2BELLOSELLEREU', 'Bello Ceramics EU') } },
+      { profileId: 3470110214130011, region: 'na', countryCode: 'US', currencyCode: 'USD', timezone: 'America/New_York', dailyBudget: 90,
+        accountInfo: { marketplaceStringId: 'ATVPDKIKX0DER', ...seller('A2BELLOSELLERUS', 'Bello Ceramics') } },
+    ],
+  },
 ];
 
 export const LINKEDIN_PERSONAS: LinkedInPersona[] = [

@@ -141,7 +141,9 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<U
                then jsonb_build_object('profiles', (connections.metadata->'profiles') || (excluded.metadata->'profiles')) else '{}'::jsonb end
           || case when jsonb_typeof(excluded.metadata->'consentRegions') = 'array'
                then jsonb_build_object('consentRegions', (select jsonb_agg(distinct r order by r) from jsonb_array_elements_text(
-                 ${consentRegions('connections.metadata')} || (excluded.metadata->'consentRegions')) as r)) else '{}'::jsonb end,
+                 ${consentRegions('connections.metadata')} || (excluded.metadata->'consentRegions')) as r))
+               when jsonb_typeof(connections.metadata->'consentRegions') = 'array'
+               then jsonb_build_object('consentRegions', connections.metadata->'consentRegions') else '{}'::jsonb end,
         last_refreshed_at = now(),
         next_attempt_at = excluded.next_attempt_at,
         consecutive_failures = 0,

@@ -107,7 +107,7 @@ test('the audit log lists a connect and a disconnect, and filters by action, out
     const link = disconnected.getByTestId('audit-connection');
     await expect(link).toHaveAttribute('href', `/connections/${ids.riley}`);
     await expect(link).toContainText('@riley_ships');
-    await expect(disconnected.getByTestId('audit-detail')).toContainText('revokedAtProvider');
+    await expect(disconnected.getByTestId('audit-detail')).toContainText('Revoked at provider');
 
     const authorize = page.locator('[data-testid="audit-row"][data-action="oauth.authorize"]').first();
     await expect(authorize.getByTestId('audit-outcome')).toHaveText('info');

@@ -39,6 +39,7 @@ interface SimulatorState {
 const MESSAGES = {
   connected: 'Account connected.',
   reconnected: 'Account reconnected. Its tokens were replaced.',
+  reconnectedAfterRevoke: 'Account reconnected.',
   denied: 'Connection cancelled at the provider. Nothing was stored.',
   invalidState:
     'This sign-in link is not valid: it was already used, never issued, or started by someone else. Nothing was stored.',
@@ -48,6 +49,7 @@ const MESSAGES = {
 const PERSONAS = {
   'amazon-avery': { slug: 'amazon-ads', name: 'Avery Quinn', region: 'na' },
   'amazon-kenji': { slug: 'amazon-ads', name: 'Kenji Watanabe', region: 'fe' },
+  'amazon-imani': { slug: 'amazon-ads', name: 'Imani Bello', region: 'eu' },
   'linkedin-maya': { slug: 'linkedin', name: 'Maya Lindqvist' },
   'x-riley': { slug: 'x', name: '@riley_ships' },
   'x-sam': { slug: 'x', name: '@samokoro_ads' },
@@ -153,7 +155,9 @@ async function connect(page: Page, request: APIRequestContext, persona: PersonaI
   await decide(page, persona, 'allow');
   page.off('request', onRequest);
 
-  await expect(toast(page, before ? MESSAGES.reconnected : MESSAGES.connected)).toBeVisible();
+  // A revoked connection's tokens were erased: its reconnect replaces none.
+  const expected = !before ? MESSAGES.connected : before.status === 'revoked' ? MESSAGES.reconnectedAfterRevoke : MESSAGES.reconnected;
+  await expect(toast(page, expected)).toBeVisible();
   await expect(card(page, persona)).toHaveCount(1);
   await expect(card(page, persona).getByTestId('status-badge')).toHaveAttribute('data-health', 'active');
   expect(callbacks, 'the provider sent the browser to our callback exactly once').toHaveLength(1);
@@ -201,11 +205,37 @@ test.beforeEach(async ({ request }) => {
   await resetSimulator(request);
 });
 
+test('Amazon: North America after Europe is the same account, one card with both regions’ profiles', async ({ page, request }) => {
+  expect(findConnection(await statusConnections(request), 'amazon-imani'), 'Imani is connected by this test only').toBeUndefined();
+  await connect(page, request, 'amazon-imani');
+  const imani = card(page, 'amazon-imani');
+  await expect(imani.getByTestId('connection-provider')).toHaveText('Amazon Ads · simulated');
+
+  // The picker says what the region means: the sign-in host, not a separate connection.
+  const panel = page.getByTestId('connect-amazon-ads');
+  await expect(panel.getByTestId('amazon-region-hint')).toContainText('one connection');
+  await expect(panel.getByTestId('amazon-region').locator('option:checked')).toHaveText('North America (amazon.com)');
+
+  // Again through North America: the same Login with Amazon account.
+  await openConsent(page, 'amazon-ads', 'na');
+  await decide(page, 'amazon-imani', 'allow');
+  await expect(toast(page, 'Imani Bello (Amazon Ads) was already connected; North America profiles added.')).toBeVisible();
+  await expect(imani).toHaveCount(1);
+  await expect(page.locator('[data-testid="connection"][data-provider="amazon-ads"]').filter({ hasText: 'Imani Bello' })).toHaveCount(1);
+  await expect(imani.getByTestId('connection-provider')).toHaveText('Amazon Ads · simulated');
+  await expect(imani.locator('dt').filter({ hasText: /^Profiles/ })).toHaveText(['Profiles · North America', 'Profiles · Europe']);
+  await expect(listed(imani, 'Profiles · North America')).toHaveText(['Bello Ceramics (US, seller)']);
+  await expect(listed(imani, 'Profiles · Europe')).toHaveText(['Bello Ceramics EU (FR, seller)']);
+  const [stored] = (await statusConnections(request)).filter((c) => c.account.name === 'Imani Bello');
+  expect(stored?.metadata).toMatchObject({ region: 'na', consentRegions: ['eu', 'na'] });
+});
+
 test('connects all four providers through the consent pages, Amazon in two regions', async ({ page, request }) => {
   // Amazon: Avery via North America.
   await connect(page, request, 'amazon-avery');
   const avery = card(page, 'amazon-avery');
-  await expect(avery.getByTestId('connection-provider')).toHaveText('Amazon Ads · North America · simulated');
+  // Labelled by account: the consent region is no part of the label (issue 10 item 7).
+  await expect(avery.getByTestId('connection-provider')).toHaveText('Amazon Ads · simulated');
   await expect(listed(avery, 'Profiles · North America')).toHaveText([
     'Quinn Outdoor Gear (US, seller)',
     'Quinn Outdoor Gear (CA, seller)',
@@ -248,7 +278,7 @@ test('connects all four providers through the consent pages, Amazon in two regio
   await connect(page, request, 'meta-lucia');
   const lucia = card(page, 'meta-lucia');
   await expect(listed(lucia, 'Pages')).toHaveText(['Casa Lucía Bakery', 'Lucía Fernández Catering']);
-  await expect(listed(lucia, 'Instagram business accounts')).toHaveText(['17841405822304914 (via Casa Lucía Bakery)']);
+  await expect(listed(lucia, 'Instagram business accounts')).toHaveText(['@casalucia.bakery (via Casa Lucía Bakery)']);
   await expect(listed(lucia, 'Ad accounts')).toHaveText([/^Casa Lucía – Always On\b/, /^Catering Promotions\b/]);
 
   // Every card is on one dashboard, each once, and each code was exchanged exactly once.

@@ -68,7 +68,7 @@ export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
             >
               <td className={`${TD} whitespace-nowrap max-md:basis-full`}>
                 <span className="font-medium">
-                  <RelativeTime iso={row.created_at.toISOString()} />
+                  <RelativeTime past iso={row.created_at.toISOString()} />
                 </span>
                 <span className="block text-xs text-muted-foreground max-md:ml-2 max-md:inline">
                   <DateTime iso={row.created_at.toISOString()} />

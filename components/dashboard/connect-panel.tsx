@@ -3,7 +3,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
 import type { ProviderStatus } from '@/lib/providers/registry';
-import { PROVIDER_COPY, REGION_NAMES } from './provider-copy';
+import { AMAZON_REGION_PICKER, PROVIDER_COPY, REGION_NAMES } from './provider-copy';
 
 /** One card per provider: connect it, or see what to configure. */
 export function ConnectPanel({ providers }: { providers: ProviderStatus[] }) {
@@ -32,16 +32,19 @@ export function ConnectPanel({ providers }: { providers: ProviderStatus[] }) {
               ) : p.slug === 'amazon-ads' ? (
                 <form action={`/api/v1/oauth/${p.slug}/authorize`} method="get" className="flex w-full flex-wrap items-end gap-2">
                   <label className="flex flex-col gap-1 text-sm">
-                    <span className="text-muted-foreground">Region</span>
+                    <span className="text-muted-foreground">{AMAZON_REGION_PICKER.label}</span>
+                    <span className="text-xs text-muted-foreground" data-testid="amazon-region-hint">
+                      {AMAZON_REGION_PICKER.hint}
+                    </span>
                     <select
                       name="region"
                       defaultValue="na"
                       className="h-9 rounded-md border border-input bg-background px-2 text-sm"
                       data-testid="amazon-region"
                     >
-                      {Object.entries(REGION_NAMES).map(([value, label]) => (
+                      {(Object.keys(REGION_NAMES) as (keyof typeof REGION_NAMES)[]).map((value) => (
                         <option key={value} value={value}>
-                          {label}
+                          {AMAZON_REGION_PICKER.option(value)}
                         </option>
                       ))}
                     </select>

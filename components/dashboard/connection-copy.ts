@@ -1,17 +1,18 @@
 import type { ConnectionStatusView } from '@/lib/connections/status';
-import { PROVIDER_COPY, REGION_NAMES } from './provider-copy';
+import { PROVIDER_COPY } from './provider-copy';
 
 /** What a connection is called wherever it is shown. */
 export function connectionName(c: Pick<ConnectionStatusView, 'account'>): string {
   return c.account.name ?? c.account.id;
 }
 
-/** "Amazon Ads · North America · simulated" */
+/**
+ * "Amazon Ads · simulated". No Amazon region: one Login with Amazon account is one connection
+ * whose profiles span regions (listed by region below it); the consent region only picked a host.
+ */
 export function providerLine(c: Pick<ConnectionStatusView, 'provider' | 'metadata'>): string {
   const copy = PROVIDER_COPY[c.provider as keyof typeof PROVIDER_COPY] ?? PROVIDER_COPY.oidc;
   const parts: string[] = [copy.name];
-  const region = c.metadata.region;
-  if (typeof region === 'string') parts.push(REGION_NAMES[region as keyof typeof REGION_NAMES] ?? region);
   if (c.metadata.simulated === true) parts.push('simulated');
   return parts.join(' · ');
 }

@@ -29,7 +29,7 @@ export function ConnectionList() {
           </span>
         ) : (
           <>
-            Status checked <RelativeTime iso={new Date(dataUpdatedAt).toISOString()} />; it updates by itself every{' '}
+            Status checked <RelativeTime past iso={new Date(dataUpdatedAt).toISOString()} />; it updates by itself every{' '}
             {STATUS_POLL_MS / 1000} seconds.
           </>
         )}

@@ -72,7 +72,87 @@ export function describeEvent(action: string, detail: Record<string, unknown>): 
       return Object.entries(detail)
         .filter(([k, v]) => k !== 'provider' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'))
         .slice(0, 6)
-        .map(([k, v]) => `${k}: ${String(v)}`)
+        .map(([k, v]) => `${detailKeyLabel(k)}: ${detailValueText(k, v)}`)
         .join(' · ');
   }
+}
+
+/** Audit detail keys in words; any other key is split into words ("retryInSec" → "Retry in sec"). */
+const DETAIL_KEYS: Record<string, string> = {
+  externalAccountId: 'Account id',
+  account: 'Account',
+  provider: 'Provider',
+  hasRefreshToken: 'Refresh token issued',
+  simulated: 'Simulator',
+  region: 'Consent region',
+  reason: 'Why',
+  outcome: 'Result',
+  presentedBy: 'Presented by',
+  presentedFor: 'Presented for',
+  errorCode: 'Error',
+  httpStatus: 'HTTP status',
+  expiresInSec: 'Valid for',
+  retryInSec: 'Retry in',
+  expiresAt: 'Ends at',
+};
+
+export function detailKeyLabel(key: string): string {
+  if (Object.hasOwn(DETAIL_KEYS, key)) return DETAIL_KEYS[key]!;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[._-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.replace(/^./, (c) => c.toUpperCase());
+}
+
+/** What providers answer when a person says no (RFC 6749 §4.1.2.1 and each provider's own). */
+const PROVIDER_ERRORS: Record<string, string> = {
+  access_denied: 'consent was denied at the provider',
+  user_cancelled_authorize: 'you cancelled at the provider',
+  user_cancelled_login: 'you cancelled signing in at the provider',
+  user_denied: 'consent was denied at the provider',
+  invalid_scope: 'the provider refused the requested permissions',
+  server_error: 'the provider had an internal error',
+  temporarily_unavailable: 'the provider was temporarily unavailable',
+};
+
+/** Reasons and outcome codes the connect flow writes (lib/connections/callback.ts). */
+const DETAIL_VALUES: Record<string, string> = {
+  consent_denied: 'consent denied',
+  invalid_state: 'invalid sign-in link',
+  state_expired: 'sign-in link expired',
+  invalid_request: 'malformed answer from the provider',
+  token_exchange_failed: 'the provider refused to issue tokens',
+  provider_unavailable: 'the provider did not answer',
+  not_configured: 'provider not configured',
+  missing_code: 'the provider sent no code',
+  missing_state: 'no sign-in link state',
+  oversized_state: 'oversized state',
+  oversized_or_malformed_parameters: 'oversized or malformed parameters',
+  unknown_or_used_state: 'sign-in link unknown or already used',
+  state_of_another_provider: 'sign-in link of another provider',
+  state_of_another_user: 'sign-in link of another user',
+  state_presented_by_another_user: 'your sign-in link was presented by someone else',
+  another_signed_in_user: 'another signed-in user',
+  no_session: 'someone not signed in',
+  provider_not_configured: 'provider not configured',
+  access_token_end: 'the access token ends',
+  refresh_token_end: 'the refresh token ends',
+};
+
+const REGION_WORDS: Record<string, string> = { na: 'North America', eu: 'Europe', fe: 'Far East' };
+
+/** An audit detail value in words where it is a code; anything else as it was written. */
+export function detailValueText(key: string, value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value !== 'string') return String(value);
+  if (key === 'region' && Object.hasOwn(REGION_WORDS, value)) return REGION_WORDS[value]!;
+  const providerError = /^provider_error:(.+)$/.exec(value);
+  if (providerError) {
+    const code = providerError[1]!;
+    return Object.hasOwn(PROVIDER_ERRORS, code) ? PROVIDER_ERRORS[code]! : `the provider answered “${code}”`;
+  }
+  if ((key === 'reason' || key === 'outcome' || key === 'presentedBy') && Object.hasOwn(DETAIL_VALUES, value)) return DETAIL_VALUES[value]!;
+  return value;
 }

@@ -4,7 +4,7 @@ import type { ProviderSlug } from '@/lib/providers/types';
 export const PROVIDER_COPY: Record<ProviderSlug, { name: string; what: string; disconnect: string }> = {
   'amazon-ads': {
     name: 'Amazon Ads',
-    what: 'Advertising profiles in North America, Europe and the Far East.',
+    what: 'Advertising profiles in North America, Europe and the Far East: one connection per Amazon account, whichever region you sign in through.',
     disconnect:
       'Amazon has no API to revoke a grant: after disconnecting, remove Grantkeeper at amazon.com/ap/adam as well.',
   },
@@ -31,3 +31,13 @@ export const PROVIDER_COPY: Record<ProviderSlug, { name: string; what: string; d
 };
 
 export const REGION_NAMES = { na: 'North America', eu: 'Europe', fe: 'Far East' } as const;
+
+/** Amazon's sign-in page per region (providers.md §1): what the region picker actually chooses. */
+export const REGION_CONSENT_HOSTS = { na: 'amazon.com', eu: 'eu.account.amazon.com', fe: 'apac.account.amazon.com' } as const;
+
+/** The region picker's words: it picks where to sign in, not a separate connection. */
+export const AMAZON_REGION_PICKER = {
+  label: 'Where your advertising account lives',
+  hint: 'Picks the Amazon sign-in page. The same Amazon account is one connection, listing its profiles in every region.',
+  option: (region: keyof typeof REGION_NAMES) => `${REGION_NAMES[region]} (${REGION_CONSENT_HOSTS[region]})`,
+} as const;

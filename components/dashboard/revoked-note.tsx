@@ -12,7 +12,7 @@ export function RevokedNote({ connection: c }: { connection: ConnectionStatusVie
   return (
     <div className="flex flex-col gap-1">
       <p className="text-muted-foreground">
-        Disconnected <RelativeTime iso={c.updatedAt} />. Its tokens were erased; reconnect to use this account again.
+        Disconnected <RelativeTime past iso={c.updatedAt} />. Its tokens were erased; reconnect to use this account again.
       </p>
       {c.provider === 'amazon-ads' && (
         <p data-testid="amazon-manual-removal">

@@ -11,6 +11,12 @@ export function relativeWords(target: string | number, now: number): string {
   return formatDistanceStrict(t, now, { addSuffix: true });
 }
 
+/** For moments already past (a status read): never "in a moment" when the ticking clock is a little behind. */
+export function pastWords(target: string | number, now: number): string {
+  const t = typeof target === 'string' ? Date.parse(target) : target;
+  return t >= now - 1000 ? 'just now' : relativeWords(t, now);
+}
+
 /** A distance for long horizons: "212 days" rather than "7 months"; shorter ones as they come. */
 export function distanceWords(target: string, now: number): string {
   const t = Date.parse(target);

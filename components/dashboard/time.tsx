@@ -1,15 +1,18 @@
 'use client';
 
 import { useNow, useTimeZone } from './clock';
-import { formatDateTime, relativeWords } from './time-format';
+import { formatDateTime, pastWords, relativeWords } from './time-format';
 
-/** "in 8 seconds" / "12 minutes ago", kept current; the exact time in the tooltip. */
-export function RelativeTime({ iso, tickMs = 1000 }: { iso: string; tickMs?: number }) {
+/**
+ * "in 8 seconds" / "12 minutes ago", kept current; the exact time in the tooltip. `past`: a moment
+ * known to be over (a status read), never "in a moment" when the ticking clock is a little behind.
+ */
+export function RelativeTime({ iso, tickMs = 1000, past = false }: { iso: string; tickMs?: number; past?: boolean }) {
   const now = useNow(tickMs);
   const timeZone = useTimeZone();
   return (
     <time dateTime={iso} title={formatDateTime(iso, timeZone)}>
-      {relativeWords(iso, now)}
+      {past ? pastWords(iso, now) : relativeWords(iso, now)}
     </time>
   );
 }

@@ -5,7 +5,7 @@ import type { ConnectionStatusView } from '@/lib/connections/status';
 import { useNow, useTimeZone } from './clock';
 import { CONNECTIONS_QUERY_KEY } from './queries';
 import { RelativeTime } from './time';
-import { distanceWords, formatDay } from './time-format';
+import { horizonText, lastRefreshTerm, nextRefreshTerm, relativeDays } from './timeline-copy';
 import { TokenCountdown } from './token-countdown';
 
 /** Retries after transient failures stop after this many attempts (lib/refresh/schedule.ts). */
@@ -37,13 +37,13 @@ export function TokenTimeline({ connection: c }: { connection: ConnectionStatusV
           </div>
         )}
         <div>
-          <dt className="text-muted-foreground">Last refresh</dt>
+          <dt className="text-muted-foreground">{lastRefreshTerm(c)}</dt>
           <dd data-testid="last-refresh" data-at={c.lastRefreshedAt ?? ''}>
             {c.lastRefreshedAt ? <RelativeTime iso={c.lastRefreshedAt} /> : 'never'}
           </dd>
         </div>
         <div>
-          <dt className="text-muted-foreground">{c.hasRefreshToken || c.provider === 'meta' ? 'Next refresh' : 'Next check'}</dt>
+          <dt className="text-muted-foreground">{nextRefreshTerm(c)}</dt>
           <dd data-testid="next-refresh" data-at={c.nextAttemptAt ?? ''}>
             <NextRefresh connection={c} />
           </dd>
@@ -61,7 +61,7 @@ function NextRefresh({ connection: c }: { connection: ConnectionStatusView }) {
     return c.status === 'error' ? <>stopped after {MAX_ATTEMPTS} failures</> : <>not scheduled</>;
   }
   const due = Date.parse(c.nextAttemptAt) <= now;
-  const when = due ? <>due now</> : <RelativeTime iso={c.nextAttemptAt} />;
+  const when = due ? <>due now</> : <time dateTime={c.nextAttemptAt}>{relativeDays(c.nextAttemptAt, now)}</time>;
   if (c.consecutiveFailures > 0) {
     return (
       <>
@@ -76,19 +76,8 @@ function NextRefresh({ connection: c }: { connection: ConnectionStatusView }) {
 function Horizon({ connection: c }: { connection: ConnectionStatusView }) {
   const now = useNow();
   const timeZone = useTimeZone();
-  if (c.status === 'needs_reauth') return null;
-  let text: string;
-  if (c.hasRefreshToken && c.refreshTokenExpiresAt) {
-    const ended = Date.parse(c.refreshTokenExpiresAt) <= now;
-    text = ended
-      ? `Refresh token ended on ${formatDay(c.refreshTokenExpiresAt, timeZone)} — reconnect to restore access.`
-      : `Refresh token ends in ${distanceWords(c.refreshTokenExpiresAt, now)} (${formatDay(c.refreshTokenExpiresAt, timeZone)}) — reconnect before then.`;
-  } else if (c.hasRefreshToken) {
-    text = 'Refresh token has no fixed end: Grantkeeper refreshes the access token before it expires.';
-  } else {
-    const what = c.provider === 'meta' ? 'Meta long-lived token' : 'Access token (no refresh token)';
-    text = `${what} ends on ${formatDay(c.expiresAt, timeZone)}, in ${distanceWords(c.expiresAt, now)} — reconnect before then.`;
-  }
+  const text = horizonText(c, now, timeZone);
+  if (!text) return null;
   return (
     <p className="text-sm text-muted-foreground" data-testid="token-horizon">
       {text}

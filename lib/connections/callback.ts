@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { asUser, type Database } from '../db';
 import { recordAuditEvent } from '../db/audit';
-import { upsertConnection } from '../db/connections';
+import { upsertConnection, type UpsertedConnection } from '../db/connections';
 import { consumeOAuthState, findOAuthStateOwner, type OAuthStateRow } from '../db/oauth-states';
 import type { Env } from '../env';
 import { safeText } from '../http/safe-text';
@@ -37,9 +37,11 @@ export interface CompleteAuthorization {
 }
 
 export interface CallbackResult {
-  outcome: Extract<OutcomeCode, 'connected' | 'reconnected'>;
+  outcome: Extract<OutcomeCode, 'connected' | 'reconnected' | 'reconnected_after_revoke' | 'region_added'>;
   connectionId: string;
   returnPath: string;
+  /** The consent region, when it added a region to an account already connected. */
+  region?: Region;
 }
 
 type Fail = (outcome: OutcomeCode, reason: string, userId?: string | null) => Promise<never>;
@@ -57,7 +59,8 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
         userId,
         actor: 'user',
         action: 'oauth.callback',
-        outcome: outcome === 'consent_denied' ? 'info' : 'denied',
+        // A person saying no at the provider is a denial like any other refused callback.
+        outcome: 'denied',
         detail: { provider: input.provider, outcome, reason },
         requestId: input.requestId,
       });
@@ -107,7 +110,9 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
       expiresInSec: lifetime,
       refreshTokenExpiresInSec:
         tokens.refreshTokenExpiresIn ?? (tokens.refreshToken ? (definition.defaults.refreshTokenTtlSec ?? null) : null),
-      metadata: { ...account.metadata, ...(region ? { region } : {}), simulated: provider.simulated },
+      // `region` is the consent host last used (reconnect and refresh go there); `consentRegions`
+      // accumulates across reconnects (lib/db/connections.ts): one account, whatever host it used.
+      metadata: { ...account.metadata, ...(region ? { region, consentRegions: [region] } : {}), simulated: provider.simulated },
       nextCheckInSec: nextCheckInSec(definition, input.env.refresh, lifetime, canRefresh),
     });
     await recordAuditEvent(tx, {
@@ -130,11 +135,16 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
     return row;
   });
 
-  return {
-    outcome: stored.inserted ? 'connected' : 'reconnected',
-    connectionId: stored.id,
-    returnPath: state.return_path,
-  };
+  return { ...reconnectOutcome(stored, region), connectionId: stored.id, returnPath: state.return_path };
+}
+
+/** What to tell the person: a new account, one already there (through another region), or one brought back. */
+function reconnectOutcome(stored: UpsertedConnection, region: Region | undefined): Pick<CallbackResult, 'outcome' | 'region'> {
+  const { previous } = stored;
+  if (stored.inserted || !previous) return { outcome: 'connected' };
+  if (region && !previous.consentRegions.includes(region)) return { outcome: 'region_added', region };
+  // A revoked connection's tokens were erased: there were none to replace.
+  return { outcome: previous.hadTokens ? 'reconnected' : 'reconnected_after_revoke' };
 }
 
 /**

@@ -6,6 +6,10 @@
 export const OUTCOMES = {
   connected: { tone: 'success', message: 'Account connected.' },
   reconnected: { tone: 'success', message: 'Account reconnected. Its tokens were replaced.' },
+  // A revoked connection had its tokens erased: nothing was replaced.
+  reconnected_after_revoke: { tone: 'success', message: 'Account reconnected.' },
+  // Amazon: one Login with Amazon account, consented again through another region's host.
+  region_added: { tone: 'success', message: 'This account was already connected; its profiles in that region were added.' },
   consent_denied: { tone: 'info', message: 'Connection cancelled at the provider. Nothing was stored.' },
   invalid_state: {
     tone: 'error',
@@ -27,6 +31,26 @@ export type OutcomeCode = keyof typeof OUTCOMES;
 
 export function isOutcomeCode(value: string | null | undefined): value is OutcomeCode {
   return typeof value === 'string' && Object.hasOwn(OUTCOMES, value);
+}
+
+/** Words a page knows about the connection an outcome concerns (never provider error text). */
+export interface OutcomeContext {
+  /** The account's name as stored, e.g. "Avery Quinn". */
+  account?: string | null;
+  /** The provider's name, e.g. "Amazon Ads". */
+  provider?: string | null;
+  /** The consent region's name, e.g. "Europe" (region_added). */
+  region?: string | null;
+}
+
+/**
+ * The toast's text: the outcome's message, with the account named where the outcome is about an
+ * account already there. "Avery Quinn (Amazon Ads) was already connected; Europe profiles added."
+ */
+export function outcomeMessage(code: OutcomeCode, context: OutcomeContext = {}): string {
+  if (code !== 'region_added') return OUTCOMES[code].message;
+  const who = context.account ? `${context.account}${context.provider ? ` (${context.provider})` : ''}` : 'This account';
+  return `${who} was already connected; ${context.region ? `${context.region} profiles` : 'the profiles of that region'} added.`;
 }
 
 /** A failure of a flow step, carrying the outcome to show. */

@@ -88,18 +88,45 @@ export interface ConnectionUpsert {
   nextCheckInSec: number;
 }
 
+/** The consent regions a row's metadata records; rows from before `consentRegions` have only `region`. */
+const consentRegions = (metadata: string) => `(case when jsonb_typeof(${metadata}->'consentRegions') = 'array' then ${metadata}->'consentRegions'
+  when jsonb_typeof(${metadata}->'region') = 'string' then jsonb_build_array(${metadata}->'region') else '[]'::jsonb end)`;
+
+export interface UpsertedConnection {
+  id: string;
+  inserted: boolean;
+  /** The row as it was before this reconnect (null when inserted). */
+  previous: { status: ConnectionStatus; hadTokens: boolean; consentRegions: string[] } | null;
+}
+
 /**
  * One row per (user, provider, external account): reconnecting updates tokens and metadata and
  * clears failure state, never duplicates. The token version moves on, so a refresh that was in
  * flight with the old tokens cannot write over the new ones.
+ *
+ * Metadata is replaced (with `connectedAt`, the moment of this connect), except two keys that describe one account across Amazon's regions:
+ * `profiles` (per region) keeps the regions the new answer lacks, and `consentRegions` (the
+ * consent hosts the account was connected through) accumulates.
  */
-export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<{ id: string; inserted: boolean }> {
-  const [row] = await sql.query<{ id: string; inserted: boolean }>(
-    `insert into connections (user_id, provider, external_account_id, display_name, scopes, status,
+export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<UpsertedConnection> {
+  const [row] = await sql.query<{
+    id: string;
+    inserted: boolean;
+    previous_status: ConnectionStatus | null;
+    previous_had_tokens: boolean | null;
+    previous_regions: string[] | null;
+  }>(
+    `with previous as (
+       select status, access_token_enc is not null as had_tokens, ${consentRegions('metadata')} as regions
+         from connections where user_id = $1 and provider = $2 and external_account_id = $3
+     )
+     insert into connections (user_id, provider, external_account_id, display_name, scopes, status,
         access_token_enc, refresh_token_enc, expires_at, refresh_token_expires_at, metadata, last_refreshed_at,
         next_attempt_at)
      values ($1, $2, $3, $4, $5::text[], 'active', $6, $7, now() + make_interval(secs => $8),
-        case when $9::float8 is null then null else now() + make_interval(secs => $9::float8) end, $10::text::jsonb, now(),
+        case when $9::float8 is null then null else now() + make_interval(secs => $9::float8) end,
+        -- connectedAt equals last_refreshed_at until a refresh: "Connected 4 seconds ago", not "Last refresh".
+        $10::text::jsonb || jsonb_build_object('connectedAt', now()), now(),
         now() + make_interval(secs => $11))
      on conflict (user_id, provider, external_account_id) do update set
         display_name = excluded.display_name,
@@ -109,7 +136,14 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<{
         refresh_token_enc = coalesce(excluded.refresh_token_enc, connections.refresh_token_enc),
         expires_at = excluded.expires_at,
         refresh_token_expires_at = coalesce(excluded.refresh_token_expires_at, connections.refresh_token_expires_at),
-        metadata = excluded.metadata,
+        metadata = excluded.metadata
+          || case when jsonb_typeof(connections.metadata->'profiles') = 'object' and jsonb_typeof(excluded.metadata->'profiles') = 'object'
+               then jsonb_build_object('profiles', (connections.metadata->'profiles') || (excluded.metadata->'profiles')) else '{}'::jsonb end
+          || case when jsonb_typeof(excluded.metadata->'consentRegions') = 'array'
+               then jsonb_build_object('consentRegions', (select jsonb_agg(distinct r order by r) from jsonb_array_elements_text(
+                 ${consentRegions('connections.metadata')} || (excluded.metadata->'consentRegions')) as r))
+               when jsonb_typeof(connections.metadata->'consentRegions') = 'array'
+               then jsonb_build_object('consentRegions', connections.metadata->'consentRegions') else '{}'::jsonb end,
         last_refreshed_at = now(),
         next_attempt_at = excluded.next_attempt_at,
         consecutive_failures = 0,
@@ -120,7 +154,9 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<{
         last_error_message = null,
         token_version = connections.token_version + 1,
         updated_at = now()
-     returning id, (xmax = 0) as inserted`,
+     returning id, (xmax = 0) as inserted, (select status from previous) as previous_status,
+       (select had_tokens from previous) as previous_had_tokens,
+       (select array(select jsonb_array_elements_text(regions)) from previous) as previous_regions`,
     [
       c.userId,
       c.provider,
@@ -136,7 +172,14 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<{
     ],
   );
   if (!row) throw new Error('upsertConnection returned no row');
-  return row;
+  return {
+    id: row.id,
+    inserted: row.inserted,
+    previous:
+      row.inserted || row.previous_status === null
+        ? null
+        : { status: row.previous_status, hadTokens: row.previous_had_tokens === true, consentRegions: row.previous_regions ?? [] },
+  };
 }
 
 /** Erases both tokens and marks the connection revoked. */

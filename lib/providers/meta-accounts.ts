@@ -19,7 +19,7 @@ const Page = z.object({
   id: z.string().min(1),
   name: optionalText,
   tasks: z.array(z.string()).optional().catch(undefined),
-  instagram_business_account: z.object({ id: z.string() }).optional().catch(undefined),
+  instagram_business_account: z.object({ id: z.string(), username: optionalText }).optional().catch(undefined),
 });
 
 const AdAccount = z.object({
@@ -67,7 +67,7 @@ export async function fetchMetaAccount(p: MetaProvider, accessToken: string, opt
   const me = buildGraphRequest(p, p.definition.graphUrl('me'), accessToken, { fields: 'id,name' });
   const [user, pages, adAccounts] = await Promise.all([
     getJson(p, me.url, Me, { ...options, headers: me.headers }),
-    fetchAllPages(p, 'me/accounts', 'id,name,tasks,instagram_business_account', Page, accessToken, options),
+    fetchAllPages(p, 'me/accounts', 'id,name,tasks,instagram_business_account{id,username}', Page, accessToken, options),
     fetchAllPages(p, 'me/adaccounts', 'id,account_id,name,currency,account_status,timezone_name', AdAccount, accessToken, options),
   ]);
   return {
@@ -79,6 +79,8 @@ export async function fetchMetaAccount(p: MetaProvider, accessToken: string, opt
         name: page.name,
         tasks: page.tasks,
         instagramBusinessAccountId: page.instagram_business_account?.id,
+        // The id alone is a bare number to a person; the username is what they recognise [M8].
+        instagramUsername: page.instagram_business_account?.username,
       })),
       instagramBusinessAccountIds: pages.flatMap((page) => (page.instagram_business_account ? [page.instagram_business_account.id] : [])),
       adAccounts: adAccounts.map((account) => ({

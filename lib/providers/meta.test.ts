@@ -107,7 +107,7 @@ describe('Meta (providers.md §4)', () => {
         new URL(request.url).searchParams.get('after') === 'page2'
           ? json({ data: [{ id: 'p2', name: 'Second', access_token: 'EAA-page-2', tasks: ['ADVERTISE'] }] })
           : json({
-              data: [{ id: 'p1', name: 'First', access_token: 'EAA-page-1', tasks: ['MANAGE'], instagram_business_account: { id: '17841405822304914' } }],
+              data: [{ id: 'p1', name: 'First', access_token: 'EAA-page-1', tasks: ['MANAGE'], instagram_business_account: { id: '17841405822304914', username: 'first.ig' } }],
               paging: { cursors: { before: 'x', after: 'page2' }, next: `${GRAPH}/me/accounts?after=page2&access_token=EAA-user` },
             }),
       ),
@@ -120,8 +120,8 @@ describe('Meta (providers.md §4)', () => {
     expect(account.externalAccountId).toBe('10158');
     expect(account.metadata).toEqual({
       pages: [
-        { id: 'p1', name: 'First', tasks: ['MANAGE'], instagramBusinessAccountId: '17841405822304914' },
-        { id: 'p2', name: 'Second', tasks: ['ADVERTISE'], instagramBusinessAccountId: undefined },
+        { id: 'p1', name: 'First', tasks: ['MANAGE'], instagramBusinessAccountId: '17841405822304914', instagramUsername: 'first.ig' },
+        { id: 'p2', name: 'Second', tasks: ['ADVERTISE'], instagramBusinessAccountId: undefined, instagramUsername: undefined },
       ],
       instagramBusinessAccountIds: ['17841405822304914'],
       adAccounts: [{ id: 'act_42', accountId: '42', name: 'Ads', currency: 'EUR', accountStatus: 1, timezoneName: 'Europe/Berlin' }],
@@ -141,7 +141,7 @@ describe('Meta (providers.md §4)', () => {
     const pages = sent.filter((r) => r.url.pathname === '/v22.0/me/accounts');
     expect(pages).toHaveLength(2);
     // The page token is never asked for.
-    expect(pages[0]?.url.searchParams.get('fields')).toBe('id,name,tasks,instagram_business_account');
+    expect(pages[0]?.url.searchParams.get('fields')).toBe('id,name,tasks,instagram_business_account{id,username}');
     expect(sent.find((r) => r.url.pathname === '/v22.0/me/adaccounts')?.url.searchParams.get('fields')).toBe(
       'id,account_id,name,currency,account_status,timezone_name',
     );

@@ -48,6 +48,13 @@ function requestedFields(req: SimRequest, fallback: string[]): string[] {
   return raw.replace(/\{[^{}]*\}/g, '').split(',').map((f) => f.trim()).filter(Boolean);
 }
 
+/** The sub-fields asked of one field (`b{c,d}` gives c, d for b); Graph returns only `id` when none are. */
+function requestedSubFields(req: SimRequest, field: string): string[] {
+  const raw = param(req.query, 'fields') ?? '';
+  const match = new RegExp(`(?:^|,)\\s*${field}\\{([^{}]*)\\}`).exec(raw);
+  return match?.[1] ? match[1].split(',').map((f) => f.trim()).filter(Boolean) : ['id'];
+}
+
 /** Only the requested fields that exist; `id` is always present, as Graph does. */
 function pick(fields: string[], values: Record<string, () => unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -80,7 +87,8 @@ function pageNode(req: SimRequest, auth: Extract<Auth, { ok: true }>, pageId: st
     name: () => page.name,
     tasks: () => page.tasks,
     access_token: () => (auth.record.kind === 'user' ? pageToken(req, auth, page.id) : undefined),
-    instagram_business_account: () => (ig ? { id: ig } : undefined),
+    instagram_business_account: () =>
+      ig ? pick(requestedSubFields(req, 'instagram_business_account'), { id: () => ig, username: () => page.instagramUsername }) : undefined,
   });
 }
 

@@ -112,6 +112,9 @@ describe('Meta simulator', () => {
       instagram_business_account: { id: '17841405822304914' }, id: '104567890123451',
     });
     expect(await (await graph(sim, '/104567890123452?fields=instagram_business_account', token)).json()).toEqual({ id: '104567890123452' });
+    // Field expansion gives the username, which a person recognises (only `id` without it).
+    const expanded = await (await graph(sim, '/me/accounts?fields=id,name,instagram_business_account{id,username}', token)).json();
+    expect(expanded.data[0].instagram_business_account).toEqual({ id: '17841405822304914', username: 'casalucia.bakery' });
 
     const ads = await (await graph(sim, '/me/adaccounts?fields=id,account_id,name,currency,account_status,timezone_name', token)).json();
     expect(ads.data[0]).toEqual({ id: 'act_1234567890123451', account_id: '1234567890123451', name: 'Casa Lucía – Always On', currency: 'EUR', account_status: 1, timezone_name: 'Europe/Madrid' });

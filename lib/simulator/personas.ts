@@ -45,7 +45,7 @@ export interface MetaPersona {
   id: string;
   userId: string;
   name: string;
-  pages: { id: string; name: string; tasks: string[]; instagramBusinessAccountId?: string }[];
+  pages: { id: string; name: string; tasks: string[]; instagramBusinessAccountId?: string; instagramUsername?: string }[];
   adAccounts: { accountId: string; name: string; currency: string; accountStatus: number; timezoneName: string }[];
 }
 
@@ -81,6 +81,19 @@ export const AMAZON_PERSONAS: AmazonPersona[] = [
     ],
   },
   { id: 'amazon-nadia', name: 'Nadia Petrova', email: 'nadia.petrova@example.com', userId: 'amzn1.account.AKP8M2EXAMPLENADIAPETROVA', profiles: [] },
+  // Sells in Europe and North America; connected through both regions by e2e/connect.spec.ts only.
+  {
+    id: 'amazon-imani',
+    name: 'Imani Bello',
+    email: 'imani.bello@example.com',
+    userId: 'amzn1.account.AJB5T3EXAMPLEIMANIBELLO7QZ',
+    profiles: [
+      { profileId: 3470110214130021, region: 'eu', countryCode: 'FR', currencyCode: 'EUR', timezone: 'Europe/Paris', dailyBudget: 120,
+        accountInfo: { marketplaceStringId: 'A13V1IB3VIYZZH', ...seller('A2BELLOSELLEREU', 'Bello Ceramics EU') } },
+      { profileId: 3470110214130011, region: 'na', countryCode: 'US', currencyCode: 'USD', timezone: 'America/New_York', dailyBudget: 90,
+        accountInfo: { marketplaceStringId: 'ATVPDKIKX0DER', ...seller('A2BELLOSELLERUS', 'Bello Ceramics') } },
+    ],
+  },
 ];
 
 export const LINKEDIN_PERSONAS: LinkedInPersona[] = [
@@ -117,7 +130,7 @@ export const META_PERSONAS: MetaPersona[] = [
     name: 'Lucía Fernández',
     pages: [
       { id: '104567890123451', name: 'Casa Lucía Bakery', tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE'],
-        instagramBusinessAccountId: '17841405822304914' },
+        instagramBusinessAccountId: '17841405822304914', instagramUsername: 'casalucia.bakery' },
       { id: '104567890123452', name: 'Lucía Fernández Catering', tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT'] },
     ],
     adAccounts: [

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { accountLists } from '@/components/dashboard/account-copy';
+import { providerLine } from '@/components/dashboard/connection-copy';
+import { lastRefreshTerm } from '@/components/dashboard/timeline-copy';
 import { startAuthorization } from '@/lib/connections/authorize';
 import { completeAuthorization } from '@/lib/connections/callback';
 import { disconnectConnection } from '@/lib/connections/disconnect';
@@ -128,7 +131,83 @@ describe.each(DRIVERS)('connecting accounts through the simulator on %s', (drive
     expect(redirect.searchParams.get('error')).toBe('user_cancelled_authorize');
     expect(await refused(callback('linkedin', redirect.searchParams))).toBe('consent_denied');
     expect(await counts()).toEqual({ ...before, states: 0 });
-    expect(await lastAudit()).toMatchObject({ action: 'oauth.callback', outcome: 'info', user_id: 'alice' });
+    // A person saying no is a denial (it was recorded as 'info'); the reason is the provider's code.
+    expect(await lastAudit()).toMatchObject({
+      action: 'oauth.callback',
+      outcome: 'denied',
+      user_id: 'alice',
+      detail: { outcome: 'consent_denied', reason: 'provider_error:user_cancelled_authorize' },
+    });
+  });
+
+  describe('one account, whatever host it connected through (issue 10)', () => {
+    const connectAs = async (userId: string, provider: ProviderSlug, personaId: string, region?: Region) => {
+      const redirect = await simulateConsent(fetchSim, await start(provider, { region, userId }), { personaId });
+      return callback(provider, redirect.searchParams, userId);
+    };
+    beforeAll(() => insertUser(t.db, 'carol'));
+
+    it('Amazon North America after Europe: one connection, both regions’ profiles, “already connected”', async () => {
+      const eu = await connectAs('carol', 'amazon-ads', 'amazon-avery', 'eu');
+      expect(eu.outcome).toBe('connected');
+      const na = await connectAs('carol', 'amazon-ads', 'amazon-avery', 'na');
+      expect(na).toMatchObject({ outcome: 'region_added', region: 'na', connectionId: eu.connectionId });
+      // The same region again is a plain reconnect.
+      expect(await connectAs('carol', 'amazon-ads', 'amazon-avery', 'na')).toMatchObject({ outcome: 'reconnected' });
+
+      const amazon = (await listConnectionStatus(t.db, 'carol')).filter((c) => c.provider === 'amazon-ads');
+      expect(amazon).toHaveLength(1);
+      const [c] = amazon;
+      expect(c!.account.name).toBe('Avery Quinn');
+      expect(providerLine(c!)).toBe('Amazon Ads · simulated');
+      expect(c!.metadata).toMatchObject({ region: 'na', consentRegions: ['eu', 'na'] });
+      const lists = accountLists(c!.provider, c!.metadata);
+      expect(lists.map((l) => l.label)).toEqual(['Profiles · North America', 'Profiles · Europe']);
+      expect(lists[0]!.items.join()).toContain('(US, seller)');
+      expect(lists[1]!.items.join()).toContain('Quinn Outdoor Gear EU');
+    });
+
+    it('a region missing from a later answer keeps its stored profiles', async () => {
+      const first = await connectAs('carol', 'amazon-ads', 'amazon-kenji', 'fe');
+      // Stored profiles of a region the next answer lacks (a host that listed nothing new) stay.
+      await t.db.query(
+        `update connections set metadata = jsonb_set(metadata, '{profiles,xx}', '[{"profileId":"9"}]') where id = $1`,
+        [first.connectionId],
+      );
+      await connectAs('carol', 'amazon-ads', 'amazon-kenji', 'eu');
+      const [row] = await t.db.query<{ metadata: { profiles: Record<string, unknown[]> } }>('select metadata from connections where id = $1', [
+        first.connectionId,
+      ]);
+      expect(Object.keys(row!.metadata.profiles).sort()).toEqual(['eu', 'fe', 'na', 'xx']);
+      expect(row!.metadata.profiles.fe!.length).toBeGreaterThan(0);
+    });
+
+    it('Instagram business accounts come with their usernames', async () => {
+      await connectAs('carol', 'meta', 'meta-lucia');
+      const meta = (await listConnectionStatus(t.db, 'carol')).find((c) => c.provider === 'meta')!;
+      expect(meta.metadata.pages).toContainEqual(
+        expect.objectContaining({ instagramBusinessAccountId: '17841405822304914', instagramUsername: 'casalucia.bakery' }),
+      );
+      expect(accountLists('meta', meta.metadata).find((l) => l.label === 'Instagram business accounts')?.items).toEqual([
+        '@casalucia.bakery (via Casa Lucía Bakery)',
+      ]);
+    });
+
+    it('reconnecting a revoked connection (tokens erased) is not “tokens replaced”', async () => {
+      const first = await connectAs('carol', 'x', 'x-riley');
+      await disconnectConnection({ db: t.db, env, userId: 'carol', connectionId: first.connectionId, origin: ORIGIN, fetch: fetchSim });
+      const again = await connectAs('carol', 'x', 'x-riley');
+      expect(again).toMatchObject({ outcome: 'reconnected_after_revoke', connectionId: first.connectionId });
+      expect(await connectAs('carol', 'x', 'x-riley')).toMatchObject({ outcome: 'reconnected' });
+    });
+
+    it('"Connected" until the first refresh', async () => {
+      const meta = (await listConnectionStatus(t.db, 'carol')).find((c) => c.provider === 'x')!;
+      expect(lastRefreshTerm(meta)).toBe('Connected');
+      await t.db.query(`update connections set last_refreshed_at = now() + interval '1 minute' where id = $1`, [meta.id]);
+      const refreshed = (await listConnectionStatus(t.db, 'carol')).find((c) => c.provider === 'x')!;
+      expect(lastRefreshTerm(refreshed)).toBe('Last refresh');
+    });
   });
 
   describe('attacks are rejected, store nothing, and are audited', () => {

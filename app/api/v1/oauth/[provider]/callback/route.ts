@@ -46,6 +46,7 @@ async function completeConnect(req: NextRequest, ctx: { params: Promise<{ provid
     return redirectWithOutcome(origin, result.returnPath, result.outcome, {
       provider: provider.data,
       connection: result.connectionId,
+      ...(result.region ? { region: result.region } : {}),
     });
   } catch (err) {
     if (!(err instanceof FlowError)) throw err;

@@ -70,7 +70,7 @@ describe('parseEnv', () => {
   it('trusts forwarded headers only when told to; on by default on Vercel', () => {
     expect(parseEnv({}).trustProxy).toBe(false);
     expect(parseEnv({ TRUST_PROXY: 'on' }).trustProxy).toBe(true);
-    const vercel = { VERCEL: '1', AUTH_MODE: 'local', DATABASE_URL: 'postgres://u:p@db.example.com/x', ENCRYPTION_KEYS: KEY };
+    const vercel = { VERCEL: '1', AUTH_MODE: 'local', DATABASE_URL: 'postgres://u:p@db.example.com/x', ENCRYPTION_KEYS: KEY, CRON_SECRET: 'c' };
     expect(parseEnv(vercel).trustProxy).toBe(true);
     expect(parseEnv({ ...vercel, TRUST_PROXY: 'off' }).trustProxy).toBe(false);
   });

@@ -229,8 +229,9 @@ describe('WEBHOOK_ALLOW_PRIVATE', () => {
 
   it('is off unless set to on, in every mode', () => {
     for (const NODE_ENV of ['development', 'test', 'production']) {
-      expect(parseEnv({ NODE_ENV, AUTH_MODE: 'local' }).webhooks, NODE_ENV).toEqual({ allowPrivate: false });
-      expect(parseEnv({ NODE_ENV, AUTH_MODE: 'local', WEBHOOK_ALLOW_PRIVATE: 'on' }).webhooks, NODE_ENV).toEqual({ allowPrivate: true });
+      const base = { NODE_ENV, AUTH_MODE: 'local', APP_URL: 'https://gk.example.com' };
+      expect(parseEnv(base).webhooks, NODE_ENV).toEqual({ allowPrivate: false });
+      expect(parseEnv({ ...base, WEBHOOK_ALLOW_PRIVATE: 'on' }).webhooks, NODE_ENV).toEqual({ allowPrivate: true });
     }
     expect(() => parseEnv({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
   });

@@ -9,6 +9,7 @@ import { resetCipherForTests } from '@/lib/tokens/keys';
 import { rotateEncryptionKeys } from '@/lib/tokens/rotate';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertConnection, insertUser } from '../support/fixtures';
+import { allowPrivateWebhooks } from '../support/private-webhooks';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 
 /** Runs the app's cipher (getCipher) under the given ENCRYPTION_KEYS for the rest of the test. */
@@ -18,6 +19,9 @@ function useKeys(keys: string): void {
   resetCipherForTests();
 }
 const TEST_KEYS = process.env.ENCRYPTION_KEYS;
+
+// The webhook receiver listens on 127.0.0.1: the development opt-in for private receivers.
+allowPrivateWebhooks();
 
 describe.each(DRIVERS)('key rotation on %s', (driver) => {
   let t: TestDatabase | undefined;

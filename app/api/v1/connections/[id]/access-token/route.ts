@@ -1,4 +1,5 @@
-import { after, NextResponse, type NextRequest } from 'next/server';
+import { NextResponse, type NextRequest } from 'next/server';
+import { afterResponse } from '@/lib/http/after-response';
 import { z } from 'zod';
 import { publicOrigin } from '@/lib/connections/origin';
 import { getDb } from '@/lib/db';
@@ -33,7 +34,7 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
     );
     // The response does not wait for the batched write, but the server does: `next start` holds
     // its shutdown and Vercel the function instance until the event is stored.
-    after(() => buffer.settled());
+    afterResponse(() => buffer.settled());
   };
   try {
     const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId: id.data, actor, origin: publicOrigin(env, req), requestId });

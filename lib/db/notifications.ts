@@ -103,8 +103,9 @@ export async function claimDueDeliveries(
          from webhook_deliveries
         where status = 'pending'
           and (lease_until is null or lease_until <= $1::timestamptz)
-          -- Named deliveries ("send now") are taken whether or not their time has come.
-          and (case when $6::text[] is null then next_attempt_at <= $1::timestamptz else id::text = any($6::text[]) end)
+          -- Named deliveries ("send now") are taken whether or not their time has come. $1 has
+          -- milliseconds, timestamps microseconds: a row written in the same millisecond is due.
+          and (case when $6::text[] is null then next_attempt_at < $1::timestamptz + interval '1 millisecond' else id::text = any($6::text[]) end)
      ), due as (
        select d.id from webhook_deliveries d join candidates c on c.id = d.id
         where c.rank <= $3 and d.status = 'pending'

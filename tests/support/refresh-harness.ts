@@ -42,7 +42,9 @@ export function createHarness(db: Database, env: Env, userId = 'alice'): Harness
   return {
     sim,
     fetchSim,
-    sweep: ({ db: other, ...extra } = {}) => runSweep(other ?? db, env, { trigger: 'test', origin: ORIGIN, fetch: fetchSim, ...extra }),
+    // Refresh-engine tests: the campaign sync that rides along would take JIT leases of its own.
+    sweep: ({ db: other, ...extra } = {}) =>
+      runSweep(other ?? db, { ...env, insights: { ...env.insights, enabled: false } }, { trigger: 'test', origin: ORIGIN, fetch: fetchSim, ...extra }),
     fresh: (id, { db: other, ...extra } = {}) =>
       getFreshAccessToken({ db: other ?? db, env, userId, connectionId: id, actor: 'api_key:test', origin: ORIGIN, fetch: fetchSim, ...extra }),
     async connectX(opts = {}) {

@@ -3,22 +3,53 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
-import { isOutcomeCode, OUTCOMES } from '@/lib/connections/outcomes';
+import { isOutcomeCode, OUTCOMES, type OutcomeCode } from '@/lib/connections/outcomes';
+import type { ConnectionStatusView } from '@/lib/connections/status';
+import { connectionName } from './connection-copy';
+import { HIGHLIGHT_MS, highlightConnection } from './highlight';
+import { PROVIDER_COPY } from './provider-copy';
+import { useConnections } from './use-status';
 
-/** Shows the outcome of an OAuth round trip (`?outcome=`) once, then tidies the URL. */
+/**
+ * Shows the outcome of an OAuth round trip (`?outcome=`) once, then tidies the URL. After a
+ * connect it names the account and provider from the status the page already holds (never from
+ * the URL, which anyone can write), and marks that connection's card.
+ */
 export function OutcomeToast() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
   const outcome = params.get('outcome');
+  const connectionId = params.get('connection');
+  const named = outcome === 'connected' || outcome === 'reconnected';
+  const { data, isError } = useConnections();
+  const connection = named && connectionId ? data?.find((c) => c.id === connectionId) : undefined;
+  // Wait for the list (hydrated or fetched) when it can name the account; show the plain message otherwise.
+  const waiting = named && Boolean(connectionId) && !connection && !data && !isError;
 
   useEffect(() => {
-    if (!isOutcomeCode(outcome)) return;
-    const { tone, message } = OUTCOMES[outcome];
-    const show = tone === 'success' ? toast.success : tone === 'error' ? toast.error : toast.info;
-    show(message, { id: `outcome-${outcome}` });
+    if (!isOutcomeCode(outcome) || waiting) return;
+    showOutcome(outcome, connection);
+    if (connection) {
+      highlightConnection(connection.id);
+      setTimeout(() => highlightConnection(null), HIGHLIGHT_MS);
+    }
     router.replace(pathname, { scroll: false });
-  }, [outcome, pathname, router]);
+    // `connection` is read once, when the outcome can be shown; later polls must not show it again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [outcome, waiting, pathname, router]);
 
   return null;
+}
+
+function showOutcome(outcome: OutcomeCode, connection: ConnectionStatusView | undefined): void {
+  const { tone, message } = OUTCOMES[outcome];
+  const show = tone === 'success' ? toast.success : tone === 'error' ? toast.error : toast.info;
+  if (connection && (outcome === 'connected' || outcome === 'reconnected')) {
+    const provider = PROVIDER_COPY[connection.provider as keyof typeof PROVIDER_COPY]?.name ?? connection.provider;
+    const verb = outcome === 'connected' ? 'Connected' : 'Reconnected';
+    show(`${verb} ${connectionName(connection)} (${provider})`, { id: `outcome-${outcome}`, description: message });
+    return;
+  }
+  show(message, { id: `outcome-${outcome}` });
 }

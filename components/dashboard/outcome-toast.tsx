@@ -1,14 +1,18 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { toast } from 'sonner';
 import { isOutcomeCode, OUTCOMES, type OutcomeCode } from '@/lib/connections/outcomes';
 import type { ConnectionStatusView } from '@/lib/connections/status';
 import { connectionName } from './connection-copy';
 import { HIGHLIGHT_MS, highlightConnection } from './highlight';
 import { PROVIDER_COPY } from './provider-copy';
-import { useConnections } from './use-status';
+import { CONNECTIONS_QUERY_KEY } from './queries';
+
+/** How long to wait for the connection list before the toast goes out without the account's name. */
+const NAME_WAIT_MS = 3_000;
 
 /**
  * Shows the outcome of an OAuth round trip (`?outcome=`) once, then tidies the URL. After a
@@ -22,10 +26,17 @@ export function OutcomeToast() {
   const outcome = params.get('outcome');
   const connectionId = params.get('connection');
   const named = outcome === 'connected' || outcome === 'reconnected';
-  const { data, isError } = useConnections();
+  const data = useHydratedConnections();
+  const [gaveUp, setGaveUp] = useState(false);
   const connection = named && connectionId ? data?.find((c) => c.id === connectionId) : undefined;
-  // Wait for the list (hydrated or fetched) when it can name the account; show the plain message otherwise.
-  const waiting = named && Boolean(connectionId) && !connection && !data && !isError;
+  // Wait for the list the page hydrates, when it can name the account; the plain message otherwise.
+  const waiting = named && Boolean(connectionId) && !connection && !data && !gaveUp;
+
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => setGaveUp(true), NAME_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [waiting]);
 
   useEffect(() => {
     if (!isOutcomeCode(outcome) || waiting) return;
@@ -40,6 +51,19 @@ export function OutcomeToast() {
   }, [outcome, waiting, pathname, router]);
 
   return null;
+}
+
+/**
+ * The connections in the query cache, read without creating the query: a query created here, before
+ * the page's HydrationBoundary, would make it hydrate in an effect and render the list empty first.
+ */
+function useHydratedConnections(): ConnectionStatusView[] | undefined {
+  const client = useQueryClient();
+  return useSyncExternalStore(
+    (onChange) => client.getQueryCache().subscribe(onChange),
+    () => client.getQueryData<ConnectionStatusView[]>(CONNECTIONS_QUERY_KEY),
+    () => undefined,
+  );
 }
 
 function showOutcome(outcome: OutcomeCode, connection: ConnectionStatusView | undefined): void {

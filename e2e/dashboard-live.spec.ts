@@ -227,7 +227,8 @@ test('a grant the provider drops turns to Needs reconnect after the next sweep; 
   await page.getByTestId('sim-account-x-sam').check();
   await page.getByTestId('sim-allow').click();
   await page.waitForURL((url) => url.pathname === '/');
-  await expect(toast(page, 'Account reconnected. Its tokens were replaced.')).toBeVisible();
+  // The toast names the account and provider; the outcome's sentence is its description.
+  await expect(toast(page, 'Reconnected @samokoro_ads (X)')).toBeVisible();
   await expect(card.getByTestId('status-badge')).toHaveAttribute('data-health', 'active');
   await expect(card.getByTestId('last-error')).toHaveCount(0);
   await expect(card.getByTestId('countdown')).toBeVisible();

@@ -109,9 +109,11 @@ function card(page: Page, persona: PersonaId): Locator {
     .filter({ has: page.getByTestId('connection-name').getByText(name, { exact: true }) });
 }
 
-/** A sonner toast with this title. */
-function toast(page: Page, title: string): Locator {
-  return page.locator('[data-sonner-toast]').filter({ has: page.locator('[data-title]').getByText(title, { exact: true }) });
+/** A sonner toast with this title or description (a connect toast names the account in its title, the outcome below). */
+function toast(page: Page, text: string): Locator {
+  return page
+    .locator('[data-sonner-toast]')
+    .filter({ has: page.locator('[data-title], [data-description]').getByText(text, { exact: true }) });
 }
 
 /** Click Connect on the dashboard and wait for the simulator's consent page. */

@@ -231,7 +231,8 @@ test('a grant the provider drops turns to Needs reconnect after the next sweep; 
   await page.getByTestId('sim-account-x-sam').check();
   await page.getByTestId('sim-allow').click();
   await page.waitForURL((url) => url.pathname === '/');
-  await expect(toast(page, 'Account reconnected. Its tokens were replaced.')).toBeVisible();
+  // The toast names the account and provider; the outcome's sentence is its description.
+  await expect(toast(page, 'Reconnected @samokoro_ads (X)')).toBeVisible();
   await expect(card.getByTestId('status-badge')).toHaveAttribute('data-health', 'active');
   await expect(card.getByTestId('last-error')).toHaveCount(0);
   await expect(card.getByTestId('countdown')).toBeVisible();
@@ -279,19 +280,20 @@ test('a connection’s page shows its refresh history with durations and pages t
     const res = await request.post(`/api/v1/connections/${connectionId}/refresh`, { headers: sharedServerOrigin() });
     expect(res.status()).toBe(200);
   }
-  await page.goto(`/connections/${connectionId}`);
+  // Refresh attempts have their own section; the events list takes them in when asked (?refreshes=1).
+  await page.goto(`/connections/${connectionId}?refreshes=1`);
   const events = page.getByTestId('connection-events').getByTestId('audit-event');
   await expect(events).toHaveCount(20);
   const pageOne = (await events.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id')))));
   expect(pageOne).toEqual([...pageOne].sort((a, b) => b - a));
   await expect(page.getByTestId('events-newer')).toHaveCount(0);
   await page.getByTestId('events-older').click();
-  await expect(page).toHaveURL(new RegExp(`/connections/${connectionId}\\?before=${pageOne.at(-1)}#events$`));
+  await expect(page).toHaveURL(new RegExp(`/connections/${connectionId}\\?before=${pageOne.at(-1)}&refreshes=1#events$`));
   await expect(events.first()).toBeVisible();
   const pageTwo = await events.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id'))));
   expect(Math.max(...pageTwo)).toBeLessThan(Math.min(...pageOne));
   await page.getByTestId('events-newer').click();
-  await expect(page).toHaveURL(/\?after=\d+#events$/);
+  await expect(page).toHaveURL(/\?after=\d+&refreshes=1#events$/);
   await expect(events).toHaveCount(20);
   expect(await events.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id'))))).toEqual(pageOne);
 

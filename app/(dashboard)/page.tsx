@@ -1,3 +1,4 @@
+import { Plus } from 'lucide-react';
 import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { ClockProvider } from '@/components/dashboard/clock';
@@ -11,6 +12,7 @@ import { CONNECTIONS_QUERY_KEY, HEALTH_QUERY_KEY } from '@/components/dashboard/
 import { SectionErrorBoundary } from '@/components/dashboard/section-error-boundary';
 import { SiteHeader } from '@/components/dashboard/site-header';
 import { ConnectionsSkeleton, HealthSkeleton } from '@/components/dashboard/skeletons';
+import { Button } from '@/components/ui/button';
 import { getSessionUser } from '@/lib/auth/session';
 import { listConnectionStatus, type ConnectionStatusView } from '@/lib/connections/status';
 import { getDb } from '@/lib/db';
@@ -44,7 +46,15 @@ export default async function DashboardPage() {
         <OutcomeToast />
       </Suspense>
       <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-6 sm:px-6">
-        <h1 className="text-2xl font-semibold tracking-tight">Connections</h1>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">Connections</h1>
+          {/* On a phone the providers sit far below the banner and health: one tap jumps there. */}
+          <Button asChild size="sm">
+            <a href="#connect" data-testid="connect-jump">
+              <Plus aria-hidden="true" /> Connect an account
+            </a>
+          </Button>
+        </div>
         <DefaultsBanner defaults={activeDefaults(env)} exposure={exposureWarning(env)} />
         <SectionErrorBoundary title="Refresh health">
           <Suspense fallback={<HealthSkeleton />}>

@@ -9,7 +9,7 @@ import { AMAZON_REGION_PICKER, PROVIDER_COPY, REGION_NAMES } from './provider-co
 export function ConnectPanel({ providers }: { providers: ProviderStatus[] }) {
   const shown = providers.filter((p) => p.slug !== 'oidc' || p.status !== 'not_configured');
   return (
-    <section aria-labelledby="connect-heading" className="flex flex-col gap-3">
+    <section id="connect" aria-labelledby="connect-heading" className="flex scroll-mt-4 flex-col gap-3" data-testid="connect-panel">
       <h2 id="connect-heading" className="text-lg font-semibold">
         Connect an account
       </h2>

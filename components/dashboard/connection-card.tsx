@@ -2,12 +2,16 @@
 
 import { RotateCcw } from 'lucide-react';
 import Link from 'next/link';
+import { useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card, CardAction, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
+import { cn } from '@/lib/cn';
 import type { ConnectionStatusView } from '@/lib/connections/status';
 import { AccountDetails } from './account-details';
 import { DisconnectButton } from './disconnect-button';
 import { connectionName, providerLine, reconnectHref } from './connection-copy';
+import { useHighlightedConnection } from './highlight';
+import { ListToggleButton } from './list-toggle-button';
 import { PROVIDER_COPY } from './provider-copy';
 import { RefreshButton } from './refresh-button';
 import { RevokedNote } from './revoked-note';
@@ -17,17 +21,33 @@ import { TokenTimeline } from './token-timeline';
 export function ConnectionCard({ connection: c }: { connection: ConnectionStatusView }) {
   const copy = PROVIDER_COPY[c.provider as keyof typeof PROVIDER_COPY] ?? PROVIDER_COPY.oidc;
   const name = connectionName(c);
+  // Every action names its connection: two accounts of one provider must not sound alike.
+  const label = `${name} (${copy.name})`;
   const revoked = c.status === 'revoked';
   const canRefresh = c.status === 'active' || c.status === 'error';
   const mustReconnect = c.status !== 'active';
+  const highlighted = useHighlightedConnection() === c.id;
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!highlighted) return;
+    const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    ref.current?.scrollIntoView({ block: 'center', behavior: reduce ? 'auto' : 'smooth' });
+  }, [highlighted]);
 
   return (
     <Card
-      className="min-w-0 gap-4 py-4"
+      ref={ref}
+      className={cn(
+        'min-w-0 scroll-mt-4 gap-4 py-4 transition-shadow',
+        highlighted && 'ring-[3px] ring-primary ring-offset-2 ring-offset-background',
+      )}
       data-testid="connection"
       data-provider={c.provider}
       data-connection-id={c.id}
       data-status={c.status}
+      data-highlighted={highlighted || undefined}
+      data-hidden={c.hiddenAt ? true : undefined}
     >
       <CardHeader className="px-4">
         <CardTitle data-testid="connection-name" className="break-words">
@@ -53,23 +73,30 @@ export function ConnectionCard({ connection: c }: { connection: ConnectionStatus
           </p>
         )}
       </CardContent>
-      <CardFooter className="flex flex-wrap gap-2 px-4">
-        {canRefresh && <RefreshButton connectionId={c.id} accountName={name} />}
+      <CardFooter className="mt-auto flex flex-wrap gap-2 px-4">
+        {canRefresh && <RefreshButton connectionId={c.id} accountName={name} label={label} />}
         {mustReconnect && (
           <Button asChild size="sm" variant={canRefresh ? 'outline' : 'default'} data-testid="reconnect">
-            <a href={reconnectHref(c)}>
+            <a href={reconnectHref(c)} aria-label={`Reconnect ${label}`}>
               <RotateCcw aria-hidden="true" /> Reconnect
             </a>
           </Button>
         )}
         <Button asChild size="sm" variant="ghost" data-testid="details-link">
-          <Link href={`/connections/${c.id}`} prefetch={false}>
-            Details<span className="sr-only"> of {name}</span>
+          <Link href={`/connections/${c.id}`} prefetch={false} aria-label={`Details of ${label}`}>
+            Details
           </Link>
         </Button>
         {!revoked && (
-          <DisconnectButton connectionId={c.id} accountName={name} providerName={copy.name} atProvider={copy.disconnect} />
+          <DisconnectButton
+            connectionId={c.id}
+            accountName={name}
+            label={label}
+            providerName={copy.name}
+            atProvider={copy.disconnect}
+          />
         )}
+        {revoked && <ListToggleButton connectionId={c.id} label={label} hidden={Boolean(c.hiddenAt)} />}
       </CardFooter>
     </Card>
   );

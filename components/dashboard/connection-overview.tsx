@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import type { ConnectionStatusView } from '@/lib/connections/status';
 import { connectionName, providerLine, reconnectHref } from './connection-copy';
 import { DisconnectButton } from './disconnect-button';
+import { ListToggleButton } from './list-toggle-button';
 import { PROVIDER_COPY } from './provider-copy';
 import { RefreshButton } from './refresh-button';
 import { RevokedNote } from './revoked-note';
@@ -26,6 +27,7 @@ export function ConnectionOverview({ initial }: { initial: ConnectionStatusView 
 
   const copy = PROVIDER_COPY[c.provider as keyof typeof PROVIDER_COPY] ?? PROVIDER_COPY.oidc;
   const name = connectionName(c);
+  const label = `${name} (${copy.name})`;
   const canRefresh = c.status === 'active' || c.status === 'error';
   return (
     <section
@@ -55,17 +57,24 @@ export function ConnectionOverview({ initial }: { initial: ConnectionStatusView 
       {c.status === 'revoked' && <RevokedNote connection={c} />}
       <TokenTimeline connection={c} />
       <div className="flex flex-wrap gap-2">
-        {canRefresh && <RefreshButton connectionId={c.id} accountName={name} />}
+        {canRefresh && <RefreshButton connectionId={c.id} accountName={name} label={label} />}
         {c.status !== 'active' && (
           <Button asChild size="sm" variant={canRefresh ? 'outline' : 'default'} data-testid="reconnect">
-            <a href={reconnectHref(c, `/connections/${c.id}`)}>
+            <a href={reconnectHref(c, `/connections/${c.id}`)} aria-label={`Reconnect ${label}`}>
               <RotateCcw aria-hidden="true" /> Reconnect
             </a>
           </Button>
         )}
         {c.status !== 'revoked' && (
-          <DisconnectButton connectionId={c.id} accountName={name} providerName={copy.name} atProvider={copy.disconnect} />
+          <DisconnectButton
+            connectionId={c.id}
+            accountName={name}
+            label={label}
+            providerName={copy.name}
+            atProvider={copy.disconnect}
+          />
         )}
+        {c.status === 'revoked' && <ListToggleButton connectionId={c.id} label={label} hidden={Boolean(c.hiddenAt)} />}
       </div>
     </section>
   );

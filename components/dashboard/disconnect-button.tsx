@@ -25,8 +25,11 @@ export function DisconnectButton({
   accountName,
   providerName,
   atProvider,
+  label,
 }: {
   connectionId: string;
+  /** Who this is for, e.g. "Avery Quinn (Amazon Ads)": the button's accessible name says it. */
+  label: string;
   accountName: string;
   providerName: string;
   /** What disconnecting does at the provider, in words. */
@@ -55,7 +58,13 @@ export function DisconnectButton({
   return (
     <AlertDialog>
       <AlertDialogTrigger asChild>
-        <Button variant="outline" size="sm" disabled={pending} data-testid="disconnect">
+        <Button
+          variant="outline"
+          size="sm"
+          disabled={pending}
+          aria-label={`${pending ? 'Disconnecting' : 'Disconnect'} ${label}`}
+          data-testid="disconnect"
+        >
           <Unplug aria-hidden="true" />
           {pending ? 'Disconnecting…' : 'Disconnect'}
         </Button>

@@ -9,7 +9,16 @@ import { refreshConnectionAction } from '@/lib/actions/refresh-connection';
 import { CONNECTIONS_QUERY_KEY } from './queries';
 
 /** Refresh now: asks the provider for a new access token and says what happened. */
-export function RefreshButton({ connectionId, accountName }: { connectionId: string; accountName: string }) {
+export function RefreshButton({
+  connectionId,
+  accountName,
+  label,
+}: {
+  connectionId: string;
+  accountName: string;
+  /** Who this is for, e.g. "Avery Quinn (Amazon Ads)": the button's accessible name says it. */
+  label: string;
+}) {
   const [pending, startTransition] = useTransition();
   const queryClient = useQueryClient();
 
@@ -28,6 +37,7 @@ export function RefreshButton({ connectionId, accountName }: { connectionId: str
       onClick={refreshNow}
       disabled={pending}
       aria-busy={pending}
+      aria-label={`${pending ? 'Refreshing' : 'Refresh now'} ${label}`}
       data-testid="refresh-now"
     >
       <RefreshCw aria-hidden="true" className={pending ? 'animate-spin motion-reduce:animate-none' : undefined} />

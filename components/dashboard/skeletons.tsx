@@ -4,7 +4,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 
 export function ConnectionsSkeleton({ count = 2 }: { count?: number }) {
   return (
-    <div className="grid gap-3 lg:grid-cols-2" aria-busy="true" aria-label="Loading connections" role="status">
+    <div className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,20rem),1fr))] gap-3" aria-busy="true" aria-label="Loading connections" role="status">
       {Array.from({ length: count }, (_, i) => (
         <div key={i} className="flex flex-col gap-3 rounded-xl border bg-card p-4">
           <div className="flex items-center justify-between gap-2">

@@ -10,7 +10,16 @@ export interface TokenConnectionChoice {
 }
 
 /** A ready-to-run request: the just-created key when there is one, this deployment's origin, a chosen connection. */
-export function CurlLine({ origin, connections }: { origin: string; connections: TokenConnectionChoice[] }) {
+export function CurlLine({
+  origin,
+  connections,
+  choose = true,
+}: {
+  origin: string;
+  connections: TokenConnectionChoice[];
+  /** false on a connection's own page: the line is for that one connection, nothing to pick. */
+  choose?: boolean;
+}) {
   const selectId = useId();
   const { created } = useCreatedKey();
   const [connectionId, setConnectionId] = useState(connections[0]?.id ?? '');
@@ -29,7 +38,7 @@ export function CurlLine({ origin, connections }: { origin: string; connections:
 
   return (
     <div className="flex flex-col gap-3">
-      {connections.length > 0 ? (
+      {!choose ? null : connections.length > 0 ? (
         <div className="flex max-w-md flex-col gap-1 text-sm">
           <label htmlFor={selectId} className="font-medium">
             Connection

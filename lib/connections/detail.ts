@@ -3,6 +3,7 @@ import { asUser, type Database } from '../db';
 import {
   listConnectionEvents,
   listRefreshAttempts,
+  REFRESH_ACTIONS,
   summarizeRefreshAttempts,
   type ConnectionEventRow,
 } from '../db/connection-history';
@@ -46,6 +47,8 @@ export interface EventsPage {
 export interface EventPage {
   before?: string;
   after?: string;
+  /** Refresh attempts have their own section above the events: listed here only when asked. */
+  withRefreshes?: boolean;
 }
 
 export const EVENTS_PAGE_SIZE = 20;
@@ -106,7 +109,14 @@ export async function getConnectionEvents(
   const { userId, connectionId, page = {} } = params;
   const pageSize = params.pageSize ?? EVENTS_PAGE_SIZE;
   const rows = await asUser(db, userId, (tx) =>
-    listConnectionEvents(tx, { userId, connectionId, limit: pageSize, before: page.before, after: page.after }),
+    listConnectionEvents(tx, {
+      userId,
+      connectionId,
+      limit: pageSize,
+      before: page.before,
+      after: page.after,
+      exceptActions: page.withRefreshes ? [] : REFRESH_ACTIONS,
+    }),
   );
   const more = rows.length > pageSize;
   // `after` pages come back newest first with the extra row at the top; others at the bottom.

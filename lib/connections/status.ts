@@ -19,6 +19,8 @@ export interface ConnectionStatusView {
   consecutiveFailures: number;
   lastError: { code: string; message: string | null } | null;
   metadata: Record<string, unknown>;
+  /** When the user removed it from the dashboard's list (revoked only); null when listed. */
+  hiddenAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,6 +43,7 @@ export function toStatusView(c: ConnectionSummary, now = new Date()): Connection
     consecutiveFailures: c.consecutive_failures,
     lastError: c.last_error_code ? { code: c.last_error_code, message: c.last_error_message } : null,
     metadata: c.metadata,
+    hiddenAt: iso(c.hidden_at),
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),
   };

@@ -80,22 +80,32 @@ export async function summarizeRefreshAttempts(
  */
 export async function listConnectionEvents(
   sql: Sql,
-  params: { userId: string; connectionId: string; limit: number; before?: string; after?: string },
+  params: {
+    userId: string;
+    connectionId: string;
+    limit: number;
+    before?: string;
+    after?: string;
+    /** Actions to leave out, e.g. the refresh attempts the page already lists on their own. */
+    exceptActions?: readonly string[];
+  },
 ): Promise<ConnectionEventRow[]> {
   const { userId, connectionId, limit } = params;
+  const except = params.exceptActions ?? [];
   if (params.after) {
     const rows = await sql.query<ConnectionEventRow>(
       `select ${EVENT_COLUMNS} from audit_events
-        where user_id = $1 and connection_id = $2 and id > $3::bigint
+        where user_id = $1 and connection_id = $2 and id > $3::bigint and action <> all($5::text[])
         order by audit_events.id asc limit $4`,
-      [userId, connectionId, params.after, limit + 1],
+      [userId, connectionId, params.after, limit + 1, except],
     );
     return rows.reverse();
   }
   return sql.query<ConnectionEventRow>(
     `select ${EVENT_COLUMNS} from audit_events
       where user_id = $1 and connection_id = $2 and ($3::bigint is null or id < $3::bigint)
+        and action <> all($5::text[])
       order by audit_events.id desc limit $4`,
-    [userId, connectionId, params.before ?? null, limit + 1],
+    [userId, connectionId, params.before ?? null, limit + 1, except],
   );
 }

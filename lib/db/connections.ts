@@ -23,6 +23,8 @@ export interface ConnectionSummary {
   last_error_message: string | null;
   leased: boolean;
   token_version: number;
+  /** When the user removed it from the list (revoked connections only); null when listed. */
+  hidden_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -30,7 +32,7 @@ export interface ConnectionSummary {
 const SUMMARY_COLUMNS = `id, provider, external_account_id, display_name, scopes, status, expires_at,
   refresh_token_expires_at, data_access_expires_at, metadata, refresh_token_enc is not null as has_refresh_token,
   last_refreshed_at, next_attempt_at, consecutive_failures, last_error_code, last_error_message,
-  coalesce(lease_until > now(), false) as leased, token_version, created_at, updated_at`;
+  coalesce(lease_until > now(), false) as leased, token_version, hidden_at, created_at, updated_at`;
 
 export async function listConnections(sql: Sql, params: { userId: string }): Promise<ConnectionSummary[]> {
   return sql.query<ConnectionSummary>(
@@ -153,6 +155,7 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<U
         last_error_code = null,
         last_error_message = null,
         token_version = connections.token_version + 1,
+        hidden_at = null,
         updated_at = now()
      returning id, (xmax = 0) as inserted, (select status from previous) as previous_status,
        (select had_tokens from previous) as previous_had_tokens,
@@ -191,5 +194,28 @@ export async function markConnectionRevoked(sql: Sql, params: { userId: string; 
       where user_id = $1 and id = $2 returning 1`,
     [params.userId, params.id],
   );
+  return rows.length === 1;
+}
+
+/**
+ * Removes a revoked connection from the dashboard's list. Only revoked rows: a live grant must be
+ * disconnected first, so nothing still refreshing can disappear from view. The row and its audit
+ * history stay. Returns false when there is no such revoked connection of this user.
+ */
+export async function hideRevokedConnection(sql: Sql, params: { userId: string; id: string }): Promise<boolean> {
+  const rows = await sql.query(
+    `update connections set hidden_at = coalesce(hidden_at, now())
+      where user_id = $1 and id = $2 and status = 'revoked' returning 1`,
+    [params.userId, params.id],
+  );
+  return rows.length === 1;
+}
+
+/** Shows a removed connection in the list again. */
+export async function unhideConnection(sql: Sql, params: { userId: string; id: string }): Promise<boolean> {
+  const rows = await sql.query(`update connections set hidden_at = null where user_id = $1 and id = $2 returning 1`, [
+    params.userId,
+    params.id,
+  ]);
   return rows.length === 1;
 }

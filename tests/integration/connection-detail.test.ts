@@ -72,22 +72,31 @@ describe.each(DRIVERS)('connection detail reads on %s', (driver) => {
     expect(stats.avgDurationMs).toBe(Math.round((10 + 11 + 12 + 13 + 14 + 15 + 16 + 17 + 18 + 20) / 10));
   });
 
+  it('audit events leave out the refresh attempts Refresh history lists, unless asked for', async () => {
+    const events = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine });
+    expect(events.items.map((e) => e.action)).toEqual(['connection.connected']);
+    expect(events).toMatchObject({ newer: null, older: null });
+    const all = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, page: { withRefreshes: true } });
+    expect(all.items.map((e) => Number(e.id))).toEqual([...ids].reverse());
+  });
+
   it('audit events: pages of newest first by id, older and newer by keyset', async () => {
     const newestFirst = [...ids].reverse();
-    const first = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, pageSize: 5 });
+    const all = { withRefreshes: true };
+    const first = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, pageSize: 5, page: all });
     expect(first.items.map((e) => Number(e.id))).toEqual(newestFirst.slice(0, 5));
     expect(first.newer).toBeNull();
     expect(first.older).toBe(String(newestFirst[4]));
 
-    const second = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, pageSize: 5, page: { before: first.older! } });
+    const second = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, pageSize: 5, page: { ...all, before: first.older! } });
     expect(second.items.map((e) => Number(e.id))).toEqual(newestFirst.slice(5, 10));
     expect(second.newer).toBe(String(newestFirst[5]));
 
-    const last = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, pageSize: 5, page: { before: second.older! } });
+    const last = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, pageSize: 5, page: { ...all, before: second.older! } });
     expect(last.items.map((e) => Number(e.id))).toEqual(newestFirst.slice(10));
     expect(last.older).toBeNull();
 
-    const back = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, pageSize: 5, page: { after: second.newer! } });
+    const back = await getConnectionEvents(t.db, { userId: 'user_a', connectionId: mine, pageSize: 5, page: { ...all, after: second.newer! } });
     expect(back.items.map((e) => Number(e.id))).toEqual(newestFirst.slice(0, 5));
     expect(back.newer).toBeNull();
     expect(back.older).toBe(String(newestFirst[4]));

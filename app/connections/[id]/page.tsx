@@ -6,10 +6,13 @@ import { Suspense } from 'react';
 import { z } from 'zod';
 import { AccountDetails } from '@/components/dashboard/account-details';
 import { ClockProvider } from '@/components/dashboard/clock';
+import { connectionName } from '@/components/dashboard/connection-copy';
 import { ConnectionEvents } from '@/components/dashboard/connection-events';
+import { ConnectionId } from '@/components/dashboard/connection-id';
 import { ConnectionOverview } from '@/components/dashboard/connection-overview';
 import { Hydrate } from '@/components/dashboard/hydrate';
 import { OutcomeToast } from '@/components/dashboard/outcome-toast';
+import { PROVIDER_COPY } from '@/components/dashboard/provider-copy';
 import { CONNECTIONS_QUERY_KEY } from '@/components/dashboard/queries';
 import { RefreshHistory } from '@/components/dashboard/refresh-history';
 import { SectionErrorBoundary } from '@/components/dashboard/section-error-boundary';
@@ -20,12 +23,14 @@ import { getConnectionEvents, getConnectionForUser, getRefreshHistory, type Even
 import { listConnectionStatus } from '@/lib/connections/status';
 import { getDb, type Database } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
+import { getEnv } from '@/lib/env';
+import { serverOrigin } from '@/lib/http/server-origin';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Connection · Grantkeeper' };
 
 const cursor = z.string().regex(/^\d{1,19}$/).optional().catch(undefined);
-const pageQuery = z.object({ before: cursor, after: cursor });
+const pageQuery = z.object({ before: cursor, after: cursor, refreshes: z.literal('1').optional().catch(undefined) });
 
 /** One connection: accounts, scopes, expiries, refresh history and its audit events. */
 export default async function ConnectionPage({
@@ -46,10 +51,11 @@ export default async function ConnectionPage({
   // eslint-disable-next-line react-hooks/purity
   const renderedAt = Date.now();
   // Awaited before anything streams, so an unknown id is a real 404.
-  const [connection, connections, row] = await Promise.all([
+  const [connection, connections, row, origin] = await Promise.all([
     getConnectionForUser(db, { userId: user.id, connectionId: id.data }),
     listConnectionStatus(db, user.id),
     getUser(db, user.id),
+    serverOrigin(getEnv()),
   ]);
   // Someone else's connection and no connection look the same: RLS and the user filter see neither.
   if (!connection) notFound();
@@ -69,6 +75,7 @@ export default async function ConnectionPage({
         <Hydrate queries={[{ key: CONNECTIONS_QUERY_KEY, data: connections, updatedAt: renderedAt }]}>
           <ConnectionOverview initial={c} />
         </Hydrate>
+        <ConnectionId id={c.id} label={`${connectionName(c)} (${providerName(c.provider)})`} origin={origin} />
         <div className="grid gap-6 lg:grid-cols-2">
           <section aria-labelledby="accounts-heading" className="flex min-w-0 flex-col gap-3">
             <h2 id="accounts-heading" className="text-lg font-semibold">
@@ -108,7 +115,10 @@ export default async function ConnectionPage({
         </SectionErrorBoundary>
         <SectionErrorBoundary title="Audit events">
           <Suspense fallback={<EventListSkeleton label="Loading audit events" rows={8} />}>
-            <EventsSection {...scope} page={page.after ? { after: page.after } : { before: page.before }} />
+            <EventsSection
+              {...scope}
+              page={{ ...(page.after ? { after: page.after } : { before: page.before }), withRefreshes: page.refreshes === '1' }}
+            />
           </Suspense>
         </SectionErrorBoundary>
       </main>
@@ -127,5 +137,8 @@ async function RefreshHistorySection(props: SectionProps) {
 }
 
 async function EventsSection(props: SectionProps & { page: EventPage }) {
-  return <ConnectionEvents connectionId={props.connectionId} events={await getConnectionEvents(props.db, props)} />;
+  const events = await getConnectionEvents(props.db, props);
+  return <ConnectionEvents connectionId={props.connectionId} events={events} withRefreshes={Boolean(props.page.withRefreshes)} />;
 }
+
+const providerName = (slug: string) => PROVIDER_COPY[slug as keyof typeof PROVIDER_COPY]?.name ?? slug;

@@ -26,7 +26,9 @@ done
 
 if [ -n "$host" ]; then
   echo "==> Listening on 127.0.0.1 only (loopback): open http://localhost:${port}"
-  exec node_modules/.bin/next dev -H "$host" "$@"
+  # Next would also print a "Network:" address, which on loopback is the local one again and
+  # suggests the app is reachable from other machines: drop that line, keep everything else.
+  exec node_modules/.bin/next dev -H "$host" "$@" > >(grep --line-buffered -v 'Network:')
 fi
 echo "==> Listening where -H says; in local sign-in mode only loopback names are answered unless LOCAL_MODE_ALLOW_REMOTE=on"
 exec node_modules/.bin/next dev "$@"

@@ -43,8 +43,11 @@ export interface StartOptions {
   /** Share a data directory with another server; by default each server gets a fresh one. */
   dataDir?: string;
   port?: number;
-  /** `dev` runs `next dev` as `npm run dev` does (NODE_ENV left to next: development). Default `start`. */
-  command?: 'start' | 'dev';
+  /**
+   * `dev` runs `next dev` (NODE_ENV left to next: development); `npm-run-dev` runs `scripts/dev.sh`
+   * exactly as `npm run dev` does, with its own host and output filtering. Default `start`.
+   */
+  command?: 'start' | 'dev' | 'npm-run-dev';
   /** `next start -H <host>`; the server's url uses it too. Default: every interface, url on localhost. */
   host?: string;
 }
@@ -102,14 +105,17 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
   const url = `http://${options.host ?? 'localhost'}:${port}`;
   // Production requires APP_URL (lib/env.ts); a spec that tests its absence passes APP_URL: undefined.
   const env: Record<string, string> = { ...baseEnv(), GRANTKEEPER_DATA_DIR: dataDir, APP_URL: url };
-  if (command === 'dev') delete env.NODE_ENV;
+  if (command !== 'start') delete env.NODE_ENV;
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
 
-  const args = [NEXT_BIN, command, '-p', String(port), ...(options.host ? ['-H', options.host] : [])];
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const [bin, args] =
+    command === 'npm-run-dev'
+      ? ['bash', [path.join(ROOT, 'scripts', 'dev.sh'), '-p', String(port)]]
+      : [process.execPath, [NEXT_BIN, command, '-p', String(port), ...(options.host ? ['-H', options.host] : [])]];
+  const child: ChildProcess = spawn(bin, args, {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     detached: true, // its own process group, so stop() can kill next and anything it forks

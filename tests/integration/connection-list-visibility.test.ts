@@ -61,7 +61,7 @@ describe.each(DRIVERS)('removing a connection from the list on %s', (driver) => 
       metadata: {},
       nextCheckInSec: 60,
     });
-    expect(again).toEqual({ id, inserted: false });
+    expect(again).toMatchObject({ id, inserted: false });
     expect(await hiddenAt('user_a', id)).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
 import { ClerkProvider } from '@clerk/nextjs';
 import type { Metadata } from 'next';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { connection } from 'next/server';
 import { QueryProvider } from '@/components/query-provider';
 import { Toaster } from '@/components/ui/sonner';
 import { getEnv } from '@/lib/env';
+import { parseTheme, THEME_COOKIE, themeClass } from '@/lib/theme';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -17,11 +18,13 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // own CSP nonce (proxy.ts): nothing is prerendered.
   await connection();
   const { auth } = getEnv();
+  // The header's choice, rendered by the server: the first paint is already in the right theme.
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   const page = (
-    <html lang="en">
+    <html lang="en" className={themeClass(theme)}>
       <body className="min-h-dvh bg-background text-foreground antialiased">
         <QueryProvider>{children}</QueryProvider>
-        <Toaster />
+        <Toaster theme={theme} />
       </body>
     </html>
   );

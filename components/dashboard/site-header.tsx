@@ -2,6 +2,7 @@ import { KeyRound } from 'lucide-react';
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { SiteNav } from './site-nav';
+import { ThemeSwitch } from './theme-switch';
 
 export interface SignedInAs {
   id: string;
@@ -9,7 +10,7 @@ export interface SignedInAs {
   mode: 'local' | 'clerk';
 }
 
-/** Every signed-in page's header: home, the three places, and who is signed in. */
+/** Every signed-in page's header: home, the three places, who is signed in, and the colour theme. */
 export function SiteHeader({ user }: { user: SignedInAs }) {
   return (
     <header className="border-b bg-card">
@@ -27,6 +28,7 @@ export function SiteHeader({ user }: { user: SignedInAs }) {
           </span>
           <Badge variant="secondary">{user.mode === 'local' ? 'local sign-in' : 'Clerk'}</Badge>
         </div>
+        <ThemeSwitch />
       </div>
     </header>
   );

@@ -1,6 +1,7 @@
 import { KeyRound } from 'lucide-react';
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
+import { SignOutForm } from './sign-out-form';
 import { SiteNav } from './site-nav';
 
 export interface SignedInAs {
@@ -22,10 +23,12 @@ export function SiteHeader({ user }: { user: SignedInAs }) {
         <SiteNav className="order-last w-full sm:order-none sm:w-auto" />
         <div className="ml-auto flex min-w-0 items-center gap-2 text-sm" data-testid="signed-in-as">
           <span className="sr-only text-muted-foreground sm:not-sr-only">Signed in as</span>
-          <span className="truncate font-medium" data-user-id={user.id}>
+          {/* A floor on its width: at 375 px the row's other items squeezed it to nothing. */}
+          <span className="min-w-16 max-w-[40vw] truncate font-medium sm:max-w-xs" title={user.label} data-user-id={user.id}>
             {user.label}
           </span>
           <Badge variant="secondary">{user.mode === 'local' ? 'local sign-in' : 'Clerk'}</Badge>
+          {user.mode === 'clerk' ? <SignOutForm /> : null}
         </div>
       </div>
     </header>

@@ -13,6 +13,7 @@ import {
   signIn,
   type Session,
 } from './support/clerk';
+import { expectNoHorizontalScroll, saveScreenshot } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 
 /**
@@ -172,7 +173,7 @@ test.describe('the dashboard with a Clerk session cookie', () => {
 });
 
 test.describe('signing out', () => {
-  test('the name shows at 375 px; Sign out clears the session and / then asks Clerk for a sign-in', async ({ page, context, baseURL }) => {
+  test('the name shows at 375 px; Sign out clears the session and / then asks Clerk for a sign-in', async ({ page, context, baseURL }, testInfo) => {
     await offline(context, baseURL!);
     const sub = newUserId();
     const session = await mintSession(sub);
@@ -191,6 +192,8 @@ test.describe('signing out', () => {
     expect((await name.boundingBox())!.width, 'the signed-in name is readable on a phone').toBeGreaterThanOrEqual(60);
     const signOut = page.getByRole('button', { name: 'Sign out' });
     await expect(signOut).toBeInViewport();
+    await expectNoHorizontalScroll(page, '/ at 375 px in Clerk mode');
+    await saveScreenshot(page, testInfo, 'clerk-header-375');
 
     // A cross-origin POST is refused and signs nobody out.
     const forged = await page.request.post('/sign-out', { headers: { origin: 'http://evil.example' }, maxRedirects: 0 });

@@ -23,8 +23,7 @@ export function SiteHeader({ user }: { user: SignedInAs }) {
         <SiteNav className="order-last w-full sm:order-none sm:w-auto" />
         <div className="ml-auto flex min-w-0 items-center gap-2 text-sm" data-testid="signed-in-as">
           <span className="sr-only text-muted-foreground sm:not-sr-only">Signed in as</span>
-          {/* A floor on its width: at 375 px the row's other items squeezed it to nothing. */}
-          <span className="min-w-16 max-w-[40vw] truncate font-medium sm:max-w-xs" title={user.label} data-user-id={user.id}>
+          <span className="truncate font-medium" data-user-id={user.id}>
             {user.label}
           </span>
           <Badge variant="secondary">{user.mode === 'local' ? 'local sign-in' : 'Clerk'}</Badge>

@@ -13,6 +13,7 @@ import {
   signIn,
   type Session,
 } from './support/clerk';
+import { expectNoHorizontalScroll, saveScreenshot } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 
 /**
@@ -168,6 +169,50 @@ test.describe('the dashboard with a Clerk session cookie', () => {
       expect(res.status(), await res.text()).not.toBe(200);
       expect(await res.text()).not.toContain(sub);
     }
+  });
+});
+
+test.describe('signing out', () => {
+  test('the name shows at 375 px; Sign out clears the session and / then asks Clerk for a sign-in', async ({ page, context, baseURL }, testInfo) => {
+    await offline(context, baseURL!);
+    const sub = newUserId();
+    const session = await mintSession(sub);
+    await signIn(context, baseURL!, session);
+    // Clerk suffixes its cookies per instance (`__session_<hash>`): those go too.
+    await context.addCookies([
+      { name: '__session_Ab12Cd34', value: session.jwt, url: baseURL! },
+      { name: '__client_uat_Ab12Cd34', value: String(session.iat), url: baseURL! },
+    ]);
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    const { signedIn } = await openDashboard(page);
+    const name = signedIn.locator(`[data-user-id="${sub}"]`);
+    await expect(name).toBeVisible();
+    await expect(name).toBeInViewport();
+    expect((await name.boundingBox())!.width, 'the signed-in name is readable on a phone').toBeGreaterThanOrEqual(60);
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    await expect(signOut).toBeInViewport();
+    await expectNoHorizontalScroll(page, '/ at 375 px in Clerk mode');
+    await saveScreenshot(page, testInfo, 'clerk-header-375');
+
+    // A cross-origin POST is refused and signs nobody out.
+    const forged = await page.request.post('/sign-out', { headers: { origin: 'http://evil.example' }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    expect((await context.cookies()).map((c) => c.name)).toContain('__session');
+
+    await signOut.click();
+    await page.waitForURL(`${baseURL}/signed-out`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('You are signed out');
+    const left = await context.cookies();
+    expect(left.filter((c) => c.name.startsWith('__session')), 'session cookies cleared').toEqual([]);
+    expect(left.filter((c) => c.name.startsWith('__client_uat')).map((c) => c.value)).toEqual(['0', '0']);
+
+    // No session any more: the dashboard sends the browser to Clerk's sign-in.
+    const home = await page.request.get('/', { maxRedirects: 0, headers: { accept: 'text/html', 'sec-fetch-dest': 'document' } });
+    expect(home.status()).toBeGreaterThanOrEqual(300);
+    expect(home.status()).toBeLessThan(400);
+    expect(new URL(home.headers()['location']!).host).toBe(SIGN_IN_HOST);
+    expect(await home.text()).not.toContain(sub);
   });
 });
 

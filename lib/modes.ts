@@ -4,6 +4,8 @@ import type { Env } from './env';
 export interface ActiveDefault {
   id: 'database' | 'sign-in' | 'simulator' | 'key';
   title: string;
+  /** Its name in the banner's one-line summary. */
+  short: string;
   now: string;
   toProduction: string;
 }
@@ -18,6 +20,7 @@ export function activeDefaults(env: Env): ActiveDefault[] {
     list.push({
       id: 'database',
       title: 'Embedded database',
+      short: 'embedded database',
       now: env.auth.mode === 'local' ? `PGlite in ${env.dataDir}` : 'PGlite, on this server’s disk',
       toProduction: 'Set DATABASE_URL to your Supabase pooler connection string.',
     });
@@ -26,6 +29,7 @@ export function activeDefaults(env: Env): ActiveDefault[] {
     list.push({
       id: 'sign-in',
       title: 'Local sign-in',
+      short: 'local sign-in',
       now: 'Single operator, no password',
       toProduction: 'Set CLERK_SECRET_KEY, CLERK_PUBLISHABLE_KEY and CLERK_JWT_KEY from the Clerk dashboard.',
     });
@@ -34,6 +38,7 @@ export function activeDefaults(env: Env): ActiveDefault[] {
     list.push({
       id: 'simulator',
       title: 'Provider simulator',
+      short: 'simulator',
       now: 'Providers without client credentials are simulated',
       toProduction: 'Set each provider’s client id and secret, and SIMULATOR=off.',
     });
@@ -42,6 +47,7 @@ export function activeDefaults(env: Env): ActiveDefault[] {
     list.push({
       id: 'key',
       title: 'Generated encryption key',
+      short: 'generated key',
       now: `Kept in ${env.dataDir}/encryption.key`,
       toProduction: 'Set ENCRYPTION_KEYS (npm run keys:generate).',
     });

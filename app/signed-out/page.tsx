@@ -1,8 +1,9 @@
-import { Card, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import Link from 'next/link';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 
 export const metadata = { title: 'Signed out · Grantkeeper' };
 
-/** Where a request lands without a usable session (e.g. the account was deleted). */
+/** Where sign-out lands, and any request without a usable session (e.g. the account was deleted). */
 export default function SignedOutPage() {
   return (
     <main className="mx-auto flex min-h-dvh max-w-lg items-center px-4">
@@ -12,9 +13,14 @@ export default function SignedOutPage() {
             <h1>You are signed out</h1>
           </CardTitle>
           <CardDescription>
-            This session no longer belongs to an active Grantkeeper account. Sign in again to continue.
+            You signed out, or this session no longer belongs to an active Grantkeeper account.
           </CardDescription>
         </CardHeader>
+        <CardContent>
+          <Link href="/" prefetch={false} className="font-medium text-primary underline underline-offset-4">
+            Sign in again
+          </Link>
+        </CardContent>
       </Card>
     </main>
   );

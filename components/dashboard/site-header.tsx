@@ -1,6 +1,7 @@
 import { KeyRound } from 'lucide-react';
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
+import { SignOutForm } from './sign-out-form';
 import { SiteNav } from './site-nav';
 import { ThemeSwitch } from './theme-switch';
 
@@ -27,6 +28,7 @@ export function SiteHeader({ user }: { user: SignedInAs }) {
             {user.label}
           </span>
           <Badge variant="secondary">{user.mode === 'local' ? 'local sign-in' : 'Clerk'}</Badge>
+          {user.mode === 'clerk' ? <SignOutForm /> : null}
         </div>
         <ThemeSwitch />
       </div>

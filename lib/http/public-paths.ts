@@ -1,7 +1,7 @@
 /**
  * Paths that authenticate without a Clerk session: machines (health, cron, webhooks, OAuth
  * callbacks, the token API, the simulator), routes that take an API key or a session themselves,
- * and the signed-out page. Every route still checks its own caller (sessionRoute, apiKeyRoute,
+ * and the sign-out route and signed-out page. Every route still checks its own caller (sessionRoute, apiKeyRoute,
  * the cron secret, svix): this list only decides where the proxy asks for a session first.
  * Our own matcher rather than Clerk's createRouteMatcher, which Clerk deprecates (and which warns
  * at start-up even in local mode).
@@ -15,6 +15,8 @@ const PUBLIC_PATHS: RegExp[] = [
   /^\/api\/v1\/connections\/[^/]+\/access-token$/,
   /^\/api\/v1\/analytics\/insights$/,
   /^\/signed-out$/,
+  // Clears cookies only: an expired session must still be able to sign out.
+  /^\/sign-out$/,
 ];
 
 export function isPublicPath(pathname: string): boolean {

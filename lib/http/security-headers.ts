@@ -60,13 +60,15 @@ export function pageContentSecurityPolicy(nonce: string, ctx: HeaderContext): st
 /**
  * API responses are data, never documents to render: nothing may load from them or frame them.
  * The simulator's consent and error pages (plain HTML under /api/simulator, inline CSS, no
- * script) get just what they use: their own styles and a form posting back to this origin.
+ * script) get just what they use: their own styles, the app's icon and a form posting back to this origin.
  */
 export function apiContentSecurityPolicy(pathname: string): string {
   if (pathname.startsWith('/api/simulator/')) {
     return policy({
       'default-src': ["'none'"],
       'style-src': ["'unsafe-inline'"],
+      // The app's own icon, so the browser does not fall back to a /favicon.ico that 404s.
+      'img-src': ["'self'"],
       'form-action': ["'self'"],
       'base-uri': ["'none'"],
       'frame-ancestors': ["'none'"],

@@ -101,6 +101,12 @@ test('at 1440 px the cards fill the width; every action names its connection; gh
     .filter((r) => r.spread >= 3 && !/\/ 0?\.\d+\)$|^rgba\(/.test(r.color));
   expect(rings.length, `an opaque ring of 3 px or more in: ${focus.shadow}`).toBeGreaterThan(0);
 
+  // The Amazon card's region picker stays inside its card (its option names are long).
+  const amazonCard = await page.getByTestId('connect-amazon-ads').boundingBox();
+  for (const id of ['amazon-region', 'amazon-region-hint']) {
+    const box = await page.getByTestId(id).boundingBox();
+    expect(box!.x + box!.width, `${id} ends inside its card`).toBeLessThanOrEqual(amazonCard!.x + amazonCard!.width);
+  }
   await expectNoSeriousAxeViolations(page, '/ at 1440px');
   await expectNoHorizontalScroll(page, '/ at 1440px');
   await saveScreenshot(page, testInfo, 'dashboard-grid-1440');

@@ -31,7 +31,7 @@ export function ConnectPanel({ providers }: { providers: ProviderStatus[] }) {
                 </p>
               ) : p.slug === 'amazon-ads' ? (
                 <form action={`/api/v1/oauth/${p.slug}/authorize`} method="get" className="flex w-full flex-wrap items-end gap-2">
-                  <label className="flex flex-col gap-1 text-sm">
+                  <label className="flex w-full min-w-0 flex-col gap-1 text-sm">
                     <span className="text-muted-foreground">{AMAZON_REGION_PICKER.label}</span>
                     <span className="text-xs text-muted-foreground" data-testid="amazon-region-hint">
                       {AMAZON_REGION_PICKER.hint}
@@ -39,7 +39,7 @@ export function ConnectPanel({ providers }: { providers: ProviderStatus[] }) {
                     <select
                       name="region"
                       defaultValue="na"
-                      className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+                      className="h-9 w-full min-w-0 rounded-md border border-input bg-background px-2 text-sm"
                       data-testid="amazon-region"
                     >
                       {(Object.keys(REGION_NAMES) as (keyof typeof REGION_NAMES)[]).map((value) => (

@@ -1,4 +1,5 @@
 import { expect, test, type APIResponse } from '@playwright/test';
+import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './support/page-checks';
 
 /**
@@ -24,7 +25,7 @@ test.describe('every /api path answers JSON', () => {
     await expectApiError(await request.get('/api/v1/connections/00000000-0000-4000-8000-000000000000/nope'), 404, 'not_found');
     await expectApiError(await request.post('/api/v2/things', { headers: { origin: baseURL! }, data: {} }), 404, 'not_found');
     // The more specific catch-all still wins.
-    expect((await request.get('/api/simulator/_admin/state')).status()).toBe(200);
+    expect((await request.get('/api/simulator/_admin/state', { headers: SIMULATOR_ADMIN_HEADERS })).status()).toBe(200);
   });
 
   test('a wrong method is a JSON 405 that says what is allowed', async ({ request, baseURL }) => {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
 import { connectThroughConsent } from './support/simulator-consent';
+import { sharedServerOrigin } from './support/origin';
 
 /**
  * The dashboard's layout and what it says after a connect: the card grid at 1440 px, the top
@@ -165,7 +166,7 @@ test('a connection’s page offers its id to copy and a ready curl line, and lis
 }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   const { connectionId } = await connectThroughConsent(page, { provider: 'linkedin', persona: 'linkedin-maya' });
-  expect((await request.post(`/api/v1/connections/${connectionId}/refresh`)).status()).toBe(200);
+  expect((await request.post(`/api/v1/connections/${connectionId}/refresh`, { headers: sharedServerOrigin() })).status()).toBe(200);
 
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`/connections/${connectionId}`);

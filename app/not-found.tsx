@@ -1,8 +1,7 @@
-import { KeyRound, SearchX } from 'lucide-react';
+import { KeyRound } from 'lucide-react';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Button } from '@/components/ui/button';
-import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
+import { NotFoundCard } from '@/components/not-found-card';
 
 export const metadata: Metadata = { title: 'Page not found · Grantkeeper' };
 
@@ -18,22 +17,9 @@ export default function NotFound() {
           </Link>
         </div>
       </header>
-      <main className="mx-auto flex min-h-[60dvh] max-w-lg items-center px-4">
-        <Card className="w-full" data-testid="page-not-found">
-          <CardHeader>
-            <CardTitle className="flex items-center gap-2">
-              <SearchX className="size-5 text-muted-foreground" aria-hidden="true" />
-              <h1>Page not found</h1>
-            </CardTitle>
-            <CardDescription>There is no page at this address. The link may be mistyped or out of date.</CardDescription>
-          </CardHeader>
-          <CardFooter>
-            <Button asChild>
-              <Link href="/">Back to the dashboard</Link>
-            </Button>
-          </CardFooter>
-        </Card>
-      </main>
+      <NotFoundCard testId="page-not-found" title="Page not found">
+        There is no page at this address. The link may be mistyped or out of date.
+      </NotFoundCard>
     </>
   );
 }

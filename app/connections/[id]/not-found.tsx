@@ -1,8 +1,5 @@
-import { SearchX } from 'lucide-react';
-import Link from 'next/link';
 import { SiteHeader } from '@/components/dashboard/site-header';
-import { Button } from '@/components/ui/button';
-import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
+import { NotFoundCard } from '@/components/not-found-card';
 import { getSessionUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
@@ -15,25 +12,9 @@ export default async function ConnectionNotFound() {
   return (
     <>
       {user && <SiteHeader user={{ id: user.id, label: row?.display_name ?? row?.email ?? user.id, mode: user.mode }} />}
-      <main className="mx-auto flex min-h-[60dvh] max-w-lg items-center px-4">
-        <Card className="w-full" data-testid="connection-not-found">
-          <CardHeader>
-            <CardTitle className="flex items-center gap-2">
-              <SearchX className="size-5 text-muted-foreground" aria-hidden="true" />
-              <h1>No such connection</h1>
-            </CardTitle>
-            <CardDescription>
-              There is no connection at this address among yours. The link may be mistyped, or it belongs to another
-              account.
-            </CardDescription>
-          </CardHeader>
-          <CardFooter>
-            <Button asChild>
-              <Link href="/">Back to the dashboard</Link>
-            </Button>
-          </CardFooter>
-        </Card>
-      </main>
+      <NotFoundCard testId="connection-not-found" title="No such connection">
+        There is no connection at this address among yours. The link may be mistyped, or it belongs to another account.
+      </NotFoundCard>
     </>
   );
 }

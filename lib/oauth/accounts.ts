@@ -1,12 +1,12 @@
 import 'server-only';
-import { fetchAmazonAdsAccount } from '../providers/amazon-ads-accounts';
-import { isLinkedInDefinition } from '../providers/linkedin';
-import { fetchLinkedInAccount } from '../providers/linkedin-accounts';
-import { isMetaDefinition } from '../providers/meta';
-import { fetchMetaAccount } from '../providers/meta-accounts';
+import { fetchAmazonAdsAccount } from '../providers/amazon-ads/accounts';
+import { isLinkedInDefinition } from '../providers/linkedin/definition';
+import { fetchLinkedInAccount } from '../providers/linkedin/accounts';
+import { isMetaDefinition } from '../providers/meta/definition';
+import { fetchMetaAccount } from '../providers/meta/accounts';
 import { isOidcDefinition } from '../providers/oidc';
 import { fetchOidcAccount } from '../providers/oidc-accounts';
-import { fetchXAccount } from '../providers/x-accounts';
+import { fetchXAccount } from '../providers/x/accounts';
 import type { ConnectedAccount, Region, ResolvedProvider, TokenSet } from '../providers/types';
 import type { CallOptions } from './http';
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { isMetaDefinition, type MetaDefinition } from '../providers/meta';
-import { buildGraphRequest } from '../providers/meta-graph';
+import { isMetaDefinition, type MetaDefinition } from '../providers/meta/definition';
+import { buildGraphRequest } from '../providers/meta/graph';
 import type { ResolvedProvider } from '../providers/types';
 import { applyClientAuth } from './client-auth';
 import { processJsonResponse, sendProviderRequest, type CallOptions, type ProviderRequest } from './http';

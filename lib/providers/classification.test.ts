@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isConfigurationError } from '@/lib/oauth/classify';
-import { amazonAds } from './amazon-ads';
-import { createLinkedInDefinition } from './linkedin';
-import { createMetaDefinition } from './meta';
+import { amazonAds } from './amazon-ads/definition';
+import { createLinkedInDefinition } from './linkedin/definition';
+import { createMetaDefinition } from './meta/definition';
 import { createOidcDefinition } from './oidc';
 import type { ErrorKind, ProviderDefinition, ProviderErrorInfo } from './types';
-import { x } from './x';
+import { x } from './x/definition';
 
 /**
  * The table the refresh engine relies on: only `permanent` sets needs_reauth. Every case from

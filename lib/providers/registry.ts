@@ -3,12 +3,12 @@ import type { Env } from '../env';
 import { simulatorEnabled } from '../modes';
 import { SIMULATOR_CREDENTIALS, SIMULATOR_PATH_PREFIX } from '../simulator/credentials';
 import { DEFAULT_TIMEOUT_MS } from '../oauth/http';
-import { amazonAds } from './amazon-ads';
-import { createLinkedInDefinition } from './linkedin';
-import { createMetaDefinition } from './meta';
+import { amazonAds } from './amazon-ads/definition';
+import { createLinkedInDefinition } from './linkedin/definition';
+import { createMetaDefinition } from './meta/definition';
 import { createOidcDefinition, discoverOidcIssuer } from './oidc';
 import { PROVIDER_SLUGS, type ProviderDefinition, type ProviderSlug, type ResolvedProvider } from './types';
-import { x } from './x';
+import { x } from './x/definition';
 
 /**
  * Which providers exist, where their credentials come from, and whether the simulator stands in:

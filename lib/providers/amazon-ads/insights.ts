@@ -8,7 +8,7 @@ import type { FetchContext, ReportFetcher, ReportStatus } from '../../insights/f
 import { requestJson, sendInsightRequest, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow, SyncTarget } from '../../insights/types';
 import { ProviderError, type Region } from '../types';
-import { AMAZON_ADS_API_URLS } from '../amazon-ads';
+import { AMAZON_ADS_API_URLS } from './definition';
 
 /**
  * Amazon Ads reporting v3, asynchronous (providers.md §1 "Reporting"): create a DAILY

@@ -5,7 +5,7 @@ import { sumIntegers, toDecimalString } from '../../insights/decimal';
 import type { ChunkResult, FetchContext, SyncFetcher } from '../../insights/fetcher';
 import { requestJson, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow } from '../../insights/types';
-import { isLinkedInDefinition, LINKEDIN_REST_URL } from '../linkedin';
+import { isLinkedInDefinition, LINKEDIN_REST_URL } from './definition';
 
 /**
  * LinkedIn ad analytics (providers.md §2 "Reporting"): `q=analytics`, pivot CAMPAIGN, DAILY,

@@ -5,8 +5,8 @@ import { toDecimalString } from '../../insights/decimal';
 import type { ChunkResult, FetchContext, SyncFetcher } from '../../insights/fetcher';
 import { requestJson, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow } from '../../insights/types';
-import { isMetaDefinition, type MetaDefinition } from '../meta';
-import { buildGraphRequest } from '../meta-graph';
+import { isMetaDefinition, type MetaDefinition } from './definition';
+import { buildGraphRequest } from './graph';
 import type { ProviderCredentials } from '../types';
 
 /**

@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { getJson, type CallOptions } from '../oauth/http';
-import type { ConnectedAccount, ResolvedProvider } from './types';
-import { X_USERS_ME_URL } from './x';
+import { getJson, type CallOptions } from '../../oauth/http';
+import type { ConnectedAccount, ResolvedProvider } from '../types';
+import { X_USERS_ME_URL } from './definition';
 
 /** The authenticated X user (`tweet.read` + `users.read`) [X7]. */
 

@@ -1,5 +1,5 @@
-import { classifyBy, isInvalidGrant } from '../oauth/classify';
-import type { ProviderDefinition, Region } from './types';
+import { classifyBy, isInvalidGrant } from '../../oauth/classify';
+import type { ProviderDefinition, Region } from '../types';
 
 /**
  * Amazon Ads through Login with Amazon (providers.md §1). Three consent hosts and three token

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHmac } from 'node:crypto';
-import type { MetaDefinition } from './meta';
-import type { ProviderCredentials } from './types';
+import type { MetaDefinition } from './definition';
+import type { ProviderCredentials } from '../types';
 
 /**
  * A Graph API call's URL and headers. The user's token travels in `Authorization: Bearer`, which

@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { getJson, type CallOptions } from '../oauth/http';
-import { AMAZON_ADS_API_URLS, AMAZON_USER_PROFILE_URL } from './amazon-ads';
-import { REGIONS, type ConnectedAccount, type Region, type ResolvedProvider } from './types';
+import { getJson, type CallOptions } from '../../oauth/http';
+import { AMAZON_ADS_API_URLS, AMAZON_USER_PROFILE_URL } from './definition';
+import { REGIONS, type ConnectedAccount, type Region, type ResolvedProvider } from '../types';
 
 /**
  * Who connected (LWA /user/profile [AZ12]) and which advertising profiles they reach. Each Ads

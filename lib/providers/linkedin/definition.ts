@@ -1,5 +1,5 @@
-import { classifyBy, isInvalidGrant } from '../oauth/classify';
-import type { ProviderDefinition, ProviderErrorInfo } from './types';
+import { classifyBy, isInvalidGrant } from '../../oauth/classify';
+import type { ProviderDefinition, ProviderErrorInfo } from '../types';
 
 /** LinkedIn Marketing APIs (providers.md §2). */
 

@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { getJson, type CallOptions } from '../oauth/http';
-import { LINKEDIN_REST_URL, LINKEDIN_USERINFO_URL, type LinkedInDefinition } from './linkedin';
-import type { ConnectedAccount, ResolvedProvider } from './types';
+import { getJson, type CallOptions } from '../../oauth/http';
+import { LINKEDIN_REST_URL, LINKEDIN_USERINFO_URL, type LinkedInDefinition } from './definition';
+import type { ConnectedAccount, ResolvedProvider } from '../types';
 
 /**
  * The member (OIDC userinfo [LI5]) and the ad accounts they hold a role on: adAccountUsers gives

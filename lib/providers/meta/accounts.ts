@@ -1,9 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
-import { getJson, type CallOptions } from '../oauth/http';
-import { buildGraphRequest } from './meta-graph';
-import type { MetaDefinition } from './meta';
-import type { ConnectedAccount, ResolvedProvider } from './types';
+import { getJson, type CallOptions } from '../../oauth/http';
+import { buildGraphRequest } from './graph';
+import type { MetaDefinition } from './definition';
+import type { ConnectedAccount, ResolvedProvider } from '../types';
 
 /**
  * The Facebook user, the Pages they act on (with linked Instagram business accounts) and their

@@ -1,5 +1,5 @@
-import { classifyBy } from '../oauth/classify';
-import type { ErrorKind, ProviderDefinition, ProviderErrorInfo } from './types';
+import { classifyBy } from '../../oauth/classify';
+import type { ErrorKind, ProviderDefinition, ProviderErrorInfo } from '../types';
 
 /** Meta: Facebook Login (for Business) and the Graph/Marketing API (providers.md §4). */
 

@@ -1,5 +1,5 @@
-import { classifyBy, isInvalidGrant } from '../oauth/classify';
-import type { ProviderDefinition, ProviderErrorInfo } from './types';
+import { classifyBy, isInvalidGrant } from '../../oauth/classify';
+import type { ProviderDefinition, ProviderErrorInfo } from '../types';
 
 /** X OAuth 2.0 Authorization Code with PKCE (providers.md §3). */
 

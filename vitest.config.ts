@@ -18,6 +18,20 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // `vitest run --coverage` (npm test): V8 coverage of lib/ and app/, report in coverage/.
+    coverage: {
+      provider: 'v8',
+      include: ['lib/**/*.{ts,tsx}', 'app/**/*.{ts,tsx}'],
+      exclude: ['**/*.test.ts', '**/*.d.ts'],
+      reporter: ['text-summary', 'json-summary', 'html'],
+      reportsDirectory: 'coverage',
+      // lib/ is measured by these tests alone (app/ is mostly covered by the Playwright suite, which
+      // V8 coverage here does not see). The run fails when lib/ drops below what it has reached:
+      // lines meet the seeds' 90 %; branches do not yet (77.6 % measured) and only ratchet upward.
+      thresholds: {
+        'lib/**': { lines: 90, branches: 77 },
+      },
+    },
     env: {
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',

@@ -28,7 +28,7 @@ lock_accepted() { npm ci --dry-run --ignore-scripts --no-audit --no-fund --logle
 step "lock file accepted by npm ci" lock_accepted
 step "typecheck" node_modules/.bin/tsc --noEmit
 step "lint" node_modules/.bin/eslint --max-warnings=0 .
-step "unit and integration tests (vitest)" node_modules/.bin/vitest run
+step "unit and integration tests (vitest, with V8 coverage in coverage/)" node_modules/.bin/vitest run --coverage
 step "production build" env NEXT_DIST_DIR=.next-test node_modules/.bin/next build
 step "end-to-end tests (Playwright, Chromium)" node_modules/.bin/playwright test
 tracked_unchanged() {

@@ -123,10 +123,11 @@ export function planImport(input: PlanInput): ImportPlan {
     }
   }
   // Some prototypes key accounts and history by the Clerk id itself.
+  const knownClerkIds = new Set(clerkIds.values());
   const userOf = (ref: unknown) => {
     const key = str(ref);
     if (key === null) return null;
-    return clerkIds.get(key) ?? ([...clerkIds.values()].includes(key) ? key : null);
+    return clerkIds.get(key) ?? (knownClerkIds.has(key) ? key : null);
   };
 
   const tokens = latestTokens(input.rows.encrypted_tokens ?? [], skip);
@@ -169,8 +170,9 @@ export function planImport(input: PlanInput): ImportPlan {
       tokenRowIds: own?.rows ?? [],
     });
   }
+  const sourceAccounts = new Set((input.rows.user_accounts ?? []).map((r) => str(r.id)));
   for (const [accountId, t] of tokens) {
-    if (!(input.rows.user_accounts ?? []).some((r) => str(r.id) === accountId)) for (const id of t.rows) skip('encrypted_tokens', id, SKIP.noAccount);
+    if (!sourceAccounts.has(accountId)) for (const id of t.rows) skip('encrypted_tokens', id, SKIP.noAccount);
   }
 
   const auditEvents: PlannedAuditEvent[] = [];

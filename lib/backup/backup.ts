@@ -26,14 +26,20 @@ const SCHEMAS = ['public', 'supabase_migrations'];
 const PG_DUMP_MAGIC = 'PGDMP';
 
 export async function backupDatabase(env: BackupEnv, file: string): Promise<{ kind: 'postgres' | 'pglite'; bytes: number }> {
-  if (env.databaseUrl) {
-    await runPgTool('pg_dump', env.databaseUrl, ['--format=custom', '--no-owner', ...SCHEMAS.map((s) => `--schema=${s}`), `--file=${file}`]);
-    fs.chmodSync(file, 0o600);
-    return { kind: 'postgres', bytes: fs.statSync(file).size };
+  // Created first, owner-only and never over an existing file: pg_dump then writes into it.
+  fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
+  try {
+    if (env.databaseUrl) {
+      await runPgTool('pg_dump', env.databaseUrl, ['--format=custom', '--no-owner', ...SCHEMAS.map((s) => `--schema=${s}`), `--file=${file}`]);
+      return { kind: 'postgres', bytes: fs.statSync(file).size };
+    }
+    const dump = await dumpPGliteDataDir(env.dataDir);
+    fs.writeFileSync(file, dump);
+    return { kind: 'pglite', bytes: dump.length };
+  } catch (err) {
+    fs.rmSync(file, { force: true });
+    throw err;
   }
-  const dump = await dumpPGliteDataDir(env.dataDir);
-  fs.writeFileSync(file, dump, { mode: 0o600, flag: 'wx' });
-  return { kind: 'pglite', bytes: dump.length };
 }
 
 export interface RestoreResult {

@@ -1,39 +1,23 @@
 import 'server-only';
 import type { SourceRow } from '../db/prototype-source';
+import { latestTokens, tokenRef, type TokenRef } from './latest-tokens';
 import type { SourceTable } from './mapping';
+import { SKIP } from './skip-reasons';
+import { date, isInactive, list, object, str } from './values';
+
+export { SKIP };
+export type { TokenRef };
 
 /**
  * Decides, without writing anything, what each prototype row becomes: imported, or skipped with
  * a reason. The dry run prints this plan; the real run writes it.
  */
 
-export const SKIP = {
-  already: 'already imported by an earlier run',
-  userDeletedHere: 'the user was deleted in Grantkeeper',
-  userDeletedThere: 'deleted in the prototype',
-  noClerkId: 'no Clerk user id',
-  noUser: 'its user is not in the prototype or was not imported',
-  inactive: 'disconnected in the prototype',
-  platform: 'not a platform Grantkeeper imports',
-  noRefreshToken: 'no refresh token stored: the grant cannot be kept alive (reconnect it in Grantkeeper)',
-  connected: 'already connected in Grantkeeper (the newer grant is kept)',
-  noAccount: 'its account is not in the prototype or was not imported',
-  tokenType: 'not an access or refresh token',
-  superseded: 'a newer token of the same kind exists for the account',
-} as const;
-
 export interface TableTally {
   found: number;
   imported: number;
   /** reason → source ids */
   skipped: Map<string, string[]>;
-}
-
-export interface TokenRef {
-  value: string;
-  table: SourceTable;
-  sourceId: string;
-  field: string;
 }
 
 export interface PlannedUser {
@@ -202,81 +186,4 @@ export function planImport(input: PlanInput): ImportPlan {
   tallies.encrypted_tokens.imported = connections.reduce((n, c) => n + c.tokenRowIds.length, 0);
   tallies.audit_logs.imported = auditEvents.length;
   return { users, connections, auditEvents, tallies };
-}
-
-interface AccountTokens {
-  access: TokenRef | null;
-  refresh: TokenRef | null;
-  expiresAt: Date | null;
-  rows: string[];
-}
-
-/** The newest access and refresh token of each account; older ones are skipped as superseded. */
-function latestTokens(rows: SourceRow[], skip: (table: SourceTable, id: string, reason: string) => void): Map<string, AccountTokens> {
-  const byAccount = new Map<string, AccountTokens>();
-  const newestFirst = [...rows].sort((a, b) => (date(b.createdAt)?.getTime() ?? 0) - (date(a.createdAt)?.getTime() ?? 0) || compareIds(b.id, a.id));
-  for (const row of newestFirst) {
-    const id = str(row.id)!;
-    const account = str(row.accountId);
-    const kind = /refresh/i.test(str(row.tokenType) ?? '') ? 'refresh' : /access/i.test(str(row.tokenType) ?? '') ? 'access' : null;
-    const value = tokenRef(row.value, id, 'value', 'encrypted_tokens');
-    if (account === null || kind === null || value === null) {
-      skip('encrypted_tokens', id, account === null ? SKIP.noAccount : SKIP.tokenType);
-      continue;
-    }
-    const entry = byAccount.get(account) ?? { access: null, refresh: null, expiresAt: null, rows: [] };
-    byAccount.set(account, entry);
-    if (entry[kind]) {
-      skip('encrypted_tokens', id, SKIP.superseded);
-      continue;
-    }
-    entry[kind] = value;
-    entry.rows.push(id);
-    if (kind === 'access') entry.expiresAt = date(row.expiresAt);
-  }
-  return byAccount;
-}
-
-function compareIds(a: unknown, b: unknown): number {
-  const x = str(a) ?? '';
-  const y = str(b) ?? '';
-  return /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
-}
-
-function tokenRef(value: unknown, sourceId: string, field: string, table: SourceTable = 'user_accounts'): TokenRef | null {
-  const text = str(value)?.trim();
-  return text ? { value: text, table, sourceId, field } : null;
-}
-
-function str(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  const text = String(value);
-  return text === '' ? null : text;
-}
-
-function date(value: unknown): Date | null {
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? value : null;
-}
-
-function isInactive(value: unknown): boolean {
-  if (typeof value === 'boolean') return !value;
-  return /^(false|f|0|no|inactive|disconnected|revoked|deleted)$/i.test(str(value) ?? '');
-}
-
-function list(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String).filter(Boolean);
-  return (str(value) ?? '').split(/[\s,]+/).filter(Boolean);
-}
-
-function object(value: unknown): Record<string, unknown> | null {
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return { value };
-    }
-  }
-  if (parsed === null || parsed === undefined) return null;
-  return typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
 }

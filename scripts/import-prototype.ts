@@ -38,7 +38,11 @@ async function main(): Promise<number> {
   const mapping = buildMapping(values.mapping ? JSON.parse(fs.readFileSync(values.mapping, 'utf8')) : {});
   const env = getEnv();
   const cipher = createImportCipher(loadKeyList(env));
-  const source = await openPostgres(values.from, { max: 1 });
+  const source = await openPostgres(values.from, { max: 1 }).catch((err: unknown) => {
+    // openPostgres speaks of DATABASE_URL; this is the other database. Its cause is a code, never the password.
+    const cause = (err as { cause?: { code?: unknown } })?.cause?.code;
+    throw new Error(`cannot reach the prototype database at ${describeUrl(values.from!)}${typeof cause === 'string' ? ` (${cause})` : ''}`);
+  });
   try {
     const target = await openDatabase(env);
     try {

@@ -39,6 +39,7 @@ describe.each(DRIVERS)('migrations on %s', (driver) => {
         'insight_sync_targets',
         'notification_endpoints',
         'oauth_states',
+        'prototype_imports',
         'rate_limits',
         'refresh_pending_results',
         'sweep_runs',

@@ -37,7 +37,7 @@ export function sumDecimals(values: readonly (string | null | undefined)[]): str
       continue;
     }
     const scale = Math.max(total.scale, next.scale);
-    const units = total.units * 10n ** BigInt(scale - total.scale) + next.units * 10n ** BigInt(scale - next.scale);
+    const units: bigint = total.units * 10n ** BigInt(scale - total.scale) + next.units * 10n ** BigInt(scale - next.scale);
     total = { units, scale };
   }
   return total ? format(total) : null;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { campaignRows, sortCampaigns } from '@/components/insights/campaign-rows';
 import { ratio, sumDecimals } from '@/components/insights/decimal-sum';
+import { freshnessOf } from '@/components/insights/freshness';
 import { csvFilename, shownCsv } from '@/components/insights/insights-csv';
 import { computeKpis, dailySeries, spendKey, type InsightsRow } from '@/components/insights/insights-math';
 import { insightsApiUrl, insightsHref, parseInsightsView, shownRows } from '@/components/insights/insights-query';
@@ -144,5 +145,22 @@ describe('the view in the URL, the API request, and the CSV of what is shown', (
     expect(lines[2]).toContain(",'=1+1,");
     expect(shownRows(rows, { campaign: null })).toHaveLength(3);
     expect(csvFilename({ from: '2026-10-01', to: '2026-10-31', platform: 'meta', campaign: 'a/b' })).toBe('insights-2026-10-01-2026-10-31-meta-campaign-a_b.csv');
+  });
+});
+
+describe('the freshness note', () => {
+  const lookback = { 'amazon-ads': 3, linkedin: 7, meta: 28, x: 7 } as const;
+
+  it('names the longest restatement window among the platforms shown, while the range reaches into it', () => {
+    expect(freshnessOf(['meta', 'linkedin', 'x'], lookback, { to: '2026-12-03' }, '2026-12-03')).toEqual({
+      days: 28,
+      detail: 'Meta 28, LinkedIn 7, X 7',
+    });
+    expect(freshnessOf(['amazon-ads'], lookback, { to: '2026-12-03' }, '2026-12-03')).toEqual({ days: 3, detail: null });
+    // The last 3 days are Dec 1–3: a range ending Nov 30 is settled.
+    expect(freshnessOf(['amazon-ads'], lookback, { to: '2026-12-01' }, '2026-12-03')).toEqual({ days: 3, detail: null });
+    expect(freshnessOf(['amazon-ads'], lookback, { to: '2026-11-30' }, '2026-12-03')).toBeNull();
+    expect(freshnessOf([], lookback, { to: '2026-12-03' }, '2026-12-03')).toBeNull();
+    expect(freshnessOf(['x'], { ...lookback, x: 0 }, { to: '2026-12-03' }, '2026-12-03')).toBeNull();
   });
 });

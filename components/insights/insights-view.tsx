@@ -8,6 +8,7 @@ import { DailyChart } from './daily-chart';
 import { freshnessOf } from './freshness';
 import { csvFilename, shownCsv } from './insights-csv';
 import { InsightsFilters, type AccountChoice } from './insights-filters';
+import { platformName } from './insights-format';
 import { computeKpis, dailySeries, type InsightsRow } from './insights-math';
 import { insightsHref, PLATFORMS, shownRows, type InsightsView as View, type Platform } from './insights-query';
 import { InsightsError, InsightsNoData, InsightsSkeleton } from './insights-states';
@@ -30,9 +31,12 @@ function download(text: string, filename: string) {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
+/** The campaigns in the answer; the same names recur across accounts, so each says where it runs. */
 function campaignChoices(rows: readonly InsightsRow[]) {
   const seen = new Map<string, string>();
-  for (const r of rows) if (!seen.has(r.campaign_id)) seen.set(r.campaign_id, r.campaign_name ?? r.campaign_id);
+  for (const r of rows) {
+    if (!seen.has(r.campaign_id)) seen.set(r.campaign_id, `${r.campaign_name ?? r.campaign_id} · ${platformName(r.provider)} ${r.account_id}`);
+  }
   return [...seen.entries()].map(([id, label]) => ({ id, label })).sort((a, b) => a.label.localeCompare(b.label));
 }
 

@@ -32,34 +32,39 @@ function PerCurrency({ items, testId }: { items: { currency: string; value: stri
 export function KpiTiles({ kpis }: { kpis: Kpis }) {
   const organic = kpis.organicImpressions !== '0';
   return (
-    <dl className="grid grid-cols-2 gap-3 md:grid-cols-4" aria-label="Totals for the range" data-testid="kpi-tiles">
-      <Tile label="Spend" testId="kpi-spend-tile" note={kpis.byCurrency.length > 1 ? 'One line per currency: never added across currencies.' : undefined}>
-        <PerCurrency testId="kpi-spend" items={kpis.byCurrency.map((c) => ({ currency: c.currency, value: c.spend }))} />
-      </Tile>
-      <Tile label="Impressions" testId="kpi-impressions-tile" note={organic ? `Including ${formatCount(kpis.organicImpressions)} organic X post impressions.` : undefined}>
-        <span data-testid="kpi-impressions" data-value={kpis.impressions}>
-          {formatCount(kpis.impressions)}
-        </span>
-      </Tile>
-      <Tile label="Clicks" testId="kpi-clicks-tile">
-        <span data-testid="kpi-clicks" data-value={kpis.clicks ?? ''}>
-          {formatCount(kpis.clicks)}
-        </span>
-      </Tile>
-      <Tile label="CTR" testId="kpi-ctr-tile" note={organic ? 'Organic posts report no clicks and are left out.' : undefined}>
-        <span data-testid="kpi-ctr">{formatPercent(kpis.ctr)}</span>
-      </Tile>
-      <Tile label="Cost per click" testId="kpi-cpc-tile">
-        <PerCurrency testId="kpi-cpc" items={kpis.byCurrency.map((c) => ({ currency: c.currency, value: c.cpc }))} />
-      </Tile>
-      <Tile label="Conversions" testId="kpi-conversions-tile">
-        <span data-testid="kpi-conversions" data-value={kpis.conversions ?? ''}>
-          {formatCount(kpis.conversions)}
-        </span>
-      </Tile>
-      <Tile label="Cost per conversion" testId="kpi-cpa-tile">
-        <PerCurrency testId="kpi-cpa" items={kpis.byCurrency.map((c) => ({ currency: c.currency, value: c.costPerConversion }))} />
-      </Tile>
-    </dl>
+    <section aria-labelledby="insights-totals-heading">
+      <h2 id="insights-totals-heading" className="sr-only">
+        Totals for the range
+      </h2>
+      <dl className="grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="kpi-tiles">
+        <Tile label="Spend" testId="kpi-spend-tile" note={kpis.byCurrency.length > 1 ? 'One line per currency: never added across currencies.' : undefined}>
+          <PerCurrency testId="kpi-spend" items={kpis.byCurrency.map((c) => ({ currency: c.currency, value: c.spend }))} />
+        </Tile>
+        <Tile label="Impressions" testId="kpi-impressions-tile" note={organic ? `Including ${formatCount(kpis.organicImpressions)} organic X post impressions.` : undefined}>
+          <span data-testid="kpi-impressions" data-value={kpis.impressions}>
+            {formatCount(kpis.impressions)}
+          </span>
+        </Tile>
+        <Tile label="Clicks" testId="kpi-clicks-tile">
+          <span data-testid="kpi-clicks" data-value={kpis.clicks ?? ''}>
+            {formatCount(kpis.clicks)}
+          </span>
+        </Tile>
+        <Tile label="CTR" testId="kpi-ctr-tile" note={organic ? 'Organic posts report no clicks and are left out.' : undefined}>
+          <span data-testid="kpi-ctr">{formatPercent(kpis.ctr)}</span>
+        </Tile>
+        <Tile label="Cost per click" testId="kpi-cpc-tile">
+          <PerCurrency testId="kpi-cpc" items={kpis.byCurrency.map((c) => ({ currency: c.currency, value: c.cpc }))} />
+        </Tile>
+        <Tile label="Conversions" testId="kpi-conversions-tile">
+          <span data-testid="kpi-conversions" data-value={kpis.conversions ?? ''}>
+            {formatCount(kpis.conversions)}
+          </span>
+        </Tile>
+        <Tile label="Cost per conversion" testId="kpi-cpa-tile">
+          <PerCurrency testId="kpi-cpa" items={kpis.byCurrency.map((c) => ({ currency: c.currency, value: c.costPerConversion }))} />
+        </Tile>
+      </dl>
+    </section>
   );
 }

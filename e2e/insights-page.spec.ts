@@ -234,7 +234,7 @@ test('four providers synced: the totals and the CSV equal the simulator’s figu
   await page.context().close();
 });
 
-test('loading, then an API failure: a plain error with Try again, which recovers', async ({ browser }) => {
+test('no figures in the range; loading, then an API failure: a plain error with Try again, which recovers', async ({ browser }) => {
   const { page, cspViolations } = await openPage(browser);
   let failing = true;
   await page.route('**/api/v1/analytics/insights?**', async (route) => {
@@ -242,6 +242,11 @@ test('loading, then an API failure: a plain error with Try again, which recovers
     if (failing) await route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal_error","message":"boom"}}' });
     else await route.continue();
   });
+  // Days before anything was synced: the reason there is nothing, not an empty frame.
+  failing = false;
+  await page.goto('/insights?from=2020-01-01&to=2020-01-07');
+  await expect(page.getByTestId('insights-no-data')).toContainText('No figures for these days');
+  failing = true;
   await page.goto(`/insights?from=${RANGE.from}&to=${RANGE.to}`);
   await expect(page.getByTestId('insights-loading')).toBeVisible();
   const error = page.getByTestId('insights-error');
@@ -252,5 +257,8 @@ test('loading, then an API failure: a plain error with Try again, which recovers
   await page.getByTestId('insights-retry').click();
   await expect(page.getByTestId('insights-results')).toHaveAttribute('data-state', 'ready');
   expect(cspViolations).toEqual([]);
+  // The watch works: an inline script without the nonce is refused and reported.
+  await page.evaluate(() => document.body.append(Object.assign(document.createElement('script'), { textContent: 'void 0' })));
+  await expect.poll(() => cspViolations.length).toBeGreaterThan(0);
   await page.context().close();
 });

@@ -35,6 +35,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
     .map((t) => ({
       provider: t.provider as Platform,
       accountId: t.accountId,
+      name: t.accountName ?? t.accountId,
       label: `${t.accountName ?? t.accountId}${t.currency ? ` (${t.currency})` : ''} · ${platformName(t.provider)}`,
     }));
 

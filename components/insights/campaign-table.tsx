@@ -32,7 +32,7 @@ function SortButton({ label, active, direction, onClick }: { label: string; acti
 }
 
 /** Campaigns over the range, sortable by every column (a second click reverses); the top ten first. */
-export function CampaignTable({ rows }: { rows: readonly InsightsRow[] }) {
+export function CampaignTable({ rows, accountNames }: { rows: readonly InsightsRow[]; accountNames: ReadonlyMap<string, string> }) {
   const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({ key: 'clicks', direction: 'desc' });
   const [showAll, setShowAll] = useState(false);
   const all = sortCampaigns(campaignRows(rows), sort.key, sort.direction);
@@ -72,7 +72,7 @@ export function CampaignTable({ rows }: { rows: readonly InsightsRow[] }) {
                 <TableCell className="max-w-64">
                   <div className="truncate font-medium">{r.name}</div>
                   <div className="truncate text-xs text-muted-foreground">
-                    {platformName(r.provider)} · {r.accountId}
+                    {platformName(r.provider)} · {accountNames.get(`${r.provider}:${r.accountId}`) ?? r.accountId}
                   </div>
                 </TableCell>
                 {COLUMNS.map((c) => (

@@ -6,6 +6,9 @@ import { presetRange, RANGE_PRESETS, type InsightsView, type Platform, type Rang
 export interface AccountChoice {
   provider: Platform;
   accountId: string;
+  /** The account's own name (or its id): in the table and the campaign choices. */
+  name: string;
+  /** Name, currency and platform: in the account choices. */
   label: string;
 }
 

@@ -32,15 +32,15 @@ function download(text: string, filename: string) {
 }
 
 /** The campaigns in the answer; the same names recur across accounts, so each says where it runs. */
-function campaignChoices(rows: readonly InsightsRow[]) {
+function campaignChoices(rows: readonly InsightsRow[], accountNames: ReadonlyMap<string, string>) {
   const seen = new Map<string, string>();
   for (const r of rows) {
-    if (!seen.has(r.campaign_id)) seen.set(r.campaign_id, `${r.campaign_name ?? r.campaign_id} · ${platformName(r.provider)} ${r.account_id}`);
+    if (!seen.has(r.campaign_id)) seen.set(r.campaign_id, `${r.campaign_name ?? r.campaign_id} · ${platformName(r.provider)} ${accountNames.get(`${r.provider}:${r.account_id}`) ?? r.account_id}`);
   }
   return [...seen.entries()].map(([id, label]) => ({ id, label })).sort((a, b) => a.label.localeCompare(b.label));
 }
 
-function Results({ rows, view, updating }: { rows: InsightsRow[]; view: View; updating: boolean }) {
+function Results({ rows, view, updating, accountNames }: { rows: InsightsRow[]; view: View; updating: boolean; accountNames: ReadonlyMap<string, string> }) {
   const kpis = computeKpis(rows);
   return (
     <div className={updating ? 'flex flex-col gap-4 opacity-60 transition-opacity' : 'flex flex-col gap-4'}>
@@ -62,7 +62,7 @@ function Results({ rows, view, updating }: { rows: InsightsRow[]; view: View; up
       </div>
       <KpiTiles kpis={kpis} />
       <DailyChart points={dailySeries(rows, view.from, view.to)} currencies={kpis.byCurrency.map((c) => c.currency)} hasClicks={kpis.clicks !== null} />
-      <CampaignTable rows={rows} />
+      <CampaignTable rows={rows} accountNames={accountNames} />
     </div>
   );
 }
@@ -87,6 +87,7 @@ export function InsightsView({
     // Next's router follows history.replaceState: the URL is shareable, and nothing re-renders on the server.
     window.history.replaceState(null, '', insightsHref(next));
   };
+  const accountNames = new Map(accounts.map((a) => [`${a.provider}:${a.accountId}`, a.name]));
   const platforms = PLATFORMS.filter((p) => accounts.some((a) => a.provider === p));
   const shownPlatforms = view.platform ? [view.platform] : platforms;
   const freshness = freshnessOf(shownPlatforms, lookbackDays, view, today);
@@ -104,7 +105,7 @@ export function InsightsView({
 
   return (
     <>
-      <InsightsFilters view={view} today={today} platforms={platforms} accounts={accounts} campaigns={campaignChoices(query.data ?? [])} onChange={change} />
+      <InsightsFilters view={view} today={today} platforms={platforms} accounts={accounts} campaigns={campaignChoices(query.data ?? [], accountNames)} onChange={change} />
       {(freshness || shownPlatforms.includes('x')) && (
         <ul className="flex flex-col gap-1 text-sm text-muted-foreground" data-testid="insights-notes">
           {freshness && (
@@ -145,7 +146,7 @@ export function InsightsView({
           />
         )}
         {state === 'empty' && <InsightsNoData syncing={syncing} />}
-        {(state === 'ready' || (state === 'updating' && rows.length > 0)) && <Results rows={rows} view={view} updating={state === 'updating'} />}
+        {(state === 'ready' || (state === 'updating' && rows.length > 0)) && <Results rows={rows} view={view} updating={state === 'updating'} accountNames={accountNames} />}
       </section>
     </>
   );

@@ -10,7 +10,7 @@ function Tile({ label, testId, children, note }: { label: string; testId: string
   return (
     <div className="flex min-w-0 flex-col gap-1 rounded-xl border bg-card p-4" data-testid={testId}>
       <dt className="text-sm text-muted-foreground">{label}</dt>
-      <dd className="text-xl font-semibold tabular-nums">{children}</dd>
+      <dd className="text-lg font-semibold break-words tabular-nums sm:text-xl">{children}</dd>
       {note ? <dd className="text-xs text-muted-foreground">{note}</dd> : null}
     </div>
   );
@@ -21,7 +21,7 @@ function PerCurrency({ items, testId }: { items: { currency: string; value: stri
   return (
     <ul className="flex flex-col gap-0.5">
       {items.map((i) => (
-        <li key={i.currency} data-testid={testId} data-currency={i.currency} data-value={i.value ?? ''} className="truncate">
+        <li key={i.currency} data-testid={testId} data-currency={i.currency} data-value={i.value ?? ''}>
           {formatMoney(i.value, i.currency)}
         </li>
       ))}

@@ -18,16 +18,17 @@ interface Metric {
   currency: string | null;
 }
 
-export function chartMetrics(currencies: readonly string[]): Metric[] {
+/** Spend per currency, clicks where any row reports them (X organic posts do not), impressions. */
+export function chartMetrics(currencies: readonly string[], hasClicks: boolean): Metric[] {
   return [
     ...currencies.map((c) => ({ key: spendKey(c), label: currencies.length > 1 ? `Spend (${c})` : 'Spend', currency: c })),
-    { key: 'clicks', label: 'Clicks', currency: null },
+    ...(hasClicks ? [{ key: 'clicks', label: 'Clicks', currency: null }] : []),
     { key: 'impressions', label: 'Impressions', currency: null },
   ];
 }
 
 export function DailyChart({ points, currencies, hasClicks }: { points: DailyPoint[]; currencies: string[]; hasClicks: boolean }) {
-  const metrics = chartMetrics(currencies);
+  const metrics = chartMetrics(currencies, hasClicks);
   // Spend first where there is any; clicks next; X alone has only impressions.
   const [chosen, setChosen] = useState<string | null>(null);
   const fallback = currencies.length ? spendKey(currencies[0]!) : hasClicks ? 'clicks' : 'impressions';

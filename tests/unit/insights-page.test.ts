@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { campaignRows, sortCampaigns } from '@/components/insights/campaign-rows';
+import { chartMetrics } from '@/components/insights/daily-chart';
 import { ratio, sumDecimals } from '@/components/insights/decimal-sum';
 import { freshnessOf } from '@/components/insights/freshness';
 import { csvFilename, shownCsv } from '@/components/insights/insights-csv';
@@ -162,5 +163,14 @@ describe('the freshness note', () => {
     expect(freshnessOf(['amazon-ads'], lookback, { to: '2026-11-30' }, '2026-12-03')).toBeNull();
     expect(freshnessOf([], lookback, { to: '2026-12-03' }, '2026-12-03')).toBeNull();
     expect(freshnessOf(['x'], { ...lookback, x: 0 }, { to: '2026-12-03' }, '2026-12-03')).toBeNull();
+  });
+});
+
+describe('the chart’s metric switch', () => {
+  it('offers spend once per currency, clicks only where some row has them, and impressions', () => {
+    expect(chartMetrics(['EUR', 'USD'], true).map((m) => m.label)).toEqual(['Spend (EUR)', 'Spend (USD)', 'Clicks', 'Impressions']);
+    expect(chartMetrics(['GBP'], true).map((m) => [m.key, m.label, m.currency])[0]).toEqual(['spendGBP', 'Spend', 'GBP']);
+    // X alone: organic impressions, nothing else to draw.
+    expect(chartMetrics([], false).map((m) => m.key)).toEqual(['impressions']);
   });
 });

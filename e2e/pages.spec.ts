@@ -29,6 +29,8 @@ interface PageCase {
 const PAGES: PageCase[] = [
   { name: 'dashboard', path: () => '/', ready: (p) => p.getByRole('heading', { level: 1 }) },
   { name: 'connection', path: () => `/connections/${secrets.connectionId}`, ready: (p) => p.getByRole('heading', { level: 1 }) },
+  // Settled: the figures (or the reason there are none), not the loading skeleton.
+  { name: 'insights', path: () => '/insights', ready: (p) => p.locator('[data-testid="insights-results"]:not([data-state="loading"]), [data-testid="insights-empty"]') },
   { name: 'audit', path: () => '/audit', ready: (p) => p.getByTestId('audit-row').first() },
   { name: 'settings', path: () => '/settings', ready: (p) => p.getByTestId('api-key-row').first() },
   { name: 'oauth-error', path: () => '/oauth/error?outcome=invalid_state', ready: (p) => p.getByTestId('oauth-error') },

@@ -20,6 +20,8 @@ let connectionId = '';
 const PAGES: { name: string; path: () => string; ready: (p: Page) => Locator }[] = [
   { name: 'dashboard', path: () => '/', ready: (p) => p.getByRole('heading', { level: 1 }) },
   { name: 'connection', path: () => `/connections/${connectionId}`, ready: (p) => p.getByRole('heading', { level: 1 }) },
+  // Settled: the figures (or the reason there are none), not the loading skeleton.
+  { name: 'insights', path: () => '/insights', ready: (p) => p.locator('[data-testid="insights-results"]:not([data-state="loading"]), [data-testid="insights-empty"]') },
   { name: 'audit', path: () => '/audit', ready: (p) => p.getByRole('heading', { level: 1, name: 'Audit log' }) },
   { name: 'settings', path: () => '/settings', ready: (p) => p.getByRole('heading', { level: 1, name: 'Settings' }) },
   { name: 'oauth-error', path: () => '/oauth/error?outcome=invalid_state', ready: (p) => p.getByTestId('oauth-error') },

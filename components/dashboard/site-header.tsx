@@ -11,7 +11,7 @@ export interface SignedInAs {
   mode: 'local' | 'clerk';
 }
 
-/** Every signed-in page's header: home, the three places, who is signed in, and the colour theme. */
+/** Every signed-in page's header: home, the four places, who is signed in, and the colour theme. */
 export function SiteHeader({ user }: { user: SignedInAs }) {
   return (
     <header className="border-b bg-card">

@@ -2,15 +2,15 @@ import 'server-only';
 import type { Database } from '../db';
 import { getTarget } from '../db/insights-targets';
 import { updateRun, type RunGuard, type RunRow, type RunUpdate } from '../db/insights-runs';
-import { upsertDailyMetrics } from '../db/insights-metrics';
+import { upsertCampaigns, upsertDailyMetrics } from '../db/insights-metrics';
 import type { Env } from '../env';
 import { ProviderError, type ProviderSlug, type ResolvedProvider } from '../providers/types';
 import { TokenUnavailable } from '../refresh/fresh-token';
 import { backoffSec, MAX_ATTEMPTS } from '../refresh/schedule';
 import { getLogger } from '../log';
 import { createTokenSession, isPermanentReportingError, rateLimitDeferSec } from './access';
-import type { FetchContext, InsightFetcher } from './fetcher';
-import { INSIGHT_FETCHERS } from './fetchers';
+import type { CampaignInfo, FetchContext, InsightFetcher } from './fetcher';
+import { fetcherFor } from './fetchers';
 import { parseProgress, type RunProgress } from './progress';
 import type { InsightProvider, InsightRow, SyncTarget } from './types';
 import { daysIn } from './windows';
@@ -81,7 +81,7 @@ export async function advanceRun(ctx: InsightContext, run: RunRow): Promise<Adva
       timeZone: targetRow.time_zone,
     };
     const session = createTokenSession({ db: ctx.db, env: ctx.env, userId: run.user_id, connectionId: run.connection_id, origin: ctx.origin, fetch: ctx.fetch });
-    steps = new RunSteps(ctx, run, target, progress, INSIGHT_FETCHERS[provider], resolved, session, save);
+    steps = new RunSteps(ctx, run, target, progress, fetcherFor(provider, run.days_total, ctx.env.insights), resolved, session, save);
     return await steps.run();
   } catch (err) {
     if (err instanceof LostLease) return 'lost_lease';
@@ -176,7 +176,7 @@ class RunSteps {
       if (!this.timeLeft()) return this.pause('requesting');
       const rows = this.fetcher.kind === 'sync' ? await this.fetchSync() : await this.fetchReport();
       if (rows === 'waiting' || rows === 'paused') return rows;
-      const outcome = await this.write(rows.rows);
+      const outcome = await this.write(rows.rows, rows.campaigns);
       if (rows.pauseSec !== undefined && progress.index < progress.chunks.length) {
         await this.save({ state: 'deferred', errorCode: 'rate_limited', errorMessage: 'The provider is near its rate limit; paused.', nextRunInSec: rows.pauseSec, release: true });
         return 'deferred';
@@ -186,21 +186,21 @@ class RunSteps {
     return 'succeeded';
   }
 
-  private async fetchSync(): Promise<{ rows: InsightRow[]; pauseSec?: number }> {
+  private async fetchSync(): Promise<{ rows: InsightRow[]; pauseSec?: number; campaigns?: CampaignInfo[] }> {
     if (this.fetcher.kind !== 'sync') throw new Error('not a synchronous fetcher');
     const fetcher = this.fetcher;
     const chunk = this.progress.chunks[this.progress.index]!;
     // At least one request is made even when it fails; the fetcher reports the real count on success.
     this.requests += 1;
     const result = await this.session.call((accessToken) =>
-      fetcher.fetchChunk({ provider: this.provider, accessToken, target: this.target, now: new Date() }, chunk),
+      fetcher.fetchChunk({ provider: this.provider, accessToken, target: this.target, now: new Date(), chunkIndex: this.progress.index }, chunk),
     );
     this.requests += result.requests - 1;
     return result;
   }
 
-  /** Amazon: create (once; the id is saved at once), poll, download. */
-  private async fetchReport(): Promise<{ rows: InsightRow[]; pauseSec?: number } | 'waiting' | 'paused'> {
+  /** Amazon reports and Meta report runs: create (once; the id is saved at once), poll, download. */
+  private async fetchReport(): Promise<{ rows: InsightRow[]; pauseSec?: number; campaigns?: CampaignInfo[] } | 'waiting' | 'paused'> {
     if (this.fetcher.kind !== 'report') throw new Error('not a report fetcher');
     const fetcher = this.fetcher;
     const chunk = this.progress.chunks[this.progress.index]!;
@@ -244,7 +244,7 @@ class RunSteps {
   }
 
   /** The chunk's rows and the progress that marks it done, in one transaction, under the lease. */
-  private async write(rows: InsightRow[]): Promise<AdvanceOutcome | undefined> {
+  private async write(rows: InsightRow[], campaigns?: CampaignInfo[]): Promise<AdvanceOutcome | undefined> {
     const { progress } = this;
     const chunk = progress.chunks[progress.index]!;
     // Only the chunk's days: a provider answering beyond the range must not mark days the run did not ask for.
@@ -272,6 +272,9 @@ class RunSteps {
         accountId: this.target.accountId,
         rows: unique,
       });
+      if (campaigns?.length) {
+        await upsertCampaigns(tx, { userId: this.row.user_id, provider: this.row.provider, connectionId: this.row.connection_id, accountId: this.target.accountId, campaigns });
+      }
     });
     return done ? 'succeeded' : undefined;
   }

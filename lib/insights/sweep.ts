@@ -37,8 +37,6 @@ export interface InsightSweepOptions {
 
 /** A run lease outlives any one step (provider timeouts are 15 s) by far. */
 export const RUN_LEASE_SEC = 300;
-/** Inline report polls while a sweep still has time: the embedded default shows numbers within a minute. */
-const DEFAULT_POLL_WAITS_MS = [1_000, 2_000, 4_000];
 
 export async function advanceInsights(db: Database, env: Env, options: InsightSweepOptions): Promise<InsightSweepSummary> {
   const summary: InsightSweepSummary = { targetsRefreshed: 0, queued: 0, advanced: 0, outcomes: {}, errors: [] };
@@ -61,7 +59,8 @@ export async function advanceInsights(db: Database, env: Env, options: InsightSw
     fetch: options.fetch,
     resolveProvider: createProviderResolver(env, { origin: options.origin, fetch: options.fetch }),
     deadline: options.deadline,
-    pollWaitsMs: options.pollWaitsMs ?? DEFAULT_POLL_WAITS_MS,
+    // Inline report polls while a sweep still has time: the embedded default shows numbers within a minute.
+    pollWaitsMs: options.pollWaitsMs ?? env.insights.reportPollWaitsMs,
     sleep: options.sleep,
   };
   const cap = env.insights.providerConcurrency;

@@ -11,6 +11,7 @@ import { simulateConsent } from '@/lib/simulator/consent-driver';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
 import { revokeGrant } from '@/lib/simulator/grants';
 import { expectedRows, expectedTotals } from '@/lib/simulator/reporting-admin';
+import { campaignsFor } from '@/lib/simulator/reporting-data';
 import { patchReportingKnobs, reportingOf } from '@/lib/simulator/reporting-state';
 import { seedGrant } from '@/lib/simulator/seed';
 import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state';
@@ -122,7 +123,17 @@ describe('insights sync on PostgreSQL', () => {
     const summary = await sweep();
     expect(summary.errors).toEqual([]);
     const [run] = await runsOf(id);
-    expect(run).toMatchObject({ state: 'succeeded', trigger: 'scheduled', days_total: 30, days_done: 30, requests_made: 1, attempts: 0 });
+    // One analytics read and one adCampaigns page (names and statuses, once per run).
+    expect(run).toMatchObject({ state: 'succeeded', trigger: 'scheduled', days_total: 30, days_done: 30, requests_made: 2, attempts: 0 });
+    const campaigns = await t.db.query<{ campaign_id: string; name: string | null; status: string | null }>(
+      `select campaign_id, name, status from insight_campaigns where connection_id = $1 order by name`,
+      [id],
+    );
+    expect(campaigns).toEqual(
+      campaignsFor('linkedin', '7000001')
+        .map((c) => ({ campaign_id: c.id, name: c.name, status: c.status === 'ENABLED' ? 'ACTIVE' : c.status }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    );
     const { window_from: from, window_to: to } = run!;
     const expected = expectedRows(sim, 'linkedin', '7000001', from, to).map((r) => ({ ...r, currency: 'EUR' }));
     expect(sortRows(await stored(id, from, to))).toEqual(sortRows(expected));

@@ -380,9 +380,60 @@ describe('insights sync on PostgreSQL', () => {
     await t.db.query(`update insight_sync_targets set next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
     const queued = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range });
     expect(queued.kind).toBe('queued');
-    await sweep();
+    // Paged reads (the usage headers come with every page); long windows would use report runs.
+    await sweep('sweeper', { env: parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, INSIGHTS_META_ASYNC_AFTER_DAYS: '60' }) });
     const [run] = await runsOf(connectionId!);
     expect(run).toMatchObject({ state: 'deferred', error_code: 'rate_limited', trigger: 'backfill', days_done: 31, days_total: 46 });
+  });
+
+  it('Meta backfill over 31 days: async report runs, ids kept; a run killed while they are pending resumes them, never creating more', async () => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    const account = 'act_1234567890123451';
+    // The persona may be connected already (an earlier test): only this account, and not due by schedule.
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
+    const before = (await runsOf(connectionId!)).length;
+    patchReportingKnobs(sim, { metaPageSize: 40, metaPollsUntilComplete: 1 });
+    const range = { from: '2026-06-01', to: '2026-08-29' }; // 90 days: three chunks
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range })).kind).toBe('queued');
+    await sweep('first', { pollWaitsMs: [] });
+    const [waiting] = (await runsOf(connectionId!)).slice(before);
+    expect(waiting).toMatchObject({ state: 'waiting', days_total: 90, days_done: 0 });
+    expect(waiting!.report_ids).toHaveLength(3);
+    expect(reportingOf(sim).calls.meta).toMatchObject({ report_run_create: 3, report_run_poll: 1 });
+    expect(reportingOf(sim).calls.meta?.insights).toBeUndefined(); // no paged read of the account
+
+    // The sweeper died holding the run: the next one polls the same three report runs.
+    await t.db.query(`update insight_sync_runs set lease_owner = 'crashed', lease_until = now() - interval '1 second', next_run_at = now() where id = $1`, [waiting!.id]);
+    await sweep('second', { pollWaitsMs: [0, 0, 0] });
+    const [done] = (await runsOf(connectionId!)).slice(before);
+    expect(done).toMatchObject({ state: 'succeeded', days_done: 90, report_ids: waiting!.report_ids });
+    expect(reportingOf(sim).calls.meta?.report_run_create).toBe(3);
+    const expected = expectedRows(sim, 'meta', account, range.from, range.to);
+    expect(done!.rows_written).toBe(expected.length);
+    // Only this account's campaigns (the persona's other account may hold rows from earlier tests).
+    const campaigns = new Set(expected.map((r) => r.campaignId));
+    const mine = (await stored(connectionId!, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
+    expect(sortRows(mine)).toEqual(sortRows(expected));
+  });
+
+  it('Meta: a report run that fails on every re-creation fails the run with report_failed', async () => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
+    const before = (await runsOf(connectionId!)).length;
+    patchReportingKnobs(sim, { metaPollsUntilComplete: 0, metaFailReportRuns: 10 });
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
+    await sweep('sweeper', { pollWaitsMs: [0, 0, 0] });
+    const [run] = (await runsOf(connectionId!)).slice(before);
+    expect(run).toMatchObject({ state: 'failed', error_code: 'report_failed' });
+    expect(reportingOf(sim).calls.meta?.report_run_create).toBe(3 + 1); // the first chunk's three tries (two re-creations), the second chunk's one
   });
 
   it('Sync now while a run is unfinished answers with that run', async () => {

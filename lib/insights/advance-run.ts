@@ -11,6 +11,7 @@ import { getLogger } from '../log';
 import { createTokenSession, isPermanentReportingError, rateLimitDeferSec } from './access';
 import type { CampaignInfo, FetchContext, InsightFetcher } from './fetcher';
 import { fetcherFor } from './fetchers';
+import { notifyRunFailed } from './notify';
 import { parseProgress, type RunProgress } from './progress';
 import type { InsightProvider, InsightRow, SyncTarget } from './types';
 import { daysIn } from './windows';
@@ -50,10 +51,23 @@ const MARGIN_MS = 2_000;
 
 class LostLease extends Error {}
 
+/**
+ * Writes a step's result under the lease; a run ending `failed` also enqueues the
+ * `insights.sync_failed` webhook in the same transaction. False when the lease is no longer ours.
+ */
+async function persist(ctx: InsightContext, guard: RunGuard, run: RunRow, u: RunUpdate): Promise<boolean> {
+  if (u.state !== 'failed') return updateRun(ctx.db, guard, u);
+  return ctx.db.transaction(async (tx) => {
+    if (!(await updateRun(tx, guard, u))) return false;
+    await notifyRunFailed(tx, run, u);
+    return true;
+  });
+}
+
 export async function advanceRun(ctx: InsightContext, run: RunRow): Promise<AdvanceOutcome> {
   const guard: RunGuard = { id: run.id, owner: ctx.owner };
   const save = async (u: RunUpdate) => {
-    if (!(await updateRun(ctx.db, guard, u))) throw new LostLease();
+    if (!(await persist(ctx, guard, run, u))) throw new LostLease();
   };
   const provider = run.provider as InsightProvider;
   const progress = parseProgress(run.progress);
@@ -99,7 +113,7 @@ async function recordFailure(
   requests: number,
 ): Promise<AdvanceOutcome> {
   const write = async (u: RunUpdate) => {
-    if (!(await updateRun(ctx.db, guard, { ...u, addRequests: requests, release: true }))) throw new LostLease();
+    if (!(await persist(ctx, guard, run, { ...u, addRequests: requests, release: true }))) throw new LostLease();
   };
   if (err instanceof TokenUnavailable) {
     if (err.code === 'provider_unavailable') {

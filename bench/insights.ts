@@ -85,7 +85,7 @@ async function seedInsightConnections(
       await sql.unsafe(
         `insert into connections (user_id, provider, external_account_id, display_name, access_token_enc, refresh_token_enc,
                                   expires_at, next_attempt_at, metadata)
-         values ('local', $1, $2, $2, $3, $4, now() + make_interval(secs => $5), now() + interval '1 day', $6::jsonb)`,
+         values ('local', $1, $2, $2, $3, $4, now() + make_interval(secs => $5), now() + interval '1 day', $6::text::jsonb)`,
         [provider, g.personaId, cipher.encrypt(g.accessToken), cipher.encrypt(g.refreshToken), g.expiresInSec, JSON.stringify(metadata)],
       );
     }
@@ -183,8 +183,14 @@ export async function insightsPhase(
       select count(*) filter (where state not in ('succeeded', 'failed'))::int as unfinished,
              count(*) filter (where state not in ('succeeded', 'failed') and next_run_at > now() + interval '2 minutes')::int as due_later
         from insight_sync_runs`;
-    // Done when nothing is unfinished; also stop when what is left waits beyond the bench (a deferral).
-    if (left!.unfinished === 0 || left!.unfinished === left!.due_later) break;
+    const [targets] = await sql<{ enabled: number; due: number; runs: number }[]>`
+      select count(*) filter (where enabled)::int as enabled, count(*) filter (where enabled and next_run_at <= now())::int as due,
+             (select count(*)::int from insight_sync_runs) as runs
+        from insight_sync_targets`;
+    h.log(`    targets enabled ${targets!.enabled}, due ${targets!.due}; runs ${targets!.runs}, unfinished ${left!.unfinished}`);
+    // Done when every target has its run and nothing is unfinished; also stop when what is left waits beyond the bench (a deferral).
+    if (targets!.runs > 0 && (left!.unfinished === 0 || left!.unfinished === left!.due_later)) break;
+    if (targets!.runs === 0 && targets!.due === 0 && cronCalls > 1) throw new Error('no sync run was queued (see the lines above)');
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   const serverCpuSec = cpuSeconds(server.pid) - cpu0;

@@ -8,6 +8,7 @@ import { getLogger } from '../log';
 import { createProviderResolver } from '../refresh/provider-resolver';
 import { Semaphore } from '../refresh/semaphore';
 import { advanceRun, type AdvanceOutcome, type InsightContext } from './advance-run';
+import { createAccountLister } from './account-lister';
 import { queueDueRuns } from './queue';
 import { refreshSyncTargets } from './targets';
 import { INSIGHT_PROVIDERS, type InsightProvider } from './types';
@@ -44,8 +45,13 @@ export async function advanceInsights(db: Database, env: Env, options: InsightSw
   const note = (where: string, err: unknown) =>
     summary.errors.push(`insights ${where}: ${(err as Error)?.message ?? String(err)}`.slice(0, 300));
 
+  const resolveProvider = createProviderResolver(env, { origin: options.origin, fetch: options.fetch });
   try {
-    summary.targetsRefreshed = await refreshSyncTargets(db);
+    summary.targetsRefreshed = await refreshSyncTargets(db, {
+      listAccounts: createAccountLister({ db, env, origin: options.origin, fetch: options.fetch, resolveProvider }),
+      // Listing is housekeeping: it gets at most the first third of the budget.
+      deadline: Date.now() + Math.max(0, options.deadline - Date.now()) / 3,
+    });
     summary.queued = await queueDueRuns(db, env.insights);
   } catch (err) {
     note('scheduling', err);
@@ -57,7 +63,7 @@ export async function advanceInsights(db: Database, env: Env, options: InsightSw
     owner: options.owner,
     origin: options.origin,
     fetch: options.fetch,
-    resolveProvider: createProviderResolver(env, { origin: options.origin, fetch: options.fetch }),
+    resolveProvider,
     deadline: options.deadline,
     // Inline report polls while a sweep still has time: the embedded default shows numbers within a minute.
     pollWaitsMs: options.pollWaitsMs ?? env.insights.reportPollWaitsMs,

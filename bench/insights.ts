@@ -32,7 +32,7 @@ export interface InsightBenchHelpers {
 
 type BenchProvider = 'linkedin' | 'amazon-ads';
 const PROVIDERS: BenchProvider[] = ['linkedin', 'amazon-ads'];
-const MAX_CRON_CALLS = 20;
+const MAX_CRON_CALLS = 30;
 
 export interface InsightBenchResult {
   spec: InsightBenchSpec;
@@ -79,7 +79,7 @@ async function seedInsightConnections(
       // Seeded personas may read any account id (lib/simulator/reporting-*.ts).
       const metadata =
         provider === 'linkedin'
-          ? { adAccounts: ids.map((id) => ({ id, name: `Bench ${id}`, currency: 'EUR' })) }
+          ? { adAccounts: ids.map((id) => ({ id, name: `Bench ${id}`, currency: 'USD' })) }
           : { region: 'na', profiles: { na: ids.map((id) => ({ profileId: id, countryCode: 'US', currencyCode: 'USD', timezone: 'UTC', accountInfo: { type: 'seller', name: `Bench ${id}` } })) } };
       // Not due for a token refresh during the bench: only the insights sync does work.
       await sql.unsafe(
@@ -191,6 +191,12 @@ export async function insightsPhase(
     // Done when every target has its run and nothing is unfinished; also stop when what is left waits beyond the bench (a deferral).
     if (targets!.runs > 0 && (left!.unfinished === 0 || left!.unfinished === left!.due_later)) break;
     if (targets!.runs === 0 && targets!.due === 0 && cronCalls > 1) throw new Error('no sync run was queued (see the lines above)');
+    // As the per-minute cron would: the next call when the earliest waiting run is due (a report polled later).
+    const [next] = await sql<{ wait_ms: number | null }[]>`
+      select greatest(0, extract(epoch from min(next_run_at) - now()) * 1000)::int as wait_ms
+        from insight_sync_runs where state not in ('succeeded', 'failed')`;
+    const waitMs = next?.wait_ms ?? 0;
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, Math.min(waitMs + 100, 60_000)));
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   const serverCpuSec = cpuSeconds(server.pid) - cpu0;

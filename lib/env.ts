@@ -90,7 +90,7 @@ const schema = z.object({
   INSIGHTS_LOOKBACK_DAYS_AMAZON: z.coerce.number().int().min(0).max(60).default(3),
   INSIGHTS_LOOKBACK_DAYS_LINKEDIN: z.coerce.number().int().min(0).max(365).default(7),
   INSIGHTS_LOOKBACK_DAYS_X: z.coerce.number().int().min(0).max(30).default(7),
-  INSIGHTS_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  INSIGHTS_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   // Issue 9 engine remainder: inline report polls, Meta's async jobs, failure notifications.
   INSIGHTS_REPORT_POLL_WAITS_MS: z
     .string()

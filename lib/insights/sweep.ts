@@ -2,11 +2,10 @@ import 'server-only';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database } from '../db';
-import { claimDueRuns, releaseRunLeases, type RunRow } from '../db/insights-runs';
+import { claimDueRuns, releaseRunLeases } from '../db/insights-runs';
 import type { Env } from '../env';
 import { getLogger } from '../log';
 import { createProviderResolver } from '../refresh/provider-resolver';
-import { Semaphore } from '../refresh/semaphore';
 import { advanceRun, type AdvanceOutcome, type InsightContext } from './advance-run';
 import { createAccountLister } from './account-lister';
 import { queueDueRuns } from './queue';
@@ -71,30 +70,29 @@ export async function advanceInsights(db: Database, env: Env, options: InsightSw
   };
   const cap = env.insights.providerConcurrency;
 
+  /**
+   * `cap` workers per provider, each claiming one due run at a time: a slow run (an Amazon report
+   * polled inline) holds one slot, not a whole batch, so the other slots keep moving. The claim
+   * itself enforces the cap across instances.
+   */
   const sweepProvider = async (provider: InsightProvider) => {
-    const gate = new Semaphore(cap);
     const seen = new Set<string>();
-    while (Date.now() < options.deadline) {
-      const runs: RunRow[] = await claimDueRuns(db, { owner: options.owner, provider, leaseSec: RUN_LEASE_SEC, limit: cap, cap });
-      // A run handed back to "now" in this sweep (e.g. re-created report) waits for the next sweep.
-      const fresh = runs.filter((r) => !seen.has(r.id));
-      await releaseRunLeases(db, { owner: options.owner, ids: runs.filter((r) => seen.has(r.id)).map((r) => r.id) });
-      if (fresh.length === 0) return;
-      await Promise.all(
-        fresh.map((run) =>
-          gate.run(async () => {
-            seen.add(run.id);
-            if (Date.now() >= options.deadline) return releaseRunLeases(db, { owner: options.owner, ids: [run.id] });
-            const outcome = await advanceRun(ctx, run).catch((err: unknown) => {
-              note(`${provider}:${run.id}`, err);
-              return undefined;
-            });
-            summary.advanced++;
-            if (outcome) summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
-          }),
-        ),
-      );
-    }
+    const worker = async () => {
+      while (Date.now() < options.deadline) {
+        const [run] = await claimDueRuns(db, { owner: options.owner, provider, leaseSec: RUN_LEASE_SEC, limit: 1, cap });
+        if (!run) return;
+        // A run handed back to "now" in this sweep (e.g. re-created report) waits for the next sweep.
+        if (seen.has(run.id)) return releaseRunLeases(db, { owner: options.owner, ids: [run.id] });
+        seen.add(run.id);
+        const outcome = await advanceRun(ctx, run).catch((err: unknown) => {
+          note(`${provider}:${run.id}`, err);
+          return undefined;
+        });
+        summary.advanced++;
+        if (outcome) summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
+      }
+    };
+    await Promise.all(Array.from({ length: cap }, worker));
   };
   await Promise.all(INSIGHT_PROVIDERS.map((p) => sweepProvider(p).catch((err: unknown) => note(p, err))));
   return summary;

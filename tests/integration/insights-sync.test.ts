@@ -287,6 +287,32 @@ describe('insights sync on PostgreSQL', () => {
     expect(summaries.reduce((n, s) => n + (s.outcomes.succeeded ?? 0), 0)).toBe(12);
   });
 
+  it('a run waiting on its report holds one slot, not the sweep: the other slots keep claiming runs meanwhile', async () => {
+    const conns = await Promise.all(['94000001', '94000002', '94000003'].map((p) => connect('amazon-ads', p)));
+    patchReportingKnobs(sim, { amazonPollsUntilComplete: 1 });
+    const succeeded = async () =>
+      (await t.db.query<{ n: number }>(`select count(*)::int as n from insight_sync_runs where state = 'succeeded' and connection_id = any($1::uuid[])`, [conns.map((c) => c.id)]))[0]!.n;
+    // The first inline wait lasts until two other runs have finished (or 5 s); every later one is instant.
+    let first = true;
+    let othersFinishedDuringWait = false;
+    const sleep = async () => {
+      if (!first) return;
+      first = false;
+      for (const until = Date.now() + 5_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+        if ((await succeeded()) >= 2) {
+          othersFinishedDuringWait = true;
+          return;
+        }
+      }
+    };
+    const two = { ...env, insights: { ...env.insights, providerConcurrency: 2 } };
+    const summary = await advanceInsights(t.db, two, { owner: 'slots', origin: ORIGIN, deadline: Date.now() + 20_000, fetch: fetchSim, pollWaitsMs: [1, 1, 1], sleep });
+    expect(summary.errors).toEqual([]);
+    // With two slots, the third run started while the first still waited: it did not wait for the whole batch.
+    expect(othersFinishedDuringWait).toBe(true);
+    expect(await succeeded()).toBe(3);
+  });
+
   it('a 401 mid-sync forces one refresh and one retry', async () => {
     const { id } = await connect('x', '1700000000000000001');
     patchReportingKnobs(sim, { unauthorized: { x: 1 } });

@@ -9,7 +9,7 @@ import { TokenUnavailable } from '../refresh/fresh-token';
 import { backoffSec, MAX_ATTEMPTS } from '../refresh/schedule';
 import { getLogger } from '../log';
 import { createTokenSession, isPermanentReportingError, rateLimitDeferSec } from './access';
-import type { CampaignInfo, FetchContext, InsightFetcher } from './fetcher';
+import type { CampaignInfo, FetchContext, InsightFetcher, ReportFetcher, ReportStatus } from './fetcher';
 import { fetcherFor } from './fetchers';
 import { notifyRunFailed } from './notify';
 import { parseProgress, type RunProgress } from './progress';
@@ -148,6 +148,8 @@ const describe = (err: unknown) =>
 
 class RunSteps {
   private requests = 0;
+  /** Reports of later chunks seen completed while an earlier one was waited for: report id → download URL. */
+  private readonly ready = new Map<string, string>();
   constructor(
     private readonly ctx: InsightContext,
     private readonly row: RunRow,
@@ -229,8 +231,9 @@ class RunSteps {
     if (!chunk.reportId) throw new Error('the report was not created');
     for (let inline = 0; ; inline++) {
       const reportId = chunk.reportId;
-      const status = await this.call((c) => fetcher.pollReport(c, reportId));
-      chunk.polls += 1;
+      const known = this.ready.get(reportId);
+      const status: ReportStatus = known !== undefined ? { status: 'completed', url: known } : await this.call((c) => fetcher.pollReport(c, reportId));
+      if (known === undefined) chunk.polls += 1;
       if (status.status === 'completed') {
         await this.save({ state: 'downloading', progress: this.progress, addRequests: this.takeRequests() });
         const rows = await this.call((c) => fetcher.downloadReport(c, status.url));
@@ -249,11 +252,26 @@ class RunSteps {
         return this.fetchReport();
       }
       const wait = this.ctx.pollWaitsMs[inline];
+      // The later chunks' reports are prepared side by side: look at them too while this one is
+      // pending, so each is downloaded at once when its turn comes instead of starting to wait then.
+      if (wait !== undefined) await this.pollAhead(fetcher);
       if (wait === undefined || Date.now() + wait >= this.ctx.deadline - MARGIN_MS) {
         await this.save({ state: 'waiting', progress: this.progress, addRequests: this.takeRequests(), nextRunInSec: pollDelaySec(chunk.polls), release: true });
         return 'waiting';
       }
       await (this.ctx.sleep ?? defaultSleep)(wait);
+    }
+  }
+
+  /** Polls the later chunks' reports not known to be ready; remembers the ready ones (for this advance only: URLs expire). */
+  private async pollAhead(fetcher: ReportFetcher): Promise<void> {
+    for (const later of this.progress.chunks.slice(this.progress.index + 1)) {
+      const id = later.reportId;
+      if (!id || this.ready.has(id) || !this.timeLeft()) continue;
+      const status = await this.call((c) => fetcher.pollReport(c, id));
+      later.polls += 1;
+      // Pending or failed: handled when its turn comes, by its own poll.
+      if (status.status === 'completed') this.ready.set(id, status.url);
     }
   }
 

@@ -208,6 +208,26 @@ describe('insights sync on PostgreSQL', () => {
     expect(sortRows(await stored(id, from, today))).toEqual(sortRows(expected));
   });
 
+  it('Amazon: while one chunk’s report is waited for, the later ones are polled too, so they are not waited for again', async () => {
+    const { id } = await connect('amazon-ads', '91000013');
+    await t.db.query(`update insight_sync_targets set next_run_at = now() + interval '1 day' where connection_id = $1`, [id]);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 49 * 86_400_000).toISOString().slice(0, 10);
+    expect(await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: id, range: { from, to: today } })).toMatchObject({ kind: 'queued' });
+    patchReportingKnobs(sim, { amazonPollsUntilComplete: 2 }); // each report: PENDING, PROCESSING, then COMPLETED
+    let waits = 0;
+    await advanceInsights(t.db, env, {
+      owner: 'ahead', origin: ORIGIN, deadline: Date.now() + 20_000, fetch: fetchSim, pollWaitsMs: [0, 0, 0, 0, 0],
+      sleep: async () => void waits++,
+    });
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ state: 'succeeded', days_total: 50 });
+    // Two waits for the first chunk; the second chunk's report completed on the poll its turn began with.
+    expect(waits).toBe(2);
+    expect(reportingOf(sim).calls['amazon-ads']).toMatchObject({ create: 2 });
+    expect(sortRows(await stored(id, from, today))).toEqual(sortRows(expectedRows(sim, 'amazon-ads', '91000013', from, today)));
+  });
+
   it('Amazon: a report still pending after the last poll is requested again (a bounded number of times), then the run fails', async () => {
     const { id } = await connect('amazon-ads', '91000004');
     patchReportingKnobs(sim, { amazonPollsUntilComplete: 1_000 });

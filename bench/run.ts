@@ -3,7 +3,9 @@
  * a production build (`.next-bench`) on a throwaway PostgreSQL 15. Prints a table next to the
  * goals and writes the same figures to bench/results/latest.json. Cleans up everything it starts,
  * also on failure and Ctrl-C. Options: --rebuild (rebuild .next-bench first), --cpu-prof (write
- * V8 CPU profiles of the server to bench/cpu-profiles/), --connections N, --seconds S.
+ * V8 CPU profiles of the server to bench/cpu-profiles/), --connections N, --seconds S, --only abc|d
+ * (just the keep-alive phases, or just the insights sync), --insights-accounts N, --insights-days D,
+ * --insights-concurrency C (INSIGHTS_PROVIDER_CONCURRENCY of the (d) server; default: the app's).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -15,6 +17,7 @@ import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
 import { startPostgres } from '../tests/support/postgres-server';
 import { cleanup, installSignalHandlers, onCleanup } from './cleanup';
 import { benchFernet, type FernetResult } from './fernet';
+import { insightRows, insightsPhase, type InsightBenchResult } from './insights';
 import type { LoadResult, LoadSpec } from './loadgen';
 import { cpuSeconds, cpuSecondsOf, memory, resetPeak, type Memory } from './proc';
 import { SEED_PROVIDERS, seedDueConnections, SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './seed';
@@ -35,6 +38,19 @@ const SERVER_NODE_OPTIONS = (() => {
   return i >= 0 ? (args[i + 1] ?? '') : '';
 })();
 const LOAD_SECONDS = option('--seconds', 30);
+const ONLY = (() => {
+  const i = args.indexOf('--only');
+  const value = i >= 0 ? args[i + 1] : undefined;
+  if (value !== undefined && value !== 'abc' && value !== 'd') throw new Error('--only takes abc or d');
+  return value;
+})();
+const INSIGHT_SPEC = {
+  accounts: option('--insights-accounts', 100),
+  days: option('--insights-days', 90),
+  latencyMs: 100,
+  accountsPerConnection: 10,
+};
+const INSIGHT_CONCURRENCY = args.includes('--insights-concurrency') ? option('--insights-concurrency', 1) : undefined;
 const WARMUP_SECONDS = 5;
 const CLIENTS = 50;
 const TOKEN_API_CONNECTIONS = 1_000;
@@ -533,7 +549,7 @@ interface Row {
 
 function table(rows: Row[]): string {
   const head = ['', 'measured', 'goal', 'met', 'leading tool'];
-  const cells = rows.map((r) => [r.metric, r.measured, r.goal, r.met === null ? '' : r.met ? 'yes' : 'NO', r.leader ?? '']);
+  const cells = rows.map((r) => [r.metric, r.measured, r.goal, r.met === null ? '' : r.met ? 'met' : 'not met', r.leader ?? '']);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
@@ -588,21 +604,22 @@ async function main() {
   onCleanup('stop PostgreSQL and remove its temp dir', () => pg.stop());
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
   onCleanup('close the admin connection', () => admin.end({ timeout: 1 }));
-  await admin.unsafe('create database grantkeeper_bench');
   const pgVersion = (await admin<{ server_version: string }[]>`show server_version`)[0]!.server_version;
-  const dbUrl = pg.url.replace(/\/postgres$/, '/grantkeeper_bench');
-  const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
-  onCleanup('close the bench connection', () => sql.end({ timeout: 1 }));
-  await sql.unsafe('create extension pg_stat_statements');
+  /** A fresh database with pg_stat_statements, and a bench connection to it. */
+  const createDatabase = async (name: string) => {
+    await admin.unsafe(`create database ${name}`);
+    const url = pg.url.replace(/\/postgres$/, `/${name}`);
+    const sql = postgres(url, { max: 4, onnotice: () => {} });
+    onCleanup(`close the ${name} connection`, () => sql.end({ timeout: 1 }));
+    await sql.unsafe('create extension pg_stat_statements');
+    return { url, sql };
+  };
 
   const encryptionKey = generateFernetKey();
   const cronSecret = crypto.randomBytes(24).toString('hex');
-  const wireDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-bench-wire-'));
-  onCleanup('remove the wire counter dir', () => fs.rmSync(wireDir, { recursive: true, force: true }));
   const cpuProfDir = flag('--cpu-prof') ? path.join(ROOT, 'bench', 'cpu-profiles', started.toISOString().replace(/[:.]/g, '-')) : undefined;
   if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
-  const serverEnv = {
-    DATABASE_URL: dbUrl,
+  const commonEnv = {
     ENCRYPTION_KEYS: encryptionKey,
     CRON_SECRET: cronSecret,
     DB_MIGRATE: 'on',
@@ -611,67 +628,118 @@ async function main() {
     SIMULATOR_ADMIN_SECRET,
     SCHEDULER: 'off',
     SIMULATOR_LATENCY_MS: '100',
-    SWEEP_TIME_BUDGET_SECONDS: '120',
-    SWEEP_BATCH_LIMIT: '20000',
-    // (a)–(c) measure keep-alive sweeps; the insights sync that rides along gets its own benchmark.
-    INSIGHTS: 'off',
     LOG_LEVEL: 'warn',
   };
-  if (SERVER_NODE_OPTIONS) log(`server node options: ${SERVER_NODE_OPTIONS}`);
-  log(`starting next start (${Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
-  const server = await startBenchServer(
-    { ...serverEnv, NODE_OPTIONS: `--expose-gc --require ${path.join(ROOT, 'bench', 'server-probe.cjs')}`, BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
-    // As node arguments, not NODE_OPTIONS, which refuses most V8 flags; `next start` serves in-process.
-    { cpuProfDir, nodeArgs: SERVER_NODE_OPTIONS.split(/\s+/).filter(Boolean) },
-  );
-  const idle = memory(server.pid);
-  log(`    server pid ${server.pid} (group ${server.pgid}) on ${server.url}; idle RSS ${idle.rssMiB.toFixed(0)} MiB`);
+  /** One `next start` per part, each with its own database and wire counters, so figures never mix. */
+  const startServer = async (env: Record<string, string>, dbUrl: string) => {
+    const wireDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-bench-wire-'));
+    onCleanup('remove the wire counter dir', () => fs.rmSync(wireDir, { recursive: true, force: true }));
+    if (SERVER_NODE_OPTIONS) log(`server node options: ${SERVER_NODE_OPTIONS}`);
+    log(`starting next start (${Object.entries(env).filter(([k]) => !/KEYS|SECRET|URL/.test(k)).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
+    const server = await startBenchServer(
+      { ...env, DATABASE_URL: dbUrl, NODE_OPTIONS: `--expose-gc --require ${path.join(ROOT, 'bench', 'server-probe.cjs')}`, BENCH_PG_PORT: String(pg.port), BENCH_WIRE_DIR: wireDir },
+      // As node arguments, not NODE_OPTIONS, which refuses most V8 flags; `next start` serves in-process.
+      { cpuProfDir, nodeArgs: SERVER_NODE_OPTIONS.split(/\s+/).filter(Boolean) },
+    );
+    const idle = memory(server.pid);
+    log(`    server pid ${server.pid} (group ${server.pgid}) on ${server.url}; idle RSS ${idle.rssMiB.toFixed(0)} MiB`);
+    return { server, wireDir, idle };
+  };
 
-  const sweep = await sweepPhase(server, sql, new MultiFernet([encryptionKey]), cronSecret, wireDir);
-  const api = await tokenApiPhase(server, sql, wireDir);
-  const floor = await floorPhase(server);
-  const liveHeap = await liveHeapAtEnd(server, wireDir);
-  const rows = buildRows(sweep, api, fernet);
+  const rows: Row[] = [];
+  let keepAlive:
+    | { serverEnv: Record<string, string>; serverIdleRssMiB: number; sweep: SweepResult; tokenApi: TokenApiResult; frameworkFloor: LoadResult; liveHeapAtEnd: Awaited<ReturnType<typeof liveHeapAtEnd>> }
+    | undefined;
+  if (ONLY !== 'd') {
+    const { url, sql } = await createDatabase('grantkeeper_bench');
+    const serverEnv = {
+      ...commonEnv,
+      SWEEP_TIME_BUDGET_SECONDS: '120',
+      SWEEP_BATCH_LIMIT: '20000',
+      // (a)–(c) measure keep-alive sweeps; the insights sync that rides along is (d).
+      INSIGHTS: 'off',
+    };
+    const { server, wireDir, idle } = await startServer(serverEnv, url);
+    const sweep = await sweepPhase(server, sql, new MultiFernet([encryptionKey]), cronSecret, wireDir);
+    const api = await tokenApiPhase(server, sql, wireDir);
+    const floor = await floorPhase(server);
+    const liveHeap = await liveHeapAtEnd(server, wireDir);
+    rows.push(...buildRows(sweep, api, fernet));
+    log(
+      `\nDiagnostics: the same route without credentials (401 before any DB or crypto work) at ${CLIENTS} clients: ` +
+        `${Math.round(floor.rps)} req/s, p50 ${floor.latencyMs.p50.toFixed(2)} ms — the framework's own ceiling here. ` +
+        `Event loop busy during (b): ${(api.server.eventLoopUtilization * 100).toFixed(0)} %; ` +
+        `GC during (b): ${api.server.gcCount} pauses, ${api.server.gcMs} ms (${api.server.majorGcCount} major, ${api.server.majorGcMs} ms); ` +
+        `${(api.gc.single.share * 100).toFixed(1)} % of the 1-client segment was spent in GC pauses. ` +
+        `Live heap after a forced full GC at the end: ${liveHeap.heapUsedMiB} MiB used (RSS then ${liveHeap.rssMiB} MiB).`,
+    );
+    if (!sweep.verify.ok) log(`\nsweep verification FAILED: ${JSON.stringify(sweep.verify)}`);
+    if (api.non200 > 0) log(`\nnon-200 samples: ${JSON.stringify([...api.concurrent.errorSamples, ...api.single.errorSamples, ...api.warmup.errorSamples])}`);
+    keepAlive = {
+      serverEnv: Object.fromEntries(Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k))),
+      serverIdleRssMiB: idle.rssMiB,
+      sweep,
+      tokenApi: api,
+      frameworkFloor: floor,
+      liveHeapAtEnd: liveHeap,
+    };
+    await server.stop();
+  }
+
+  let insights: { serverEnv: Record<string, string>; serverIdleRssMiB: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[]; result: InsightBenchResult } | undefined;
+  if (ONLY !== 'abc') {
+    const { url, sql } = await createDatabase('grantkeeper_bench_insights');
+    const serverEnv: Record<string, string> = {
+      ...commonEnv,
+      INSIGHTS: 'on',
+      INSIGHTS_BACKFILL_DAYS: String(INSIGHT_SPEC.days),
+      ...(INSIGHT_CONCURRENCY ? { INSIGHTS_PROVIDER_CONCURRENCY: String(INSIGHT_CONCURRENCY) } : {}),
+    };
+    const { server, wireDir, idle } = await startServer(serverEnv, url);
+    const loadAverageAtStart = os.loadavg().map((l) => round(l, 2));
+    const result = await insightsPhase(server, sql, new MultiFernet([encryptionKey]), cronSecret, INSIGHT_SPEC, {
+      resetStatements: () => resetStatements(sql),
+      readStatements: () => readStatements(sql),
+      pgWrites: async () => (await readProbe(wireDir, server.pid)).writes,
+      log,
+    });
+    const loadAverageAtEnd = os.loadavg().map((l) => round(l, 2));
+    rows.push(...insightRows(result));
+    log(`\n(d) load average at start ${loadAverageAtStart.join(' ')}, at end ${loadAverageAtEnd.join(' ')}; runs ${JSON.stringify(result.runs)}; ${result.providerRequests} provider requests`);
+    if (!result.verify.ok) log(`\ninsights verification FAILED: ${JSON.stringify(result.verify)}`);
+    if (result.errors.length) log(`\ninsights errors: ${JSON.stringify(result.errors)}`);
+    insights = {
+      serverEnv: Object.fromEntries(Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k))),
+      serverIdleRssMiB: idle.rssMiB,
+      loadAverageAtStart,
+      loadAverageAtEnd,
+      result,
+    };
+    await server.stop();
+  }
 
   log('\nResults');
   log(table(rows));
-  log(
-    `\nDiagnostics: the same route without credentials (401 before any DB or crypto work) at ${CLIENTS} clients: ` +
-      `${Math.round(floor.rps)} req/s, p50 ${floor.latencyMs.p50.toFixed(2)} ms — the framework's own ceiling here. ` +
-      `Event loop busy during (b): ${(api.server.eventLoopUtilization * 100).toFixed(0)} %; ` +
-      `GC during (b): ${api.server.gcCount} pauses, ${api.server.gcMs} ms (${api.server.majorGcCount} major, ${api.server.majorGcMs} ms); ` +
-      `${(api.gc.single.share * 100).toFixed(1)} % of the 1-client segment was spent in GC pauses. ` +
-      `Live heap after a forced full GC at the end: ${liveHeap.heapUsedMiB} MiB used (RSS then ${liveHeap.rssMiB} MiB).`,
-  );
-  if (!sweep.verify.ok) log(`\nsweep verification FAILED: ${JSON.stringify(sweep.verify)}`);
-  if (api.non200 > 0) log(`\nnon-200 samples: ${JSON.stringify([...api.concurrent.errorSamples, ...api.single.errorSamples, ...api.warmup.errorSamples])}`);
 
   const results = {
     startedAt: started.toISOString(),
     command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
     machine: { ...host, postgres: pgVersion },
     build: { ...build, appRoot: APP_ROOT === ROOT ? '.' : APP_ROOT },
-    serverEnv: Object.fromEntries(Object.entries(serverEnv).filter(([k]) => !/KEYS|SECRET|URL/.test(k))),
     serverNodeOptions: SERVER_NODE_OPTIONS || null,
     postgresSettings: 'fsync=off synchronous_commit=off full_page_writes=off max_connections=200 shared_preload_libraries=pg_stat_statements (tests/support/postgres-server.ts)',
     goals: GOALS,
     leader: LEADER,
-    serverIdleRssMiB: idle.rssMiB,
-    sweep,
-    tokenApi: api,
-    frameworkFloor: floor,
-    liveHeapAtEnd: liveHeap,
+    ...(keepAlive ?? {}),
+    insights,
     fernet,
     table: rows,
   };
-  const out = path.join(ROOT, 'bench', 'results', 'latest.json');
+  const out = path.join(ROOT, 'bench', 'results', ONLY === 'd' ? 'latest-insights.json' : 'latest.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`\nwrote ${path.relative(ROOT, out)}`);
-  if (cpuProfDir) {
-    await server.stop();
-    log(`CPU profiles: ${path.relative(ROOT, cpuProfDir)}/ (open in Chrome DevTools → Performance, or speedscope)`);
-  }
+  if (cpuProfDir) log(`CPU profiles: ${path.relative(ROOT, cpuProfDir)}/ (open in Chrome DevTools → Performance, or speedscope)`);
 }
 
 main()

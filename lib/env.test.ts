@@ -122,4 +122,12 @@ describe('parseEnv', () => {
     expect(parseEnv({}).refresh).toMatchObject({ leaseSec: 30, providerTimeoutMs: 15_000 });
     expect(parseEnv({ REFRESH_LEASE_SECONDS: '23', PROVIDER_TIMEOUT_SECONDS: '15' }).refresh.leaseSec).toBe(23);
   });
+
+  it('insights: report poll waits are a list of milliseconds (empty: no inline polls); Meta async threshold and concurrency defaults', () => {
+    expect(parseEnv({}).insights).toMatchObject({ reportPollWaitsMs: [1000, 2000, 4000], metaAsyncAfterDays: 31, providerConcurrency: 8 });
+    expect(parseEnv({ INSIGHTS_REPORT_POLL_WAITS_MS: ' 250, 500 ' }).insights.reportPollWaitsMs).toEqual([250, 500]);
+    expect(parseEnv({ INSIGHTS_REPORT_POLL_WAITS_MS: '' }).insights.reportPollWaitsMs).toEqual([]);
+    expect(parseEnv({ INSIGHTS_META_ASYNC_AFTER_DAYS: '90' }).insights.metaAsyncAfterDays).toBe(90);
+    expect(problemsOf({ INSIGHTS_REPORT_POLL_WAITS_MS: '1s,2s' })).toMatch(/INSIGHTS_REPORT_POLL_WAITS_MS/);
+  });
 });

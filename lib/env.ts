@@ -90,7 +90,14 @@ const schema = z.object({
   INSIGHTS_LOOKBACK_DAYS_AMAZON: z.coerce.number().int().min(0).max(60).default(3),
   INSIGHTS_LOOKBACK_DAYS_LINKEDIN: z.coerce.number().int().min(0).max(365).default(7),
   INSIGHTS_LOOKBACK_DAYS_X: z.coerce.number().int().min(0).max(30).default(7),
-  INSIGHTS_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  INSIGHTS_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  // Issue 9 engine remainder: inline report polls, Meta's async jobs, failure notifications.
+  INSIGHTS_REPORT_POLL_WAITS_MS: z
+    .string()
+    .regex(/^\s*(\d{1,6}\s*(,\s*\d{1,6}\s*)*)?$/, 'a comma-separated list of milliseconds, e.g. 1000,2000,4000')
+    .default('1000,2000,4000')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean).map(Number)),
+  INSIGHTS_META_ASYNC_AFTER_DAYS: z.coerce.number().int().min(1).max(1100).default(31),
   // Network exposure (issue 8): who may reach the app, and which origin is its own.
   /** on: X-Forwarded-Host/-Proto come from a proxy the operator controls (Vercel). */
   TRUST_PROXY: onOff,
@@ -144,6 +151,10 @@ export interface InsightSettings {
   lookbackDays: { 'amazon-ads': number; linkedin: number; meta: number; x: number };
   /** Runs of one provider advanced at once, across this instance's sweep. */
   providerConcurrency: number;
+  /** Waits between inline polls of an async report (Amazon, Meta jobs) before a later sweep takes over. */
+  reportPollWaitsMs: number[];
+  /** Meta runs with a longer window use async report runs instead of paged reads. */
+  metaAsyncAfterDays: number;
 }
 
 /** How the keep-alive engine behaves; see .env.example. */
@@ -271,6 +282,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
         x: e.INSIGHTS_LOOKBACK_DAYS_X,
       },
       providerConcurrency: e.INSIGHTS_PROVIDER_CONCURRENCY,
+      reportPollWaitsMs: e.INSIGHTS_REPORT_POLL_WAITS_MS,
+      metaAsyncAfterDays: e.INSIGHTS_META_ASYNC_AFTER_DAYS,
     },
     trustProxy,
     localAllowRemote: e.LOCAL_MODE_ALLOW_REMOTE === 'on',

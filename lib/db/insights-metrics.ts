@@ -1,4 +1,5 @@
 import 'server-only';
+import type { CampaignInfo } from '../insights/fetcher';
 import type { InsightRow } from '../insights/types';
 import type { Sql } from './types';
 
@@ -46,6 +47,32 @@ export async function upsertDailyMetrics(sql: Sql, batch: MetricsBatch): Promise
      )
      select (select count(*) from written)::int as written`,
     [batch.userId, batch.provider, batch.connectionId, batch.accountId, JSON.stringify(batch.rows)],
+  );
+  return result?.written ?? 0;
+}
+
+/**
+ * The account's campaigns as the provider lists them (LinkedIn: adCampaigns search), with or
+ * without figures: names and statuses replace the stored ones. One statement for the whole list.
+ */
+export async function upsertCampaigns(
+  sql: Sql,
+  batch: { userId: string; provider: string; connectionId: string; accountId: string; campaigns: CampaignInfo[] },
+): Promise<number> {
+  if (batch.campaigns.length === 0) return 0;
+  const [result] = await sql.query<{ written: number }>(
+    `with input as (
+       select distinct on ("campaignId") * from jsonb_to_recordset($5::text::jsonb) as c("campaignId" text, name text, status text)
+     ), written as (
+       insert into insight_campaigns (user_id, provider, account_id, campaign_id, connection_id, name, status)
+       select $1, $2, $4, "campaignId", $3::uuid, name, status from input
+       on conflict (user_id, provider, account_id, campaign_id) do update set
+         name = coalesce(excluded.name, insight_campaigns.name), status = coalesce(excluded.status, insight_campaigns.status),
+         connection_id = excluded.connection_id, updated_at = now()
+       returning 1
+     )
+     select (select count(*) from written)::int as written`,
+    [batch.userId, batch.provider, batch.connectionId, batch.accountId, JSON.stringify(batch.campaigns)],
   );
   return result?.written ?? 0;
 }

@@ -10,6 +10,8 @@ export interface TargetSourceConnection {
   external_account_id: string;
   display_name: string | null;
   metadata: Record<string, unknown>;
+  /** When targets were last derived; null for a connection never derived (its metadata is fresh from connect). */
+  insight_targets_at?: Date | null;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface TargetSourceConnection {
  */
 export async function listConnectionsNeedingTargets(sql: Sql, params: { limit: number }): Promise<TargetSourceConnection[]> {
   return sql.query<TargetSourceConnection>(
-    `select id, user_id, provider, external_account_id, display_name, metadata from connections
+    `select id, user_id, provider, external_account_id, display_name, metadata, insight_targets_at from connections
       where status = 'active' and provider in ('amazon-ads', 'linkedin', 'meta', 'x')
         and (insight_targets_at is null or insight_targets_at < now() - interval '1 day')
       order by insight_targets_at nulls first
@@ -59,6 +61,22 @@ export async function saveTargets(sql: Sql, connection: Pick<TargetSourceConnect
      update connections set insight_targets_at = now() where id = $1`,
     [connection.id, connection.user_id, connection.provider, JSON.stringify(targets)],
   );
+}
+
+/**
+ * Merges what the provider lists now (its accounts fetcher's metadata) into the connection's
+ * metadata, key by key, so keys only the connect flow writes (region, consentRegions) stay.
+ */
+export async function mergeConnectionMetadata(sql: Sql, params: { id: string; metadata: Record<string, unknown> }): Promise<void> {
+  await sql.query(`update connections set metadata = coalesce(metadata, '{}'::jsonb) || $2::text::jsonb where id = $1`, [
+    params.id,
+    JSON.stringify(params.metadata),
+  ]);
+}
+
+/** The provider could not be asked (token or provider trouble): targets stay, and it is asked again in about an hour. */
+export async function postponeTargetRefresh(sql: Sql, params: { id: string }): Promise<void> {
+  await sql.query(`update connections set insight_targets_at = now() - interval '23 hours' where id = $1`, [params.id]);
 }
 
 export interface DueTarget {

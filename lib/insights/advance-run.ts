@@ -2,15 +2,16 @@ import 'server-only';
 import type { Database } from '../db';
 import { getTarget } from '../db/insights-targets';
 import { updateRun, type RunGuard, type RunRow, type RunUpdate } from '../db/insights-runs';
-import { upsertDailyMetrics } from '../db/insights-metrics';
+import { upsertCampaigns, upsertDailyMetrics } from '../db/insights-metrics';
 import type { Env } from '../env';
 import { ProviderError, type ProviderSlug, type ResolvedProvider } from '../providers/types';
 import { TokenUnavailable } from '../refresh/fresh-token';
 import { backoffSec, MAX_ATTEMPTS } from '../refresh/schedule';
 import { getLogger } from '../log';
 import { createTokenSession, isPermanentReportingError, rateLimitDeferSec } from './access';
-import type { FetchContext, InsightFetcher } from './fetcher';
-import { INSIGHT_FETCHERS } from './fetchers';
+import type { CampaignInfo, FetchContext, InsightFetcher, ReportFetcher, ReportStatus } from './fetcher';
+import { fetcherFor } from './fetchers';
+import { notifyRunFailed } from './notify';
 import { parseProgress, type RunProgress } from './progress';
 import type { InsightProvider, InsightRow, SyncTarget } from './types';
 import { daysIn } from './windows';
@@ -50,10 +51,23 @@ const MARGIN_MS = 2_000;
 
 class LostLease extends Error {}
 
+/**
+ * Writes a step's result under the lease; a run ending `failed` also enqueues the
+ * `insights.sync_failed` webhook in the same transaction. False when the lease is no longer ours.
+ */
+async function persist(ctx: InsightContext, guard: RunGuard, run: RunRow, u: RunUpdate): Promise<boolean> {
+  if (u.state !== 'failed') return updateRun(ctx.db, guard, u);
+  return ctx.db.transaction(async (tx) => {
+    if (!(await updateRun(tx, guard, u))) return false;
+    await notifyRunFailed(tx, run, u);
+    return true;
+  });
+}
+
 export async function advanceRun(ctx: InsightContext, run: RunRow): Promise<AdvanceOutcome> {
   const guard: RunGuard = { id: run.id, owner: ctx.owner };
   const save = async (u: RunUpdate) => {
-    if (!(await updateRun(ctx.db, guard, u))) throw new LostLease();
+    if (!(await persist(ctx, guard, run, u))) throw new LostLease();
   };
   const provider = run.provider as InsightProvider;
   const progress = parseProgress(run.progress);
@@ -81,7 +95,7 @@ export async function advanceRun(ctx: InsightContext, run: RunRow): Promise<Adva
       timeZone: targetRow.time_zone,
     };
     const session = createTokenSession({ db: ctx.db, env: ctx.env, userId: run.user_id, connectionId: run.connection_id, origin: ctx.origin, fetch: ctx.fetch });
-    steps = new RunSteps(ctx, run, target, progress, INSIGHT_FETCHERS[provider], resolved, session, save);
+    steps = new RunSteps(ctx, run, target, progress, fetcherFor(provider, run.days_total, ctx.env.insights), resolved, session, save);
     return await steps.run();
   } catch (err) {
     if (err instanceof LostLease) return 'lost_lease';
@@ -99,7 +113,7 @@ async function recordFailure(
   requests: number,
 ): Promise<AdvanceOutcome> {
   const write = async (u: RunUpdate) => {
-    if (!(await updateRun(ctx.db, guard, { ...u, addRequests: requests, release: true }))) throw new LostLease();
+    if (!(await persist(ctx, guard, run, { ...u, addRequests: requests, release: true }))) throw new LostLease();
   };
   if (err instanceof TokenUnavailable) {
     if (err.code === 'provider_unavailable') {
@@ -134,6 +148,8 @@ const describe = (err: unknown) =>
 
 class RunSteps {
   private requests = 0;
+  /** Reports of later chunks seen completed while an earlier one was waited for: report id → download URL. */
+  private readonly ready = new Map<string, string>();
   constructor(
     private readonly ctx: InsightContext,
     private readonly row: RunRow,
@@ -176,7 +192,7 @@ class RunSteps {
       if (!this.timeLeft()) return this.pause('requesting');
       const rows = this.fetcher.kind === 'sync' ? await this.fetchSync() : await this.fetchReport();
       if (rows === 'waiting' || rows === 'paused') return rows;
-      const outcome = await this.write(rows.rows);
+      const outcome = await this.write(rows.rows, rows.campaigns);
       if (rows.pauseSec !== undefined && progress.index < progress.chunks.length) {
         await this.save({ state: 'deferred', errorCode: 'rate_limited', errorMessage: 'The provider is near its rate limit; paused.', nextRunInSec: rows.pauseSec, release: true });
         return 'deferred';
@@ -186,21 +202,21 @@ class RunSteps {
     return 'succeeded';
   }
 
-  private async fetchSync(): Promise<{ rows: InsightRow[]; pauseSec?: number }> {
+  private async fetchSync(): Promise<{ rows: InsightRow[]; pauseSec?: number; campaigns?: CampaignInfo[] }> {
     if (this.fetcher.kind !== 'sync') throw new Error('not a synchronous fetcher');
     const fetcher = this.fetcher;
     const chunk = this.progress.chunks[this.progress.index]!;
     // At least one request is made even when it fails; the fetcher reports the real count on success.
     this.requests += 1;
     const result = await this.session.call((accessToken) =>
-      fetcher.fetchChunk({ provider: this.provider, accessToken, target: this.target, now: new Date() }, chunk),
+      fetcher.fetchChunk({ provider: this.provider, accessToken, target: this.target, now: new Date(), chunkIndex: this.progress.index }, chunk),
     );
     this.requests += result.requests - 1;
     return result;
   }
 
-  /** Amazon: create (once; the id is saved at once), poll, download. */
-  private async fetchReport(): Promise<{ rows: InsightRow[]; pauseSec?: number } | 'waiting' | 'paused'> {
+  /** Amazon reports and Meta report runs: create (once; the id is saved at once), poll, download. */
+  private async fetchReport(): Promise<{ rows: InsightRow[]; pauseSec?: number; campaigns?: CampaignInfo[] } | 'waiting' | 'paused'> {
     if (this.fetcher.kind !== 'report') throw new Error('not a report fetcher');
     const fetcher = this.fetcher;
     const chunk = this.progress.chunks[this.progress.index]!;
@@ -215,8 +231,9 @@ class RunSteps {
     if (!chunk.reportId) throw new Error('the report was not created');
     for (let inline = 0; ; inline++) {
       const reportId = chunk.reportId;
-      const status = await this.call((c) => fetcher.pollReport(c, reportId));
-      chunk.polls += 1;
+      const known = this.ready.get(reportId);
+      const status: ReportStatus = known !== undefined ? { status: 'completed', url: known } : await this.call((c) => fetcher.pollReport(c, reportId));
+      if (known === undefined) chunk.polls += 1;
       if (status.status === 'completed') {
         await this.save({ state: 'downloading', progress: this.progress, addRequests: this.takeRequests() });
         const rows = await this.call((c) => fetcher.downloadReport(c, status.url));
@@ -235,6 +252,9 @@ class RunSteps {
         return this.fetchReport();
       }
       const wait = this.ctx.pollWaitsMs[inline];
+      // The later chunks' reports are prepared side by side: look at them too while this one is
+      // pending, so each is downloaded at once when its turn comes instead of starting to wait then.
+      if (wait !== undefined) await this.pollAhead(fetcher);
       if (wait === undefined || Date.now() + wait >= this.ctx.deadline - MARGIN_MS) {
         await this.save({ state: 'waiting', progress: this.progress, addRequests: this.takeRequests(), nextRunInSec: pollDelaySec(chunk.polls), release: true });
         return 'waiting';
@@ -243,8 +263,20 @@ class RunSteps {
     }
   }
 
+  /** Polls the later chunks' reports not known to be ready; remembers the ready ones (for this advance only: URLs expire). */
+  private async pollAhead(fetcher: ReportFetcher): Promise<void> {
+    for (const later of this.progress.chunks.slice(this.progress.index + 1)) {
+      const id = later.reportId;
+      if (!id || this.ready.has(id) || !this.timeLeft()) continue;
+      const status = await this.call((c) => fetcher.pollReport(c, id));
+      later.polls += 1;
+      // Pending or failed: handled when its turn comes, by its own poll.
+      if (status.status === 'completed') this.ready.set(id, status.url);
+    }
+  }
+
   /** The chunk's rows and the progress that marks it done, in one transaction, under the lease. */
-  private async write(rows: InsightRow[]): Promise<AdvanceOutcome | undefined> {
+  private async write(rows: InsightRow[], campaigns?: CampaignInfo[]): Promise<AdvanceOutcome | undefined> {
     const { progress } = this;
     const chunk = progress.chunks[progress.index]!;
     // Only the chunk's days: a provider answering beyond the range must not mark days the run did not ask for.
@@ -272,6 +304,9 @@ class RunSteps {
         accountId: this.target.accountId,
         rows: unique,
       });
+      if (campaigns?.length) {
+        await upsertCampaigns(tx, { userId: this.row.user_id, provider: this.row.provider, connectionId: this.row.connection_id, accountId: this.target.accountId, campaigns });
+      }
     });
     return done ? 'succeeded' : undefined;
   }

@@ -12,6 +12,15 @@ export interface FetchContext {
   target: SyncTarget;
   /** The current time (X's end_time must be in the past). */
   now: Date;
+  /** Which chunk of the run this is (0: the first): once-per-run reads such as campaign lists go with the first. */
+  chunkIndex?: number;
+}
+
+/** A campaign as the provider lists it, with or without figures in the window. */
+export interface CampaignInfo {
+  campaignId: string;
+  name: string | null;
+  status: string | null;
 }
 
 export interface ChunkResult {
@@ -19,6 +28,8 @@ export interface ChunkResult {
   requests: number;
   /** The provider said it is near its limit (Meta usage headers): pause this long before the next call. */
   pauseSec?: number;
+  /** The account's campaigns (LinkedIn's analytics carry ids only), stored with the chunk's rows. */
+  campaigns?: CampaignInfo[];
 }
 
 export interface SyncFetcher {

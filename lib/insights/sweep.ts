@@ -2,12 +2,12 @@ import 'server-only';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database } from '../db';
-import { claimDueRuns, releaseRunLeases, type RunRow } from '../db/insights-runs';
+import { claimDueRuns, releaseRunLeases } from '../db/insights-runs';
 import type { Env } from '../env';
 import { getLogger } from '../log';
 import { createProviderResolver } from '../refresh/provider-resolver';
-import { Semaphore } from '../refresh/semaphore';
 import { advanceRun, type AdvanceOutcome, type InsightContext } from './advance-run';
+import { createAccountLister } from './account-lister';
 import { queueDueRuns } from './queue';
 import { refreshSyncTargets } from './targets';
 import { INSIGHT_PROVIDERS, type InsightProvider } from './types';
@@ -37,8 +37,6 @@ export interface InsightSweepOptions {
 
 /** A run lease outlives any one step (provider timeouts are 15 s) by far. */
 export const RUN_LEASE_SEC = 300;
-/** Inline report polls while a sweep still has time: the embedded default shows numbers within a minute. */
-const DEFAULT_POLL_WAITS_MS = [1_000, 2_000, 4_000];
 
 export async function advanceInsights(db: Database, env: Env, options: InsightSweepOptions): Promise<InsightSweepSummary> {
   const summary: InsightSweepSummary = { targetsRefreshed: 0, queued: 0, advanced: 0, outcomes: {}, errors: [] };
@@ -46,8 +44,13 @@ export async function advanceInsights(db: Database, env: Env, options: InsightSw
   const note = (where: string, err: unknown) =>
     summary.errors.push(`insights ${where}: ${(err as Error)?.message ?? String(err)}`.slice(0, 300));
 
+  const resolveProvider = createProviderResolver(env, { origin: options.origin, fetch: options.fetch });
   try {
-    summary.targetsRefreshed = await refreshSyncTargets(db);
+    summary.targetsRefreshed = await refreshSyncTargets(db, {
+      listAccounts: createAccountLister({ db, env, origin: options.origin, fetch: options.fetch, resolveProvider }),
+      // Listing is housekeeping: it gets at most the first third of the budget.
+      deadline: Date.now() + Math.max(0, options.deadline - Date.now()) / 3,
+    });
     summary.queued = await queueDueRuns(db, env.insights);
   } catch (err) {
     note('scheduling', err);
@@ -59,37 +62,37 @@ export async function advanceInsights(db: Database, env: Env, options: InsightSw
     owner: options.owner,
     origin: options.origin,
     fetch: options.fetch,
-    resolveProvider: createProviderResolver(env, { origin: options.origin, fetch: options.fetch }),
+    resolveProvider,
     deadline: options.deadline,
-    pollWaitsMs: options.pollWaitsMs ?? DEFAULT_POLL_WAITS_MS,
+    // Inline report polls while a sweep still has time: the embedded default shows numbers within a minute.
+    pollWaitsMs: options.pollWaitsMs ?? env.insights.reportPollWaitsMs,
     sleep: options.sleep,
   };
   const cap = env.insights.providerConcurrency;
 
+  /**
+   * `cap` workers per provider, each claiming one due run at a time: a slow run (an Amazon report
+   * polled inline) holds one slot, not a whole batch, so the other slots keep moving. The claim
+   * itself enforces the cap across instances.
+   */
   const sweepProvider = async (provider: InsightProvider) => {
-    const gate = new Semaphore(cap);
     const seen = new Set<string>();
-    while (Date.now() < options.deadline) {
-      const runs: RunRow[] = await claimDueRuns(db, { owner: options.owner, provider, leaseSec: RUN_LEASE_SEC, limit: cap, cap });
-      // A run handed back to "now" in this sweep (e.g. re-created report) waits for the next sweep.
-      const fresh = runs.filter((r) => !seen.has(r.id));
-      await releaseRunLeases(db, { owner: options.owner, ids: runs.filter((r) => seen.has(r.id)).map((r) => r.id) });
-      if (fresh.length === 0) return;
-      await Promise.all(
-        fresh.map((run) =>
-          gate.run(async () => {
-            seen.add(run.id);
-            if (Date.now() >= options.deadline) return releaseRunLeases(db, { owner: options.owner, ids: [run.id] });
-            const outcome = await advanceRun(ctx, run).catch((err: unknown) => {
-              note(`${provider}:${run.id}`, err);
-              return undefined;
-            });
-            summary.advanced++;
-            if (outcome) summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
-          }),
-        ),
-      );
-    }
+    const worker = async () => {
+      while (Date.now() < options.deadline) {
+        const [run] = await claimDueRuns(db, { owner: options.owner, provider, leaseSec: RUN_LEASE_SEC, limit: 1, cap });
+        if (!run) return;
+        // A run handed back to "now" in this sweep (e.g. re-created report) waits for the next sweep.
+        if (seen.has(run.id)) return releaseRunLeases(db, { owner: options.owner, ids: [run.id] });
+        seen.add(run.id);
+        const outcome = await advanceRun(ctx, run).catch((err: unknown) => {
+          note(`${provider}:${run.id}`, err);
+          return undefined;
+        });
+        summary.advanced++;
+        if (outcome) summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
+      }
+    };
+    await Promise.all(Array.from({ length: cap }, worker));
   };
   await Promise.all(INSIGHT_PROVIDERS.map((p) => sweepProvider(p).catch((err: unknown) => note(p, err))));
   return summary;

@@ -1,12 +1,19 @@
 import 'server-only';
 import { z } from 'zod';
 import type { Database } from '../db';
-import { listConnectionsNeedingTargets, saveTargets, type TargetInput, type TargetSourceConnection } from '../db/insights-targets';
+import {
+  listConnectionsNeedingTargets,
+  mergeConnectionMetadata,
+  postponeTargetRefresh,
+  saveTargets,
+  type TargetInput,
+  type TargetSourceConnection,
+} from '../db/insights-targets';
 
 /**
- * Sync targets come from the connection's metadata, fetched at connect (lib/providers/*-accounts.ts):
+ * Sync targets come from the connection's metadata, fetched at connect (lib/providers/<slug>/accounts.ts):
  * Amazon profiles per region, LinkedIn ad accounts, Meta ad accounts, the X account itself.
- * Re-derived once a day per connection.
+ * Once a day per connection the provider is asked again and the metadata and targets follow it.
  */
 
 const text = z.string().optional().catch(undefined);
@@ -78,10 +85,49 @@ export function deriveTargets(connection: Pick<TargetSourceConnection, 'provider
   }
 }
 
-/** Turns the metadata of connections not looked at for a day into targets; returns how many connections. */
-export async function refreshSyncTargets(db: Database, limit = 200): Promise<number> {
-  const connections = await listConnectionsNeedingTargets(db, { limit });
-  // One statement per connection, each its own transaction: no locks held across connections.
-  for (const c of connections) await saveTargets(db, c, deriveTargets(c));
-  return connections.length;
+/**
+ * Asks the provider which accounts the connection reaches now (its accounts fetcher); returns the
+ * metadata to merge, or undefined when the provider could not be asked (targets then stay as they are).
+ */
+export type AccountLister = (connection: TargetSourceConnection) => Promise<Record<string, unknown> | undefined>;
+
+export interface RefreshTargetsOptions {
+  limit?: number;
+  /** Without it, targets come from the stored metadata only (tests, or no provider at hand). */
+  listAccounts?: AccountLister;
+  /** Provider listings per call at most: each is one to four provider requests inside the sweep's budget. */
+  providerLimit?: number;
+  /** ms since epoch: no provider listing starts after it. */
+  deadline?: number;
+}
+
+/**
+ * Turns connections not looked at for a day into targets; returns how many connections. A
+ * connection derived before is listed at the provider again first (its metadata updated), so a new
+ * ad account becomes a target and one no longer listed is disabled (its runs and figures kept).
+ * A never-derived connection uses its metadata as connect stored it, minutes old. X's one target
+ * is the account itself: nothing to list.
+ */
+export async function refreshSyncTargets(db: Database, options: RefreshTargetsOptions = {}): Promise<number> {
+  const connections = await listConnectionsNeedingTargets(db, { limit: options.limit ?? 200 });
+  let listed = 0;
+  let done = 0;
+  for (const c of connections) {
+    const stale = c.insight_targets_at != null && c.provider !== 'x';
+    if (stale && options.listAccounts) {
+      if (listed >= (options.providerLimit ?? 25) || (options.deadline !== undefined && Date.now() >= options.deadline)) continue;
+      listed++;
+      const metadata = await options.listAccounts(c).catch(() => undefined);
+      if (!metadata) {
+        await postponeTargetRefresh(db, c);
+        continue;
+      }
+      await mergeConnectionMetadata(db, { id: c.id, metadata });
+      c.metadata = { ...c.metadata, ...metadata };
+    }
+    // One statement per connection, each its own transaction: no locks held across connections.
+    await saveTargets(db, c, deriveTargets(c));
+    done++;
+  }
+  return done;
 }

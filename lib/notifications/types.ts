@@ -5,6 +5,8 @@ export const NOTIFICATION_TYPES = [
   'connection.error',
   'connection.recovered',
   'connection.expires_soon',
+  /** A campaign insights sync run ended failed (lib/insights/notify.ts). */
+  'insights.sync_failed',
   'test',
 ] as const;
 

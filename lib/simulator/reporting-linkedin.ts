@@ -1,7 +1,7 @@
 import { lookupAccessToken } from './grants';
 import { bearerToken, json, param, type Route, type SimRequest } from './http';
 import { LINKEDIN_PERSONAS } from './personas';
-import { accountDays, cents } from './reporting-data';
+import { accountDays, campaignsFor, cents } from './reporting-data';
 import { countCall, reportingOf, restatementOf, takeReportingFailure } from './reporting-state';
 
 /**
@@ -70,6 +70,41 @@ function analytics(req: SimRequest): Response {
   return json({ elements, paging: { start: 0, count: 10, links: [] } });
 }
 
+/** LinkedIn statuses for the simulated campaigns (ENABLED is Amazon's word; LinkedIn says ACTIVE). */
+const linkedInStatus = (status: string) => (status === 'ENABLED' ? 'ACTIVE' : status);
+
+/**
+ * `GET /rest/adAccounts/{id}/adCampaigns?q=search`: the account's campaigns, `pageSize` per page
+ * (default 100), cursor `pageToken` → `metadata.nextPageToken`, version headers required.
+ */
+function adCampaigns(req: SimRequest, match: RegExpMatchArray): Response {
+  if (!req.headers.get('linkedin-version')) {
+    return json({ status: 400, code: 'VERSION_MISSING', message: 'A version must be present. Please specify a version by adding the LinkedIn-Version header.' }, 400);
+  }
+  if (req.headers.get('x-restli-protocol-version') !== '2.0.0') return restError(400, 'Rest.li protocol 2.0.0 is required');
+  const found = lookupAccessToken(req.state, 'linkedin', bearerToken(req.headers));
+  if (!found.ok) return restError(401, 'Invalid access token');
+  if (!found.grant.scopes.includes('r_ads') && !found.grant.scopes.includes('rw_ads')) return restError(403, 'Not enough permissions to access: adCampaigns.FINDER-search');
+  if (param(req.query, 'q') !== 'search') return restError(400, 'Only q=search is simulated');
+  const account = match[1] ?? '';
+  const persona = LINKEDIN_PERSONAS.find((p) => p.id === found.grant.personaId);
+  if (persona && !persona.adAccounts.some((a) => String(a.id) === account)) return restError(403, `Not enough permissions to access account ${account}`);
+  countCall(req.state, 'linkedin', 'adCampaigns');
+  const all = campaignsFor('linkedin', account).map((c) => ({
+    id: Number(c.id),
+    account: `urn:li:sponsoredAccount:${account}`,
+    name: c.name,
+    status: linkedInStatus(c.status),
+    type: 'SPONSORED_UPDATES',
+  }));
+  const pageSize = Math.max(1, Math.min(1000, Number(param(req.query, 'pageSize') ?? 100) || 100));
+  const offset = Number(/^p(\d+)$/.exec(param(req.query, 'pageToken') ?? '')?.[1] ?? 0);
+  const elements = all.slice(offset, offset + pageSize);
+  const next = offset + pageSize < all.length ? `p${offset + pageSize}` : undefined;
+  return json({ elements, metadata: next ? { nextPageToken: next } : {} });
+}
+
 export const LINKEDIN_REPORTING_ROUTES: Route[] = [
   { methods: ['GET'], hosts: ['api.linkedin.com'], path: /^\/rest\/adAnalytics$/, handle: analytics },
+  { methods: ['GET'], hosts: ['api.linkedin.com'], path: /^\/rest\/adAccounts\/(\d+)\/adCampaigns$/, handle: adCampaigns },
 ];

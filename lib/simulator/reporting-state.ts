@@ -31,6 +31,10 @@ const knobSchema = z
     linkedinFieldLimit: z.number().int().min(1),
     /** Meta: rows per insights page (its `limit` is capped by this). */
     metaPageSize: z.number().int().min(1),
+    /** Meta: polls an async report run answers "Job Running" before "Job Completed". */
+    metaPollsUntilComplete: z.number().int().min(0),
+    /** Meta: the next N async report runs end in "Job Failed". */
+    metaFailReportRuns: z.number().int().min(0),
   })
   .strict();
 export type ReportingKnobs = z.infer<typeof knobSchema>;
@@ -46,6 +50,8 @@ export const DEFAULT_REPORTING_KNOBS: ReportingKnobs = {
   metaUsagePct: null,
   linkedinFieldLimit: 20,
   metaPageSize: 25,
+  metaPollsUntilComplete: 2,
+  metaFailReportRuns: 0,
 };
 
 export interface SimReport {
@@ -61,9 +67,20 @@ export interface SimReport {
   status: 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILURE';
 }
 
+/** A Meta async insights job (`POST /act_<id>/insights`): the query it was created with, and its polls. */
+export interface SimMetaReportRun {
+  id: string;
+  accountId: string;
+  query: URLSearchParams;
+  clientId: string;
+  polls: number;
+  failing: boolean;
+}
+
 export interface ReportingState {
   knobs: ReportingKnobs;
   reports: Map<string, SimReport>;
+  metaRuns: Map<string, SimMetaReportRun>;
   /** Counts per provider and endpoint kind, e.g. amazon-ads → create: 3. */
   calls: Record<string, Record<string, number>>;
 }
@@ -73,7 +90,7 @@ const states = new WeakMap<SimulatorState, ReportingState>();
 export function reportingOf(state: SimulatorState): ReportingState {
   let r = states.get(state);
   if (!r) {
-    r = { knobs: structuredClone(DEFAULT_REPORTING_KNOBS), reports: new Map(), calls: {} };
+    r = { knobs: structuredClone(DEFAULT_REPORTING_KNOBS), reports: new Map(), metaRuns: new Map(), calls: {} };
     states.set(state, r);
   }
   return r;

@@ -11,6 +11,7 @@ import { simulateConsent } from '@/lib/simulator/consent-driver';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
 import { revokeGrant } from '@/lib/simulator/grants';
 import { expectedRows, expectedTotals } from '@/lib/simulator/reporting-admin';
+import { campaignsFor } from '@/lib/simulator/reporting-data';
 import { patchReportingKnobs, reportingOf } from '@/lib/simulator/reporting-state';
 import { seedGrant } from '@/lib/simulator/seed';
 import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state';
@@ -122,7 +123,17 @@ describe('insights sync on PostgreSQL', () => {
     const summary = await sweep();
     expect(summary.errors).toEqual([]);
     const [run] = await runsOf(id);
-    expect(run).toMatchObject({ state: 'succeeded', trigger: 'scheduled', days_total: 30, days_done: 30, requests_made: 1, attempts: 0 });
+    // One analytics read and one adCampaigns page (names and statuses, once per run).
+    expect(run).toMatchObject({ state: 'succeeded', trigger: 'scheduled', days_total: 30, days_done: 30, requests_made: 2, attempts: 0 });
+    const campaigns = await t.db.query<{ campaign_id: string; name: string | null; status: string | null }>(
+      `select campaign_id, name, status from insight_campaigns where connection_id = $1 order by name`,
+      [id],
+    );
+    expect(campaigns).toEqual(
+      campaignsFor('linkedin', '7000001')
+        .map((c) => ({ campaign_id: c.id, name: c.name, status: c.status === 'ENABLED' ? 'ACTIVE' : c.status }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    );
     const { window_from: from, window_to: to } = run!;
     const expected = expectedRows(sim, 'linkedin', '7000001', from, to).map((r) => ({ ...r, currency: 'EUR' }));
     expect(sortRows(await stored(id, from, to))).toEqual(sortRows(expected));
@@ -195,6 +206,26 @@ describe('insights sync on PostgreSQL', () => {
     expect(done).toMatchObject({ state: 'succeeded', days_done: 50, report_ids: waiting!.report_ids });
     const expected = expectedRows(sim, 'amazon-ads', '91000003', from, today);
     expect(sortRows(await stored(id, from, today))).toEqual(sortRows(expected));
+  });
+
+  it('Amazon: while one chunk’s report is waited for, the later ones are polled too, so they are not waited for again', async () => {
+    const { id } = await connect('amazon-ads', '91000013');
+    await t.db.query(`update insight_sync_targets set next_run_at = now() + interval '1 day' where connection_id = $1`, [id]);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 49 * 86_400_000).toISOString().slice(0, 10);
+    expect(await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: id, range: { from, to: today } })).toMatchObject({ kind: 'queued' });
+    patchReportingKnobs(sim, { amazonPollsUntilComplete: 2 }); // each report: PENDING, PROCESSING, then COMPLETED
+    let waits = 0;
+    await advanceInsights(t.db, env, {
+      owner: 'ahead', origin: ORIGIN, deadline: Date.now() + 20_000, fetch: fetchSim, pollWaitsMs: [0, 0, 0, 0, 0],
+      sleep: async () => void waits++,
+    });
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ state: 'succeeded', days_total: 50 });
+    // Two waits for the first chunk; the second chunk's report completed on the poll its turn began with.
+    expect(waits).toBe(2);
+    expect(reportingOf(sim).calls['amazon-ads']).toMatchObject({ create: 2 });
+    expect(sortRows(await stored(id, from, today))).toEqual(sortRows(expectedRows(sim, 'amazon-ads', '91000013', from, today)));
   });
 
   it('Amazon: a report still pending after the last poll is requested again (a bounded number of times), then the run fails', async () => {
@@ -274,6 +305,32 @@ describe('insights sync on PostgreSQL', () => {
     }
     expect(reportingOf(sim).calls.linkedin?.analytics).toBe(12);
     expect(summaries.reduce((n, s) => n + (s.outcomes.succeeded ?? 0), 0)).toBe(12);
+  });
+
+  it('a run waiting on its report holds one slot, not the sweep: the other slots keep claiming runs meanwhile', async () => {
+    const conns = await Promise.all(['94000001', '94000002', '94000003'].map((p) => connect('amazon-ads', p)));
+    patchReportingKnobs(sim, { amazonPollsUntilComplete: 1 });
+    const succeeded = async () =>
+      (await t.db.query<{ n: number }>(`select count(*)::int as n from insight_sync_runs where state = 'succeeded' and connection_id = any($1::uuid[])`, [conns.map((c) => c.id)]))[0]!.n;
+    // The first inline wait lasts until two other runs have finished (or 5 s); every later one is instant.
+    let first = true;
+    let othersFinishedDuringWait = false;
+    const sleep = async () => {
+      if (!first) return;
+      first = false;
+      for (const until = Date.now() + 5_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+        if ((await succeeded()) >= 2) {
+          othersFinishedDuringWait = true;
+          return;
+        }
+      }
+    };
+    const two = { ...env, insights: { ...env.insights, providerConcurrency: 2 } };
+    const summary = await advanceInsights(t.db, two, { owner: 'slots', origin: ORIGIN, deadline: Date.now() + 20_000, fetch: fetchSim, pollWaitsMs: [1, 1, 1], sleep });
+    expect(summary.errors).toEqual([]);
+    // With two slots, the third run started while the first still waited: it did not wait for the whole batch.
+    expect(othersFinishedDuringWait).toBe(true);
+    expect(await succeeded()).toBe(3);
   });
 
   it('a 401 mid-sync forces one refresh and one retry', async () => {
@@ -369,9 +426,60 @@ describe('insights sync on PostgreSQL', () => {
     await t.db.query(`update insight_sync_targets set next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
     const queued = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range });
     expect(queued.kind).toBe('queued');
-    await sweep();
+    // Paged reads (the usage headers come with every page); long windows would use report runs.
+    await sweep('sweeper', { env: parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, INSIGHTS_META_ASYNC_AFTER_DAYS: '60' }) });
     const [run] = await runsOf(connectionId!);
     expect(run).toMatchObject({ state: 'deferred', error_code: 'rate_limited', trigger: 'backfill', days_done: 31, days_total: 46 });
+  });
+
+  it('Meta backfill over 31 days: async report runs, ids kept; a run killed while they are pending resumes them, never creating more', async () => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    const account = 'act_1234567890123451';
+    // The persona may be connected already (an earlier test): only this account, and not due by schedule.
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
+    const before = (await runsOf(connectionId!)).length;
+    patchReportingKnobs(sim, { metaPageSize: 40, metaPollsUntilComplete: 1 });
+    const range = { from: '2026-06-01', to: '2026-08-29' }; // 90 days: three chunks
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range })).kind).toBe('queued');
+    await sweep('first', { pollWaitsMs: [] });
+    const [waiting] = (await runsOf(connectionId!)).slice(before);
+    expect(waiting).toMatchObject({ state: 'waiting', days_total: 90, days_done: 0 });
+    expect(waiting!.report_ids).toHaveLength(3);
+    expect(reportingOf(sim).calls.meta).toMatchObject({ report_run_create: 3, report_run_poll: 1 });
+    expect(reportingOf(sim).calls.meta?.insights).toBeUndefined(); // no paged read of the account
+
+    // The sweeper died holding the run: the next one polls the same three report runs.
+    await t.db.query(`update insight_sync_runs set lease_owner = 'crashed', lease_until = now() - interval '1 second', next_run_at = now() where id = $1`, [waiting!.id]);
+    await sweep('second', { pollWaitsMs: [0, 0, 0] });
+    const [done] = (await runsOf(connectionId!)).slice(before);
+    expect(done).toMatchObject({ state: 'succeeded', days_done: 90, report_ids: waiting!.report_ids });
+    expect(reportingOf(sim).calls.meta?.report_run_create).toBe(3);
+    const expected = expectedRows(sim, 'meta', account, range.from, range.to);
+    expect(done!.rows_written).toBe(expected.length);
+    // Only this account's campaigns (the persona's other account may hold rows from earlier tests).
+    const campaigns = new Set(expected.map((r) => r.campaignId));
+    const mine = (await stored(connectionId!, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
+    expect(sortRows(mine)).toEqual(sortRows(expected));
+  });
+
+  it('Meta: a report run that fails on every re-creation fails the run with report_failed', async () => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
+    const before = (await runsOf(connectionId!)).length;
+    patchReportingKnobs(sim, { metaPollsUntilComplete: 0, metaFailReportRuns: 10 });
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
+    await sweep('sweeper', { pollWaitsMs: [0, 0, 0] });
+    const [run] = (await runsOf(connectionId!)).slice(before);
+    expect(run).toMatchObject({ state: 'failed', error_code: 'report_failed' });
+    expect(reportingOf(sim).calls.meta?.report_run_create).toBe(3 + 1); // the first chunk's three tries (two re-creations), the second chunk's one
   });
 
   it('Sync now while a run is unfinished answers with that run', async () => {

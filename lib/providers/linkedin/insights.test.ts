@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAnalyticsRequest, linkedInInsights, METRIC_FIELDS, splitFields } from '@/lib/providers/linkedin/insights';
+import { buildAnalyticsRequest, buildCampaignsRequest, linkedInInsights, METRIC_FIELDS, splitFields } from '@/lib/providers/linkedin/insights';
 import type { SyncTarget } from '@/lib/insights/types';
 import { answer, json, resolveConfigured, setupProviderServer } from '@/tests/support/provider-http';
 
@@ -65,5 +65,48 @@ describe('LinkedIn adAnalytics (providers.md §2 "Reporting")', () => {
     const p = await resolveConfigured('linkedin');
     const result = await linkedInInsights.fetchChunk({ provider: p, accessToken: 'li-at', target, now: new Date() }, { from: '2026-01-01', to: '2026-01-31' });
     expect(result.rows).toEqual([]);
+  });
+
+  it('with the first chunk it reads the account’s campaigns (adCampaigns search, cursor paging) and names the rows', async () => {
+    const element = (campaign: string, day: number) => ({
+      dateRange: { start: { year: 2026, month: 1, day }, end: { year: 2026, month: 1, day } },
+      pivotValues: [`urn:li:sponsoredCampaign:${campaign}`],
+      impressions: 10,
+      clicks: 1,
+      costInLocalCurrency: '1.00',
+    });
+    const pages = [
+      json({ elements: [{ id: 987654, name: 'Brand awareness', status: 'ACTIVE', account: 'urn:li:sponsoredAccount:5123456' }], metadata: { nextPageToken: 'tok/2' } }),
+      json({ elements: [{ id: 987655, name: 'Quiet one', status: 'PAUSED' }], metadata: {} }),
+    ];
+    server.use(
+      answer('get', 'https://api.linkedin.com/rest/adAnalytics', () => json({ elements: [element('987654', 2)] })),
+      answer('get', 'https://api.linkedin.com/rest/adAccounts/5123456/adCampaigns', () => pages.shift()!),
+    );
+    const p = await resolveConfigured('linkedin', { LINKEDIN_API_VERSION: '202601' });
+    const ctx = { provider: p, accessToken: 'li-at', target, now: new Date() };
+    const first = await linkedInInsights.fetchChunk({ ...ctx, chunkIndex: 0 }, { from: '2026-01-01', to: '2026-01-31' });
+    expect(first.requests).toBe(3);
+    expect(first.campaigns).toEqual([
+      { campaignId: '987654', name: 'Brand awareness', status: 'ACTIVE' },
+      // Listed without figures in the window: still stored, so the name is there when figures come.
+      { campaignId: '987655', name: 'Quiet one', status: 'PAUSED' },
+    ]);
+    expect(first.rows.map((r) => [r.campaignId, r.campaignName, r.campaignStatus])).toEqual([['987654', 'Brand awareness', 'ACTIVE']]);
+    const sent = await requests();
+    const campaignCalls = sent.filter((r) => r.url.pathname.endsWith('/adCampaigns'));
+    expect(campaignCalls.map((r) => r.url.search)).toEqual(['?q=search&pageSize=100', '?q=search&pageSize=100&pageToken=tok%2F2']);
+    expect(campaignCalls[0]!.headers.get('linkedin-version')).toBe('202601');
+    expect(campaignCalls[0]!.headers.get('x-restli-protocol-version')).toBe('2.0.0');
+    expect(campaignCalls[0]!.headers.get('authorization')).toBe('Bearer li-at');
+
+    // Later chunks of the same run do not read the list again.
+    const later = await linkedInInsights.fetchChunk({ ...ctx, chunkIndex: 1 }, { from: '2026-02-01', to: '2026-02-28' });
+    expect(later.requests).toBe(1);
+    expect(later.campaigns).toBeUndefined();
+  });
+
+  it('builds the campaign search URL for the account', () => {
+    expect(buildCampaignsRequest('202603', '42', 't').url).toBe('https://api.linkedin.com/rest/adAccounts/42/adCampaigns?q=search&pageSize=100');
   });
 });

@@ -2,7 +2,8 @@ import 'server-only';
 import { z } from 'zod';
 import { invalidResponseError } from '../../oauth/errors';
 import { sumIntegers, toDecimalString } from '../../insights/decimal';
-import type { ChunkResult, FetchContext, SyncFetcher } from '../../insights/fetcher';
+import type { CampaignInfo, ChunkResult, FetchContext, SyncFetcher } from '../../insights/fetcher';
+import type { InsightProviderHandle } from '../../insights/http';
 import { requestJson, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow } from '../../insights/types';
 import { isLinkedInDefinition, LINKEDIN_REST_URL } from './definition';
@@ -109,6 +110,58 @@ export function parseAnalytics(responses: z.infer<typeof AnalyticsResponse>[], c
   });
 }
 
+/** Campaigns per page: LinkedIn's search takes up to 1,000; 100 keeps a page small. */
+export const CAMPAIGN_PAGE_SIZE = 100;
+/** An account with more campaigns than this many pages is read no further (names are a nicety, not figures). */
+const MAX_CAMPAIGN_PAGES = 50;
+
+/**
+ * The account's campaigns (analytics carry only `urn:li:sponsoredCampaign:<id>`): the versioned
+ * Rest.li search `GET /rest/adAccounts/{id}/adCampaigns?q=search`, every status, cursor paging with
+ * `pageSize` and `pageToken` (the response's `metadata.nextPageToken`), with the version headers [LI7]. The
+ * endpoint's shape is LinkedIn's campaign-management docs; providers.md has no source for it (**unverified**).
+ */
+export function buildCampaignsRequest(apiVersion: string, accountId: string, accessToken: string, pageToken?: string): InsightRequest {
+  const query = ['q=search', `pageSize=${CAMPAIGN_PAGE_SIZE}`, ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : [])].join('&');
+  return {
+    method: 'GET',
+    url: `${LINKEDIN_REST_URL}/adAccounts/${encodeURIComponent(accountId)}/adCampaigns?${query}`,
+    headers: { authorization: `Bearer ${accessToken}`, 'LinkedIn-Version': apiVersion, 'X-Restli-Protocol-Version': '2.0.0' },
+  };
+}
+
+const CampaignsPage = z.object({
+  elements: z.array(
+    z
+      .object({
+        id: z.union([z.number().int(), z.string().min(1)]).transform(String),
+        name: z.string().optional(),
+        status: z.string().optional(),
+      })
+      .catchall(z.unknown()),
+  ),
+  metadata: z.object({ nextPageToken: z.string().nullish() }).partial().optional(),
+});
+
+export async function fetchCampaigns(
+  p: InsightProviderHandle,
+  apiVersion: string,
+  accountId: string,
+  accessToken: string,
+): Promise<{ campaigns: CampaignInfo[]; requests: number }> {
+  const campaigns: CampaignInfo[] = [];
+  let pageToken: string | undefined;
+  let requests = 0;
+  for (let page = 0; page < MAX_CAMPAIGN_PAGES; page++) {
+    const { body } = await requestJson(p, buildCampaignsRequest(apiVersion, accountId, accessToken, pageToken), CampaignsPage);
+    requests++;
+    campaigns.push(...body.elements.map((c) => ({ campaignId: c.id.split(':').pop() ?? c.id, name: c.name ?? null, status: c.status ?? null })));
+    pageToken = body.metadata?.nextPageToken ?? undefined;
+    if (!pageToken || body.elements.length === 0) break;
+  }
+  return { campaigns, requests };
+}
+
 export const linkedInInsights: SyncFetcher = {
   kind: 'sync',
   async fetchChunk(ctx: FetchContext, chunk: DayRange): Promise<ChunkResult> {
@@ -119,6 +172,15 @@ export const linkedInInsights: SyncFetcher = {
       const request = buildAnalyticsRequest(apiVersion, ctx.target.accountId, chunk, fields, ctx.accessToken);
       responses.push((await requestJson(ctx.provider, request, AnalyticsResponse)).body);
     }
-    return { rows: parseAnalytics(responses, ctx.target.currency), requests: responses.length };
+    const rows = parseAnalytics(responses, ctx.target.currency);
+    // Names and statuses once per run, with its first chunk (the engine always says which chunk).
+    if (ctx.chunkIndex !== 0) return { rows, requests: responses.length };
+    const { campaigns, requests } = await fetchCampaigns(ctx.provider, apiVersion, ctx.target.accountId, ctx.accessToken);
+    const byId = new Map(campaigns.map((c) => [c.campaignId, c]));
+    for (const row of rows) {
+      row.campaignName = byId.get(row.campaignId)?.name ?? null;
+      row.campaignStatus = byId.get(row.campaignId)?.status ?? null;
+    }
+    return { rows, requests: responses.length + requests, campaigns };
   },
 };

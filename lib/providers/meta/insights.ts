@@ -27,10 +27,20 @@ export const INSIGHT_FIELDS = [
   'actions',
   'action_values',
 ] as const;
-const PAGE_LIMIT = '500';
-const MAX_PAGES = 200;
+export const PAGE_LIMIT = '500';
+export const MAX_PAGES = 200;
 /** The action type counted as a conversion. */
 export const CONVERSION_ACTION = 'purchase';
+
+/** The report's parameters: the same for the paged read and an async report run. */
+export const insightParams = (chunk: DayRange): Record<string, string> => ({
+  level: 'campaign',
+  fields: INSIGHT_FIELDS.join(','),
+  time_range: JSON.stringify({ since: chunk.from, until: chunk.to }),
+  time_increment: '1',
+});
+
+export const actId = (accountId: string) => (accountId.startsWith('act_') ? accountId : `act_${accountId}`);
 
 export function buildInsightsRequest(
   definition: Pick<MetaDefinition, 'graphUrl' | 'appSecretProof'>,
@@ -40,13 +50,9 @@ export function buildInsightsRequest(
   accessToken: string,
   after?: string,
 ): InsightRequest {
-  const account = accountId.startsWith('act_') ? accountId : `act_${accountId}`;
   // The token travels in the Authorization header, never in the URL (see meta-graph.ts).
-  const { url, headers } = buildGraphRequest({ definition, credentials }, definition.graphUrl(`${account}/insights`), accessToken, {
-    level: 'campaign',
-    fields: INSIGHT_FIELDS.join(','),
-    time_range: JSON.stringify({ since: chunk.from, until: chunk.to }),
-    time_increment: '1',
+  const { url, headers } = buildGraphRequest({ definition, credentials }, definition.graphUrl(`${actId(accountId)}/insights`), accessToken, {
+    ...insightParams(chunk),
     limit: PAGE_LIMIT,
     ...(after ? { after } : {}),
   });

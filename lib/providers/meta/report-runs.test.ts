@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { fetcherFor } from '@/lib/insights/fetchers';
+import { metaInsights } from '@/lib/providers/meta/insights';
+import { metaReportRuns, reportRunStatus } from '@/lib/providers/meta/report-runs';
+import type { SyncTarget } from '@/lib/insights/types';
+import { answer, json, rejectionOf, resolveConfigured, setupProviderServer } from '@/tests/support/provider-http';
+
+const { server, requests } = setupProviderServer();
+const target: SyncTarget = {
+  id: 't', userId: 'u', connectionId: 'c', provider: 'meta', accountId: 'act_42', accountName: 'A', region: null, currency: 'EUR', timeZone: 'Europe/Madrid',
+};
+const GRAPH = 'https://graph.facebook.com/v22.0';
+const element = (day: string) => ({
+  campaign_id: '23850000000000001',
+  campaign_name: 'Always on',
+  impressions: '100',
+  inline_link_clicks: '7',
+  spend: '12.34',
+  date_start: day,
+  date_stop: day,
+});
+
+describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
+  it('creates a run with the paged read’s parameters, polls it, and pages its insights; the token never enters a URL', async () => {
+    server.use(
+      answer('post', `${GRAPH}/act_42/insights`, () => json({ report_run_id: '6000000000001' })),
+      answer('get', `${GRAPH}/6000000000001`, () => json({ id: '6000000000001', async_status: 'Job Running', async_percent_completion: 40 })),
+    );
+    const p = await resolveConfigured('meta');
+    const ctx = { provider: p, accessToken: 'EAAtoken', target, now: new Date() };
+    const id = await metaReportRuns.createReport(ctx, { from: '2026-01-01', to: '2026-03-31' });
+    expect(id).toBe('6000000000001');
+    expect(await metaReportRuns.pollReport(ctx, id)).toEqual({ status: 'pending' });
+
+    server.use(answer('get', `${GRAPH}/6000000000001`, () => json({ id, async_status: 'Job Completed', async_percent_completion: 100 })));
+    const done = await metaReportRuns.pollReport(ctx, id);
+    expect(done).toEqual({ status: 'completed', url: id });
+
+    const pages = [
+      json({ data: [element('2026-01-01')], paging: { cursors: { after: 'c1' }, next: `${GRAPH}/6000000000001/insights?after=c1` } }),
+      json({ data: [element('2026-01-02')], paging: { cursors: { after: 'c2' } } }),
+    ];
+    server.use(answer('get', `${GRAPH}/6000000000001/insights`, () => pages.shift()!));
+    const rows = await metaReportRuns.downloadReport(ctx, done.status === 'completed' ? done.url : '');
+    expect(rows.map((r) => [r.campaignId, r.day, r.spend, r.clicks, r.currency])).toEqual([
+      ['23850000000000001', '2026-01-01', '12.34', 7, 'EUR'],
+      ['23850000000000001', '2026-01-02', '12.34', 7, 'EUR'],
+    ]);
+
+    const [create, poll1, poll2, page1, page2] = await requests();
+    expect(create!.method).toBe('POST');
+    expect(Object.fromEntries(create!.url.searchParams)).toMatchObject({
+      level: 'campaign',
+      time_increment: '1',
+      time_range: '{"since":"2026-01-01","until":"2026-03-31"}',
+    });
+    expect(poll1!.url.pathname).toBe('/v22.0/6000000000001');
+    expect(poll2!.url.searchParams.get('fields')).toContain('async_status');
+    expect(page1!.url.searchParams.has('after')).toBe(false);
+    expect(page2!.url.searchParams.get('after')).toBe('c1');
+    for (const r of [create, poll1, poll2, page1, page2]) {
+      expect(r!.url.href).not.toContain('EAAtoken');
+      expect(r!.headers.get('authorization')).toBe('Bearer EAAtoken');
+    }
+  });
+
+  it('"Job Failed" and "Job Skipped" fail the report (the engine re-creates it at most twice); Completed below 100 % still waits', () => {
+    expect(reportRunStatus({ async_status: 'Job Failed', error_code: 2, error_message: 'Service temporarily unavailable' }, 'r')).toEqual({
+      status: 'failed',
+      reason: 'Meta report run job failed: Service temporarily unavailable',
+    });
+    expect(reportRunStatus({ async_status: 'Job Skipped' }, 'r')).toMatchObject({ status: 'failed' });
+    expect(reportRunStatus({ async_status: 'Job Completed', async_percent_completion: 99 }, 'r')).toEqual({ status: 'pending' });
+    expect(reportRunStatus({ async_status: 'Job Not Started', async_percent_completion: 0 }, 'r')).toEqual({ status: 'pending' });
+  });
+
+  it('a dead token while polling is a classified provider error (code 190), as for the paged read', async () => {
+    server.use(
+      answer('get', `${GRAPH}/6000000000002`, () =>
+        json({ error: { message: 'Error validating access token: Session has expired.', type: 'OAuthException', code: 190, error_subcode: 463 } }, { status: 400 }),
+      ),
+    );
+    const p = await resolveConfigured('meta');
+    const err = await rejectionOf(metaReportRuns.pollReport({ provider: p, accessToken: 'EAAtoken', target, now: new Date() }, '6000000000002'));
+    expect(err.message).not.toContain('EAAtoken');
+    expect(err.status).toBe(400);
+  });
+
+  it('long windows (over INSIGHTS_META_ASYNC_AFTER_DAYS) use report runs; short ones and other providers read directly', () => {
+    expect(fetcherFor('meta', 90, { metaAsyncAfterDays: 31 })).toBe(metaReportRuns);
+    expect(fetcherFor('meta', 31, { metaAsyncAfterDays: 31 })).toBe(metaInsights);
+    expect(fetcherFor('linkedin', 400, { metaAsyncAfterDays: 31 }).kind).toBe('sync');
+  });
+});

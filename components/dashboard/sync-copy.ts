@@ -82,7 +82,7 @@ export type ConnectionSync =
     };
 
 /** One line for a connection, however many ad accounts it has: their progress summed, the earliest next run, the worst error. */
-export function summarizeConnectionSync(targets: SyncTargetView[], connectionActive: boolean): ConnectionSync {
+export function summarizeConnectionSync(targets: SyncTargetView[], connection: { status: string; updatedAt: string }): ConnectionSync {
   if (targets.length === 0) return { kind: 'none' };
   const enabled = targets.filter((t) => t.state !== 'disabled');
   if (enabled.length === 0) return { kind: 'disabled', reason: targets.find((t) => t.skipReason)?.skipReason ?? 'No ad account here can be synced.' };
@@ -98,11 +98,15 @@ export function summarizeConnectionSync(targets: SyncTargetView[], connectionAct
   const sorted = (values: (string | null)[]) => values.filter((v): v is string => v !== null).sort();
   const failed = enabled.find((t) => t.state === 'reconnect') ?? enabled.find((t) => t.state === 'failed');
   const code = failed?.state === 'reconnect' ? 'reconnect' : (failed?.lastRun?.errorCode ?? null);
-  // A run that died with the grant, on a connection reconnected since: nothing is left to do.
-  const reconnect = failed?.state === 'reconnect' && !connectionActive;
+  // A run that died with the grant, on a connection that is active and changed after the run ended
+  // (reconnected, or refreshed fine): nothing is left to do. An "active" read before the run ended
+  // is only the card's older poll, so it does not count.
+  const finishedAt = failed?.lastRun?.finishedAt;
+  const revived = connection.status === 'active' && Boolean(finishedAt) && Date.parse(connection.updatedAt) > Date.parse(finishedAt!);
+  const reconnect = failed?.state === 'reconnect' && !revived;
   const words = !failed
     ? ''
-    : failed.state === 'reconnect' && connectionActive
+    : failed.state === 'reconnect' && revived
       ? 'The last sync stopped because the grant was no longer valid; it has been reconnected since, so syncing resumes.'
       : syncErrorWords(code, failed.lastRun?.errorMessage);
   const detail = (failed?.lastRun?.state === 'failed' && failed.lastRun.errorMessage?.trim()) || null;

@@ -33,7 +33,7 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
     }
     const sync = summarizeConnectionSync(
       data.targets.filter((t) => t.connectionId === c.id),
-      c.status === 'active',
+      c,
     );
     switch (sync.kind) {
       case 'none':

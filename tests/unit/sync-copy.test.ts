@@ -33,6 +33,8 @@ function target(patch: Partial<SyncTargetView> = {}): SyncTargetView {
   };
 }
 
+const ACTIVE = { status: 'active', updatedAt: '2026-12-01T00:00:00.000Z' };
+
 const run = (patch: Partial<NonNullable<SyncTargetView['lastRun']>> = {}): NonNullable<SyncTargetView['lastRun']> => ({
   id: 'r1',
   state: 'succeeded',
@@ -99,7 +101,7 @@ describe('one connection, several ad accounts', () => {
         target({ id: 'b', state: 'syncing', progress: { daysDone: 0, daysTotal: 30 } }),
         target({ id: 'c', state: 'idle', lastSuccessAt: '2026-12-01T00:00:00.000Z' }),
       ],
-      true,
+      ACTIVE,
     );
     expect(sync).toEqual({ kind: 'syncing', progress: { daysDone: 12, daysTotal: 60 }, accounts: 2, paused: false });
   });
@@ -110,7 +112,7 @@ describe('one connection, several ad accounts', () => {
         target({ id: 'a', lastSuccessAt: '2026-12-01T08:00:00.000Z', nextRunAt: '2026-12-03T09:00:00.000Z' }),
         target({ id: 'b', lastSuccessAt: '2026-12-02T08:00:00.000Z', nextRunAt: '2026-12-02T20:00:00.000Z' }),
       ],
-      true,
+      ACTIVE,
     );
     expect(sync).toEqual({ kind: 'idle', lastSuccessAt: '2026-12-02T08:00:00.000Z', nextRunAt: '2026-12-02T20:00:00.000Z', error: null });
   });
@@ -121,7 +123,7 @@ describe('one connection, several ad accounts', () => {
         target({ id: 'a', state: 'failed', lastRun: run({ state: 'failed', errorCode: 'http_503', errorMessage: 'http_503' }) }),
         target({ id: 'b', state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', errorMessage: 'LinkedIn says the grant was revoked.' }) }),
       ],
-      false,
+      { status: 'needs_reauth', updatedAt: '2026-12-02T10:00:00.000Z' },
     );
     expect(sync.kind === 'idle' && sync.error).toEqual({
       code: 'reconnect',
@@ -132,14 +134,22 @@ describe('one connection, several ad accounts', () => {
   });
 
   it('does not ask to reconnect a connection that has been reconnected since the run failed', () => {
-    const sync = summarizeConnectionSync([target({ state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect' }) })], true);
+    const dead = [target({ state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', finishedAt: '2026-12-02T10:00:00.000Z' }) })];
+    const sync = summarizeConnectionSync(dead, { status: 'active', updatedAt: '2026-12-02T10:05:00.000Z' });
     expect(sync.kind === 'idle' && sync.error?.reconnect).toBe(false);
     expect(sync.kind === 'idle' && sync.error?.words).toMatch(/reconnected since/);
   });
 
+  it('still asks to reconnect when the card’s "active" was read before the run failed', () => {
+    const dead = [target({ state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', finishedAt: '2026-12-02T10:00:00.000Z' }) })];
+    const sync = summarizeConnectionSync(dead, { status: 'active', updatedAt: '2026-12-02T09:59:00.000Z' });
+    expect(sync.kind === 'idle' && sync.error?.reconnect).toBe(true);
+    expect(sync.kind === 'idle' && sync.error?.words).toBe(syncErrorWords('reconnect'));
+  });
+
   it('says when nothing can be synced, or nothing is known yet', () => {
-    expect(summarizeConnectionSync([], true)).toEqual({ kind: 'none' });
-    expect(summarizeConnectionSync([target({ state: 'disabled', skipReason: 'Amazon DSP (agency) profiles have no sponsored ads reports.' })], true)).toEqual({
+    expect(summarizeConnectionSync([], ACTIVE)).toEqual({ kind: 'none' });
+    expect(summarizeConnectionSync([target({ state: 'disabled', skipReason: 'Amazon DSP (agency) profiles have no sponsored ads reports.' })], ACTIVE)).toEqual({
       kind: 'disabled',
       reason: 'Amazon DSP (agency) profiles have no sponsored ads reports.',
     });

@@ -73,8 +73,8 @@ async function checkBothThemes(page: Page, where: string): Promise<void> {
 test('Sync now: progress while the run goes, a toast when it ends, the run with its rows in the history', async ({ page, request }) => {
   test.setTimeout(120_000);
   const id = await connectAndSettle(page, request);
-  // Each reporting call now takes 2.5 s: the run is visibly under way for a few seconds.
-  await setReportingKnobs(request, { latencyMs: 2_500 });
+  // Each reporting call now takes 4 s: the run is visibly under way for a few seconds.
+  await setReportingKnobs(request, { latencyMs: 4_000 });
 
   await page.goto('/');
   const card = cardById(page, id);
@@ -159,7 +159,7 @@ test('a grant revoked at the provider: the run fails, its reason in words, a Rec
 
 test('INSIGHTS=off: the dashboard and the connection page say nothing is synced, and offer no Sync now', async ({ page }) => {
   test.setTimeout(120_000);
-  const server = await startServer({ env: { AUTH_MODE: 'local', SIMULATOR: 'on', SCHEDULER: 'off', INSIGHTS: 'off' } });
+  const server = await startServer({ env: { AUTH_MODE: 'local', SIMULATOR: 'on', INSIGHTS: 'off' } });
   const api = await playwrightRequest.newContext({ baseURL: server.url });
   try {
     await waitForHealthy(server);

@@ -66,6 +66,8 @@ function toast(page: Page, title: string): Locator {
 async function checkBothThemes(page: Page, where: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    // Colours fade between themes: measure contrast once no transition is running (the spinner's animation may go on).
+    await page.waitForFunction(() => document.getAnimations().every((a) => !(a instanceof CSSTransition)));
     await expectNoSeriousAxeViolations(page, `${where} (${scheme})`);
   }
 }

@@ -24,7 +24,7 @@ export function progressPercent(progress: { daysDone: number; daysTotal: number 
 
 const ERROR_WORDS: Record<string, string> = {
   reconnect: 'The grant is no longer valid, so nothing can be synced: reconnect this account to sync again.',
-  rate_limited: 'Paused by the provider’s rate limit; it resumes by itself.',
+  rate_limited: 'The provider’s rate limit was reached; the sync resumes by itself.',
   token_unavailable: 'The provider did not hand out a fresh token just now; the sync tries again by itself.',
   report_failed: 'Amazon failed to build the report, even after it was requested again; the next sync tries afresh.',
   report_timeout: 'Amazon’s report was still not ready after about three and a half hours; the next sync tries afresh.',
@@ -72,7 +72,14 @@ export const rowsWords = (n: number): string => `${n.toLocaleString('en-US')} ro
 export type ConnectionSync =
   | { kind: 'none' }
   | { kind: 'disabled'; reason: string }
-  | { kind: 'syncing'; progress: { daysDone: number; daysTotal: number }; accounts: number; paused: boolean }
+  | {
+      kind: 'syncing';
+      progress: { daysDone: number; daysTotal: number };
+      accounts: number;
+      /** Every running account waits (rate limit, no token for now); the code says why. */
+      paused: boolean;
+      pausedBy: string | null;
+    }
   | {
       kind: 'idle';
       lastSuccessAt: string | null;
@@ -92,7 +99,8 @@ export function summarizeConnectionSync(targets: SyncTargetView[], connection: {
       (sum, t) => ({ daysDone: sum.daysDone + (t.progress?.daysDone ?? 0), daysTotal: sum.daysTotal + (t.progress?.daysTotal ?? 0) }),
       { daysDone: 0, daysTotal: 0 },
     );
-    return { kind: 'syncing', progress, accounts: running.length, paused: running.every((t) => t.state === 'deferred') };
+    const paused = running.every((t) => t.state === 'deferred');
+    return { kind: 'syncing', progress, accounts: running.length, paused, pausedBy: paused ? (running[0]?.lastRun?.errorCode ?? 'rate_limited') : null };
   }
   // ISO timestamps from one server sort as text.
   const sorted = (values: (string | null)[]) => values.filter((v): v is string => v !== null).sort();

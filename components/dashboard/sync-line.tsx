@@ -4,7 +4,7 @@ import { BarChart3 } from 'lucide-react';
 import type { ConnectionStatusView } from '@/lib/connections/status';
 import { Skeleton } from '@/components/ui/skeleton';
 import { reconnectHref } from './connection-copy';
-import { progressPercent, progressWords, summarizeConnectionSync, X_ORGANIC_NOTE } from './sync-copy';
+import { progressPercent, progressWords, summarizeConnectionSync, syncErrorWords, X_ORGANIC_NOTE } from './sync-copy';
 import { hasCampaignSync } from './sync-queries';
 import { RelativeTime } from './time';
 import { SyncNowButton } from './sync-now-button';
@@ -41,7 +41,7 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
       case 'disabled':
         return <p data-testid="sync-summary">Nothing to sync: {sync.reason}</p>;
       case 'syncing': {
-        const words = sync.paused ? 'Paused by the provider’s rate limit; it resumes by itself.' : progressWords(sync.progress);
+        const words = sync.paused ? `Paused: ${syncErrorWords(sync.pausedBy)}` : progressWords(sync.progress);
         return (
           <div className="flex flex-col gap-1" data-testid="sync-progress">
             <p role="status">
@@ -101,7 +101,8 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
   const syncing = data?.targets.some((t) => t.connectionId === c.id && t.state === 'syncing') ?? false;
 
   return (
-    <section aria-label={`Campaign sync of ${label}`} className="flex flex-col gap-2 rounded-lg border bg-muted/40 p-3" data-testid="sync-line">
+    // A group, not a landmark: one region per card would crowd a screen reader's list of landmarks.
+    <div role="group" aria-label={`Campaign sync of ${label}`} className="flex flex-col gap-2 rounded-lg border bg-muted/40 p-3" data-testid="sync-line">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h3 className="flex items-center gap-1.5 text-xs font-medium text-muted-foreground">
           <BarChart3 className="size-3.5" aria-hidden="true" /> Campaign sync
@@ -114,6 +115,6 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
           {X_ORGANIC_NOTE}
         </p>
       )}
-    </section>
+    </div>
   );
 }

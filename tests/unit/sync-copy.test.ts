@@ -67,7 +67,7 @@ describe('error codes in words', () => {
   });
 
   it('names the known codes without the provider’s raw text', () => {
-    expect(syncErrorWords('rate_limited')).toBe('Paused by the provider’s rate limit; it resumes by itself.');
+    expect(syncErrorWords('rate_limited')).toBe('The provider’s rate limit was reached; the sync resumes by itself.');
     expect(syncErrorWords('report_timeout')).toMatch(/still not ready after about three and a half hours/);
     expect(syncErrorWords('http_403')).toMatch(/refused access to this account’s reports/);
     expect(syncErrorWords('http_503')).toBe('The provider had a server error.');
@@ -103,7 +103,12 @@ describe('one connection, several ad accounts', () => {
       ],
       ACTIVE,
     );
-    expect(sync).toEqual({ kind: 'syncing', progress: { daysDone: 12, daysTotal: 60 }, accounts: 2, paused: false });
+    expect(sync).toEqual({ kind: 'syncing', progress: { daysDone: 12, daysTotal: 60 }, accounts: 2, paused: false, pausedBy: null });
+  });
+
+  it('says why every running account waits', () => {
+    const waiting = target({ state: 'deferred', progress: { daysDone: 0, daysTotal: 8 }, lastRun: run({ state: 'deferred', errorCode: 'token_unavailable', finishedAt: null }) });
+    expect(summarizeConnectionSync([waiting], ACTIVE)).toMatchObject({ kind: 'syncing', paused: true, pausedBy: 'token_unavailable' });
   });
 
   it('takes the latest success and the earliest next run', () => {

@@ -65,7 +65,7 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
             <p data-testid="sync-summary">
               {sync.lastSuccessAt ? (
                 <>
-                  Last synced <RelativeTime past iso={sync.lastSuccessAt} tickMs={30_000} />
+                  Last synced <RelativeTime past iso={sync.lastSuccessAt} tickMs={10_000} />
                 </>
               ) : (
                 'Not synced yet'
@@ -73,7 +73,7 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
               {sync.nextRunAt && (
                 <>
                   {' · next sync '}
-                  <RelativeTime iso={sync.nextRunAt} tickMs={30_000} />
+                  <RelativeTime iso={sync.nextRunAt} tickMs={10_000} />
                 </>
               )}
               .

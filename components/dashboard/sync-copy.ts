@@ -117,7 +117,8 @@ export function summarizeConnectionSync(targets: SyncTargetView[], connection: {
     : failed.state === 'reconnect' && revived
       ? 'The last sync stopped because the grant was no longer valid; it has been reconnected since, so syncing resumes.'
       : syncErrorWords(code, failed.lastRun?.errorMessage);
-  const detail = (failed?.lastRun?.state === 'failed' && failed.lastRun.errorMessage?.trim()) || null;
+  // A dead grant's provider message is already the card's "Last error"; other failures say theirs here.
+  const detail = (failed?.state === 'failed' && failed.lastRun?.state === 'failed' && failed.lastRun.errorMessage?.trim()) || null;
   return {
     kind: 'idle',
     lastSuccessAt: sorted(enabled.map((t) => t.lastSuccessAt)).at(-1) ?? null,

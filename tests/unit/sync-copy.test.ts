@@ -133,8 +133,19 @@ describe('one connection, several ad accounts', () => {
     expect(sync.kind === 'idle' && sync.error).toEqual({
       code: 'reconnect',
       words: syncErrorWords('reconnect'),
-      detail: 'LinkedIn says the grant was revoked.',
+      // The card's "Last error" already quotes the provider.
+      detail: null,
       reconnect: true,
+    });
+  });
+
+  it('quotes the provider for other failures', () => {
+    const sync = summarizeConnectionSync([target({ state: 'failed', lastRun: run({ state: 'failed', errorCode: 'http_403', errorMessage: 'http_403: Not authorized for account 5001' }) })], ACTIVE);
+    expect(sync.kind === 'idle' && sync.error).toEqual({
+      code: 'http_403',
+      words: syncErrorWords('http_403'),
+      detail: 'http_403: Not authorized for account 5001',
+      reconnect: false,
     });
   });
 

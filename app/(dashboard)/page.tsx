@@ -11,6 +11,9 @@ import { OutcomeToast } from '@/components/dashboard/outcome-toast';
 import { CONNECTIONS_QUERY_KEY, HEALTH_QUERY_KEY } from '@/components/dashboard/queries';
 import { SectionErrorBoundary } from '@/components/dashboard/section-error-boundary';
 import { SiteHeader } from '@/components/dashboard/site-header';
+import { SyncHealthCard, SyncHealthSkeleton } from '@/components/dashboard/sync-health-card';
+import { SYNC_STATUS_QUERY_KEY } from '@/components/dashboard/sync-queries';
+import { InsightsSyncProvider } from '@/components/dashboard/use-sync-status';
 import { ConnectionsSkeleton, HealthSkeleton } from '@/components/dashboard/skeletons';
 import { Button } from '@/components/ui/button';
 import { getSessionUser } from '@/lib/auth/session';
@@ -19,6 +22,7 @@ import { getDb } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
 import { getEnv } from '@/lib/env';
 import { checkHealth } from '@/lib/health';
+import { describeSyncStatus } from '@/lib/insights/status';
 import { activeDefaults, exposureWarning } from '@/lib/modes';
 import { listProviderStatus } from '@/lib/providers/registry';
 
@@ -61,6 +65,11 @@ export default async function DashboardPage() {
             <HealthSection connections={connections} readAt={renderedAt} />
           </Suspense>
         </SectionErrorBoundary>
+        <SectionErrorBoundary title="Campaign sync">
+          <Suspense fallback={<SyncHealthSkeleton />}>
+            <SyncSection userId={user.id} enabled={env.insights.enabled} readAt={renderedAt} />
+          </Suspense>
+        </SectionErrorBoundary>
         <ConnectPanel providers={listProviderStatus(env)} />
         <section aria-labelledby="connections-heading" className="flex flex-col gap-3">
           <h2 id="connections-heading" className="text-lg font-semibold">
@@ -87,7 +96,9 @@ async function ConnectionsSection({ connections, readAt }: SectionProps) {
   const data = await connections;
   return (
     <Hydrate queries={[{ key: CONNECTIONS_QUERY_KEY, data, updatedAt: readAt }]}>
-      <ConnectionList />
+      <InsightsSyncProvider enabled={getEnv().insights.enabled}>
+        <ConnectionList />
+      </InsightsSyncProvider>
     </Hydrate>
   );
 }
@@ -100,6 +111,18 @@ async function HealthSection({ connections, readAt }: SectionProps) {
   return (
     <Hydrate queries={queries}>
       <HealthPanel />
+    </Hydrate>
+  );
+}
+
+/** The sync status read with the page, so the card and every connection's sync line start from it. */
+async function SyncSection({ userId, enabled, readAt }: { userId: string; enabled: boolean; readAt: number }) {
+  const status = enabled ? await describeSyncStatus(await getDb(), { userId }) : null;
+  return (
+    <Hydrate queries={status ? [{ key: SYNC_STATUS_QUERY_KEY, data: status, updatedAt: readAt }] : []}>
+      <InsightsSyncProvider enabled={enabled}>
+        <SyncHealthCard />
+      </InsightsSyncProvider>
     </Hydrate>
   );
 }

@@ -16,6 +16,7 @@ import { PROVIDER_COPY } from './provider-copy';
 import { RefreshButton } from './refresh-button';
 import { RevokedNote } from './revoked-note';
 import { StatusBadge } from './status-badge';
+import { SyncLine } from './sync-line';
 import { TokenTimeline } from './token-timeline';
 
 export function ConnectionCard({ connection: c }: { connection: ConnectionStatusView }) {
@@ -66,6 +67,7 @@ export function ConnectionCard({ connection: c }: { connection: ConnectionStatus
         )}
         {revoked && <RevokedNote connection={c} />}
         <TokenTimeline connection={c} />
+        <SyncLine connection={c} label={label} />
         <AccountDetails provider={c.provider} metadata={c.metadata} />
         {c.scopes.length > 0 && (
           <p className="text-xs break-words text-muted-foreground">

@@ -15,7 +15,7 @@ export const PROVIDER_COPY: Record<ProviderSlug, { name: string; what: string; d
   },
   x: {
     name: 'X',
-    what: 'Your X account, for the Ads API and analytics.',
+    what: 'Your X account and its organic post metrics; X Ads figures need a separate ads consent that Grantkeeper does not ask for yet.',
     disconnect: 'X revokes the grant: its tokens stop working at once.',
   },
   meta: {

@@ -85,7 +85,14 @@ export interface ReportingState {
   calls: Record<string, Record<string, number>>;
 }
 
-const states = new WeakMap<SimulatorState, ReportingState>();
+/**
+ * On globalThis, like the state itself (process-state.ts): Next bundles each route, the server
+ * actions and the instrumentation (the sweep) separately, and a module-level map per bundle let
+ * the admin route's knobs and the sweep's Amazon reports go unseen by the other bundles.
+ */
+const STATES_KEY = Symbol.for('grantkeeper.simulator.reporting-states');
+const states: WeakMap<SimulatorState, ReportingState> = ((globalThis as { [STATES_KEY]?: WeakMap<SimulatorState, ReportingState> })[STATES_KEY] ??=
+  new WeakMap());
 
 export function reportingOf(state: SimulatorState): ReportingState {
   let r = states.get(state);

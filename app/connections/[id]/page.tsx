@@ -17,6 +17,8 @@ import { CONNECTIONS_QUERY_KEY } from '@/components/dashboard/queries';
 import { RefreshHistory } from '@/components/dashboard/refresh-history';
 import { SectionErrorBoundary } from '@/components/dashboard/section-error-boundary';
 import { SiteHeader } from '@/components/dashboard/site-header';
+import { SyncHistory } from '@/components/dashboard/sync-history';
+import { hasCampaignSync } from '@/components/dashboard/sync-queries';
 import { EventListSkeleton } from '@/components/dashboard/skeletons';
 import { getSessionUser } from '@/lib/auth/session';
 import { getConnectionEvents, getConnectionForUser, getRefreshHistory, type EventPage } from '@/lib/connections/detail';
@@ -25,12 +27,18 @@ import { getDb, type Database } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
 import { getEnv } from '@/lib/env';
 import { serverOrigin } from '@/lib/http/server-origin';
+import { listSyncHistory } from '@/lib/insights/status';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Connection · Grantkeeper' };
 
 const cursor = z.string().regex(/^\d{1,19}$/).optional().catch(undefined);
-const pageQuery = z.object({ before: cursor, after: cursor, refreshes: z.literal('1').optional().catch(undefined) });
+const pageQuery = z.object({
+  before: cursor,
+  after: cursor,
+  refreshes: z.literal('1').optional().catch(undefined),
+  runs: z.uuid().optional().catch(undefined),
+});
 
 /** One connection: accounts, scopes, expiries, refresh history and its audit events. */
 export default async function ConnectionPage({
@@ -113,6 +121,13 @@ export default async function ConnectionPage({
             <RefreshHistorySection {...scope} />
           </Suspense>
         </SectionErrorBoundary>
+        {hasCampaignSync(c.provider) && (
+          <SectionErrorBoundary title="Campaign sync history">
+            <Suspense fallback={<EventListSkeleton label="Loading campaign sync history" rows={3} />}>
+              <SyncHistorySection {...scope} provider={c.provider} after={page.runs} />
+            </Suspense>
+          </SectionErrorBoundary>
+        )}
         <SectionErrorBoundary title="Audit events">
           <Suspense fallback={<EventListSkeleton label="Loading audit events" rows={8} />}>
             <EventsSection
@@ -134,6 +149,14 @@ interface SectionProps {
 
 async function RefreshHistorySection(props: SectionProps) {
   return <RefreshHistory refresh={await getRefreshHistory(props.db, props)} />;
+}
+
+/** Ten runs a page; `after` is the last run of the page before. */
+async function SyncHistorySection(props: SectionProps & { provider: string; after?: string }) {
+  const history = getEnv().insights.enabled
+    ? await listSyncHistory(props.db, { userId: props.userId, connectionId: props.connectionId, limit: 10, after: props.after })
+    : null;
+  return <SyncHistory connectionId={props.connectionId} provider={props.provider} history={history} paged={Boolean(props.after)} />;
 }
 
 async function EventsSection(props: SectionProps & { page: EventPage }) {

@@ -1,0 +1,145 @@
+/**
+ * Words for the campaign sync on the dashboard and a connection's page: progress, outcomes,
+ * errors and the summary of a connection's sync targets. Pure, so every phrase is unit-tested
+ * (tests/unit/sync-copy.test.ts).
+ */
+import type { SyncTargetView } from './sync-queries';
+
+/** What X can give without an ads consent (README "What X can give"). */
+export const X_ORGANIC_NOTE =
+  'X figures are organic post metrics (impressions and engagement), with no spend or clicks. X Ads figures need a separate ads consent that Grantkeeper does not ask for yet.';
+
+/** "Syncing… 12 of 30 days"; before the first chunk is written the total alone says what is coming. */
+export function progressWords(progress: { daysDone: number; daysTotal: number } | null): string {
+  if (!progress || progress.daysTotal <= 0) return 'Syncing…';
+  const done = Math.min(progress.daysDone, progress.daysTotal);
+  return `Syncing… ${done} of ${progress.daysTotal} day${progress.daysTotal === 1 ? '' : 's'}`;
+}
+
+/** 0–100 for a progress bar. */
+export function progressPercent(progress: { daysDone: number; daysTotal: number } | null): number {
+  if (!progress || progress.daysTotal <= 0) return 0;
+  return Math.round((Math.min(progress.daysDone, progress.daysTotal) / progress.daysTotal) * 100);
+}
+
+const ERROR_WORDS: Record<string, string> = {
+  reconnect: 'The grant is no longer valid, so nothing can be synced: reconnect this account to sync again.',
+  rate_limited: 'The provider’s rate limit was reached; the sync resumes by itself.',
+  token_unavailable: 'The provider did not hand out a fresh token just now; the sync tries again by itself.',
+  report_failed: 'Amazon failed to build the report, even after it was requested again; the next sync tries afresh.',
+  report_timeout: 'Amazon’s report was still not ready after about three and a half hours; the next sync tries afresh.',
+  provider_not_configured: 'This provider is no longer configured on this server.',
+  invalid_run: 'The run’s saved progress could not be read; the next sync starts afresh.',
+  internal_error: 'An unexpected error stopped the sync.',
+  network: 'The provider could not be reached.',
+  timeout: 'The provider took too long to answer.',
+  invalid_response: 'The provider answered with something Grantkeeper did not expect.',
+  http_401: 'The provider no longer accepts the access token.',
+  http_403: 'The provider refused access to this account’s reports: check the permissions of the account you connected.',
+};
+
+/** A run's error code in words (the code's own message, when it is not one we know, is said by the caller). */
+export function syncErrorWords(code: string | null, message?: string | null): string {
+  if (!code) return message?.trim() || 'The sync failed.';
+  const known = ERROR_WORDS[code];
+  if (known) return known;
+  if (/^http_5\d\d$/.test(code)) return 'The provider had a server error.';
+  if (/^http_4\d\d$/.test(code)) return `The provider rejected the request (HTTP ${code.slice(5)}).`;
+  if (code.startsWith('OAuthException/')) return `Meta refused the request (error ${code.slice('OAuthException/'.length)}).`;
+  return message?.trim() || `The sync failed (${code}).`;
+}
+
+const TRIGGER_WORDS: Record<string, string> = { scheduled: 'Scheduled', manual: 'Sync now', backfill: 'Backfill' };
+export const triggerWords = (trigger: string | null): string => (trigger ? (TRIGGER_WORDS[trigger] ?? trigger) : '—');
+
+const STATE_WORDS: Record<string, string> = {
+  queued: 'Queued',
+  requesting: 'Requesting',
+  waiting: 'Waiting for the report',
+  downloading: 'Downloading',
+  writing: 'Writing',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  deferred: 'Paused',
+};
+export const runStateWords = (state: string | null): string => (state ? (STATE_WORDS[state] ?? state) : '—');
+
+/** "2026-11-03 – 2026-12-02", or the one day. */
+export const windowWords = (w: { from: string; to: string }): string => (w.from === w.to ? w.from : `${w.from} – ${w.to}`);
+
+export const rowsWords = (n: number): string => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+
+export type ConnectionSync =
+  | { kind: 'none' }
+  | { kind: 'disabled'; reason: string }
+  | {
+      kind: 'syncing';
+      progress: { daysDone: number; daysTotal: number };
+      accounts: number;
+      /** Every running account waits (rate limit, no token for now); the code says why. */
+      paused: boolean;
+      pausedBy: string | null;
+    }
+  | {
+      kind: 'idle';
+      lastSuccessAt: string | null;
+      nextRunAt: string | null;
+      /** The latest failure among the accounts, in words; null when all went well. */
+      error: { code: string | null; words: string; detail: string | null; reconnect: boolean } | null;
+    };
+
+/** One line for a connection, however many ad accounts it has: their progress summed, the earliest next run, the worst error. */
+export function summarizeConnectionSync(targets: SyncTargetView[], connection: { status: string; updatedAt: string }): ConnectionSync {
+  if (targets.length === 0) return { kind: 'none' };
+  const enabled = targets.filter((t) => t.state !== 'disabled');
+  if (enabled.length === 0) return { kind: 'disabled', reason: targets.find((t) => t.skipReason)?.skipReason ?? 'No ad account here can be synced.' };
+  const running = enabled.filter((t) => t.state === 'syncing' || t.state === 'deferred');
+  if (running.length > 0) {
+    const progress = running.reduce(
+      (sum, t) => ({ daysDone: sum.daysDone + (t.progress?.daysDone ?? 0), daysTotal: sum.daysTotal + (t.progress?.daysTotal ?? 0) }),
+      { daysDone: 0, daysTotal: 0 },
+    );
+    const paused = running.every((t) => t.state === 'deferred');
+    return { kind: 'syncing', progress, accounts: running.length, paused, pausedBy: paused ? (running[0]?.lastRun?.errorCode ?? 'rate_limited') : null };
+  }
+  // ISO timestamps from one server sort as text.
+  const sorted = (values: (string | null)[]) => values.filter((v): v is string => v !== null).sort();
+  const failed = enabled.find((t) => t.state === 'reconnect') ?? enabled.find((t) => t.state === 'failed');
+  const code = failed?.state === 'reconnect' ? 'reconnect' : (failed?.lastRun?.errorCode ?? null);
+  // A run that died with the grant, on a connection that is active and changed after the run ended
+  // (reconnected, or refreshed fine): nothing is left to do. An "active" read before the run ended
+  // is only the card's older poll, so it does not count.
+  const finishedAt = failed?.lastRun?.finishedAt;
+  const revived = connection.status === 'active' && Boolean(finishedAt) && Date.parse(connection.updatedAt) > Date.parse(finishedAt!);
+  const reconnect = failed?.state === 'reconnect' && !revived;
+  const words = !failed
+    ? ''
+    : failed.state === 'reconnect' && revived
+      ? 'The last sync stopped because the grant was no longer valid; it has been reconnected since, so syncing resumes.'
+      : syncErrorWords(code, failed.lastRun?.errorMessage);
+  // A dead grant's provider message is already the card's "Last error"; other failures say theirs here.
+  const detail = (failed?.state === 'failed' && failed.lastRun?.state === 'failed' && failed.lastRun.errorMessage?.trim()) || null;
+  return {
+    kind: 'idle',
+    lastSuccessAt: sorted(enabled.map((t) => t.lastSuccessAt)).at(-1) ?? null,
+    nextRunAt: sorted(enabled.map((t) => t.nextRunAt))[0] ?? null,
+    error: failed ? { code, words, detail: detail && detail !== words ? detail : null, reconnect } : null,
+  };
+}
+
+/** What the sync-health card says for one provider's last seven days. */
+export function outcomeCounts(c: { succeeded: number; failed: number }): string {
+  return `${c.succeeded} succeeded, ${c.failed} failed`;
+}
+
+/** Runs that finished since the last poll: each target's latest run, once, the first time it is seen finished. */
+export function newlyFinishedRuns(targets: SyncTargetView[], known: Set<string>): SyncTargetView[] {
+  const fresh: SyncTargetView[] = [];
+  for (const t of targets) {
+    const run = t.lastRun;
+    if (!run || (run.state !== 'succeeded' && run.state !== 'failed') || known.has(run.id)) continue;
+    known.add(run.id);
+    fresh.push(t);
+  }
+  return fresh;
+}

@@ -1,0 +1,28 @@
+/**
+ * The campaign sync's polled data (GET /api/v1/analytics/sync-status): query key, intervals and
+ * fetcher, shared by the server (which hydrates the cache) and the client (which polls).
+ */
+import type { describeSyncStatus } from '@/lib/insights/status';
+import { INSIGHT_PROVIDERS } from '@/lib/insights/types';
+import { StatusFetchError, STATUS_POLL_MS } from './queries';
+
+export type SyncStatus = Awaited<ReturnType<typeof describeSyncStatus>>;
+export type SyncTargetView = SyncStatus['targets'][number];
+
+export const SYNC_STATUS_QUERY_KEY = ['insights-sync-status'] as const;
+
+/** While a run is going, ask often enough that "12 of 30 days" moves; otherwise as often as the rest of the dashboard. */
+export const SYNC_ACTIVE_POLL_MS = 2_000;
+
+export function syncPollInterval(status: SyncStatus | undefined): number {
+  return status?.targets.some((t) => t.state === 'syncing') ? SYNC_ACTIVE_POLL_MS : STATUS_POLL_MS;
+}
+
+export async function fetchSyncStatus(signal?: AbortSignal): Promise<SyncStatus> {
+  const res = await fetch('/api/v1/analytics/sync-status', { cache: 'no-store', signal });
+  if (!res.ok) throw new StatusFetchError(res.status);
+  return (await res.json()) as SyncStatus;
+}
+
+/** Platforms whose accounts have campaign figures to sync. */
+export const hasCampaignSync = (provider: string): boolean => (INSIGHT_PROVIDERS as readonly string[]).includes(provider);

@@ -1,0 +1,49 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { toast } from 'sonner';
+import { connectionName } from './connection-copy';
+import { PROVIDER_COPY } from './provider-copy';
+import { CONNECTIONS_QUERY_KEY } from './queries';
+import { newlyFinishedRuns, rowsWords, syncErrorWords } from './sync-copy';
+import { useConnections } from './use-status';
+import { useSyncStatus } from './use-sync-status';
+
+/**
+ * A toast when a sync run ends, whoever started it: "Synced @riley_ships (X)" with the rows
+ * written, or "Sync failed" with the reason in words. Runs already finished when the page loaded
+ * are not news. Rendered once per page.
+ */
+export function SyncToasts() {
+  const { data } = useSyncStatus();
+  const { data: connections } = useConnections();
+  const known = useRef<Set<string> | null>(null);
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    if (!data) return;
+    if (known.current === null) {
+      known.current = new Set();
+      newlyFinishedRuns(data.targets, known.current);
+      return;
+    }
+    const finished = newlyFinishedRuns(data.targets, known.current);
+    // A run that found the grant dead changed the connection too: its card should say so now, not at the next poll.
+    if (finished.some((t) => t.lastRun?.state === 'failed')) void queryClient.invalidateQueries({ queryKey: CONNECTIONS_QUERY_KEY });
+    for (const t of finished) {
+      const c = connections?.find((x) => x.id === t.connectionId);
+      const provider = PROVIDER_COPY[t.provider as keyof typeof PROVIDER_COPY]?.name ?? t.provider;
+      const who = `${c ? connectionName(c) : (t.accountName ?? t.accountId)} (${provider})`;
+      const account = t.accountName ?? t.accountId;
+      const run = t.lastRun!;
+      if (run.state === 'succeeded') {
+        toast.success(`Synced ${who}`, { description: `${account}: ${rowsWords(run.rowsWritten ?? 0)} written.` });
+      } else {
+        toast.error(`Sync failed: ${who}`, { description: `${account}: ${syncErrorWords(run.errorCode, run.errorMessage)}`, duration: 10_000 });
+      }
+    }
+  }, [data, connections, queryClient]);
+
+  return null;
+}

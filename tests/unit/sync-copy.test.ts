@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import {
+  newlyFinishedRuns,
+  progressPercent,
+  progressWords,
+  rowsWords,
+  summarizeConnectionSync,
+  syncErrorWords,
+  triggerWords,
+  windowWords,
+} from '@/components/dashboard/sync-copy';
+import type { SyncTargetView } from '@/components/dashboard/sync-queries';
+import { syncPollInterval, SYNC_ACTIVE_POLL_MS } from '@/components/dashboard/sync-queries';
+import { STATUS_POLL_MS } from '@/components/dashboard/queries';
+
+/** The words of the campaign sync on the dashboard and a connection's page (issue 9). */
+
+function target(patch: Partial<SyncTargetView> = {}): SyncTargetView {
+  return {
+    id: 't1',
+    connectionId: 'c1',
+    provider: 'linkedin',
+    accountId: '5001',
+    accountName: 'Acme EU',
+    currency: 'EUR',
+    state: 'idle',
+    skipReason: null,
+    lastSuccessAt: null,
+    nextRunAt: null,
+    progress: null,
+    lastRun: null,
+    ...patch,
+  };
+}
+
+const ACTIVE = { status: 'active', updatedAt: '2026-12-01T00:00:00.000Z' };
+
+const run = (patch: Partial<NonNullable<SyncTargetView['lastRun']>> = {}): NonNullable<SyncTargetView['lastRun']> => ({
+  id: 'r1',
+  state: 'succeeded',
+  trigger: 'manual',
+  rowsWritten: 90,
+  errorCode: null,
+  errorMessage: null,
+  finishedAt: '2026-12-02T10:00:00.000Z',
+  ...patch,
+});
+
+describe('progress', () => {
+  it('says how many days of the window are done', () => {
+    expect(progressWords({ daysDone: 12, daysTotal: 30 })).toBe('Syncing… 12 of 30 days');
+    expect(progressWords({ daysDone: 0, daysTotal: 1 })).toBe('Syncing… 0 of 1 day');
+    expect(progressPercent({ daysDone: 12, daysTotal: 30 })).toBe(40);
+  });
+
+  it('never claims more days than the window, nor a total it does not know', () => {
+    expect(progressWords({ daysDone: 31, daysTotal: 30 })).toBe('Syncing… 30 of 30 days');
+    expect(progressWords({ daysDone: 0, daysTotal: 0 })).toBe('Syncing…');
+    expect(progressWords(null)).toBe('Syncing…');
+    expect(progressPercent(null)).toBe(0);
+  });
+});
+
+describe('error codes in words', () => {
+  it('says a dead grant needs reconnecting', () => {
+    expect(syncErrorWords('reconnect', 'invalid_grant: revoked')).toMatch(/^The grant is no longer valid.*reconnect/);
+  });
+
+  it('names the known codes without the provider’s raw text', () => {
+    expect(syncErrorWords('rate_limited')).toBe('The provider’s rate limit was reached; the sync resumes by itself.');
+    expect(syncErrorWords('report_timeout')).toMatch(/still not ready after about three and a half hours/);
+    expect(syncErrorWords('http_403')).toMatch(/refused access to this account’s reports/);
+    expect(syncErrorWords('http_503')).toBe('The provider had a server error.');
+    expect(syncErrorWords('http_400')).toBe('The provider rejected the request (HTTP 400).');
+    expect(syncErrorWords('OAuthException/100')).toBe('Meta refused the request (error 100).');
+  });
+
+  it('falls back to the message, then the code', () => {
+    expect(syncErrorWords('something_new', 'The account is archived.')).toBe('The account is archived.');
+    expect(syncErrorWords('something_new', '  ')).toBe('The sync failed (something_new).');
+    expect(syncErrorWords(null, null)).toBe('The sync failed.');
+  });
+});
+
+describe('run facts', () => {
+  it('words triggers, windows and rows', () => {
+    expect(triggerWords('manual')).toBe('Sync now');
+    expect(triggerWords('scheduled')).toBe('Scheduled');
+    expect(windowWords({ from: '2026-11-03', to: '2026-12-02' })).toBe('2026-11-03 – 2026-12-02');
+    expect(windowWords({ from: '2026-12-02', to: '2026-12-02' })).toBe('2026-12-02');
+    expect(rowsWords(1)).toBe('1 row');
+    expect(rowsWords(12345)).toBe('12,345 rows');
+  });
+});
+
+describe('one connection, several ad accounts', () => {
+  it('sums the days of the accounts still syncing', () => {
+    const sync = summarizeConnectionSync(
+      [
+        target({ id: 'a', state: 'syncing', progress: { daysDone: 12, daysTotal: 30 } }),
+        target({ id: 'b', state: 'syncing', progress: { daysDone: 0, daysTotal: 30 } }),
+        target({ id: 'c', state: 'idle', lastSuccessAt: '2026-12-01T00:00:00.000Z' }),
+      ],
+      ACTIVE,
+    );
+    expect(sync).toEqual({ kind: 'syncing', progress: { daysDone: 12, daysTotal: 60 }, accounts: 2, paused: false, pausedBy: null });
+  });
+
+  it('says why every running account waits', () => {
+    const waiting = target({ state: 'deferred', progress: { daysDone: 0, daysTotal: 8 }, lastRun: run({ state: 'deferred', errorCode: 'token_unavailable', finishedAt: null }) });
+    expect(summarizeConnectionSync([waiting], ACTIVE)).toMatchObject({ kind: 'syncing', paused: true, pausedBy: 'token_unavailable' });
+  });
+
+  it('takes the latest success and the earliest next run', () => {
+    const sync = summarizeConnectionSync(
+      [
+        target({ id: 'a', lastSuccessAt: '2026-12-01T08:00:00.000Z', nextRunAt: '2026-12-03T09:00:00.000Z' }),
+        target({ id: 'b', lastSuccessAt: '2026-12-02T08:00:00.000Z', nextRunAt: '2026-12-02T20:00:00.000Z' }),
+      ],
+      ACTIVE,
+    );
+    expect(sync).toEqual({ kind: 'idle', lastSuccessAt: '2026-12-02T08:00:00.000Z', nextRunAt: '2026-12-02T20:00:00.000Z', error: null });
+  });
+
+  it('a dead grant wins over another failure and asks to reconnect', () => {
+    const sync = summarizeConnectionSync(
+      [
+        target({ id: 'a', state: 'failed', lastRun: run({ state: 'failed', errorCode: 'http_503', errorMessage: 'http_503' }) }),
+        target({ id: 'b', state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', errorMessage: 'LinkedIn says the grant was revoked.' }) }),
+      ],
+      { status: 'needs_reauth', updatedAt: '2026-12-02T10:00:00.000Z' },
+    );
+    expect(sync.kind === 'idle' && sync.error).toEqual({
+      code: 'reconnect',
+      words: syncErrorWords('reconnect'),
+      // The card's "Last error" already quotes the provider.
+      detail: null,
+      reconnect: true,
+    });
+  });
+
+  it('quotes the provider for other failures', () => {
+    const sync = summarizeConnectionSync([target({ state: 'failed', lastRun: run({ state: 'failed', errorCode: 'http_403', errorMessage: 'http_403: Not authorized for account 5001' }) })], ACTIVE);
+    expect(sync.kind === 'idle' && sync.error).toEqual({
+      code: 'http_403',
+      words: syncErrorWords('http_403'),
+      detail: 'http_403: Not authorized for account 5001',
+      reconnect: false,
+    });
+  });
+
+  it('does not ask to reconnect a connection that has been reconnected since the run failed', () => {
+    const dead = [target({ state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', finishedAt: '2026-12-02T10:00:00.000Z' }) })];
+    const sync = summarizeConnectionSync(dead, { status: 'active', updatedAt: '2026-12-02T10:05:00.000Z' });
+    expect(sync.kind === 'idle' && sync.error?.reconnect).toBe(false);
+    expect(sync.kind === 'idle' && sync.error?.words).toMatch(/reconnected since/);
+  });
+
+  it('still asks to reconnect when the card’s "active" was read before the run failed', () => {
+    const dead = [target({ state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', finishedAt: '2026-12-02T10:00:00.000Z' }) })];
+    const sync = summarizeConnectionSync(dead, { status: 'active', updatedAt: '2026-12-02T09:59:00.000Z' });
+    expect(sync.kind === 'idle' && sync.error?.reconnect).toBe(true);
+    expect(sync.kind === 'idle' && sync.error?.words).toBe(syncErrorWords('reconnect'));
+  });
+
+  it('says when nothing can be synced, or nothing is known yet', () => {
+    expect(summarizeConnectionSync([], ACTIVE)).toEqual({ kind: 'none' });
+    expect(summarizeConnectionSync([target({ state: 'disabled', skipReason: 'Amazon DSP (agency) profiles have no sponsored ads reports.' })], ACTIVE)).toEqual({
+      kind: 'disabled',
+      reason: 'Amazon DSP (agency) profiles have no sponsored ads reports.',
+    });
+  });
+});
+
+describe('toasts and polling', () => {
+  it('reports each finished run once, and not an unfinished one', () => {
+    const known = new Set<string>();
+    const done = target({ lastRun: run({ id: 'r1' }) });
+    const going = target({ id: 't2', state: 'syncing', lastRun: run({ id: 'r2', state: 'requesting', finishedAt: null }) });
+    expect(newlyFinishedRuns([done, going], known).map((t) => t.lastRun!.id)).toEqual(['r1']);
+    expect(newlyFinishedRuns([done, going], known)).toEqual([]);
+    const failed = target({ id: 't2', state: 'failed', lastRun: run({ id: 'r2', state: 'failed', errorCode: 'reconnect' }) });
+    expect(newlyFinishedRuns([done, failed], known).map((t) => t.lastRun!.id)).toEqual(['r2']);
+  });
+
+  it('polls every 2 s while a run goes, every 30 s otherwise', () => {
+    expect(syncPollInterval({ targets: [target({ state: 'syncing' })], last7Days: [] })).toBe(SYNC_ACTIVE_POLL_MS);
+    expect(syncPollInterval({ targets: [target()], last7Days: [] })).toBe(STATUS_POLL_MS);
+    expect(syncPollInterval(undefined)).toBe(STATUS_POLL_MS);
+  });
+});

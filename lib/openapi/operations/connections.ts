@@ -14,7 +14,8 @@ import { callbackQuery } from '../../connections/callback';
 import { operation } from '../types';
 
 const TAG = 'Connections';
-const REDIRECT = { description: 'A redirect: to the provider, or back to the app with the outcome in the query.', headers: { location: 'Where to go.' } };
+const TO_PROVIDER = { description: 'To the provider’s consent page.', headers: { location: 'The provider’s authorization URL.' } };
+const TO_APP = { description: 'Back to the app, the outcome (and connection) in the query, shown as a toast.', headers: { location: 'An app page.' } };
 
 export const connectionOperations = [
   operation({
@@ -26,7 +27,7 @@ export const connectionOperations = [
     auth: ['session'],
     params: providerParams,
     query: authorizeQuery,
-    responses: { 302: REDIRECT },
+    responses: { 302: TO_PROVIDER, 303: TO_APP },
     errors: ['unauthenticated', 'not_found', 'rate_limited'],
   }),
   operation({
@@ -38,7 +39,7 @@ export const connectionOperations = [
     auth: [],
     params: providerParams,
     query: callbackQuery.extend({ state: z.string().optional() }),
-    responses: { 302: REDIRECT },
+    responses: { 303: TO_APP },
     errors: ['not_found', 'bad_request', 'rate_limited'],
   }),
   operation({

@@ -79,7 +79,7 @@ test('the main routes answer what the document says', async ({ request }) => {
 
   // Notifications: set a receiver nobody listens on, test it, list, remove.
   await check(request.get('/api/v1/notifications/endpoint'), 'get', 200);
-  await check(request.put('/api/v1/notifications/endpoint', { headers: origin, data: { url: 'http://127.0.0.1:9/hook' } }), 'put', 201);
+  await check(request.put('/api/v1/notifications/endpoint', { headers: origin, data: { url: 'https://127.0.0.1:9/hooks/openapi-spec' } }), 'put', 201);
   await check(request.post('/api/v1/notifications/test', { headers: origin }), 'post', 200);
   await check(request.get('/api/v1/notifications/deliveries'), 'get', 200);
   await check(request.delete('/api/v1/notifications/endpoint', { headers: origin }), 'delete', 204);

@@ -27,3 +27,6 @@ export function errorBodySchema(codes: readonly ErrorCode[] = ERROR_CODES) {
 
 /** The `{id}` of a connection in a path: anything else is answered as an unknown connection. */
 export const connectionIdParams = z.object({ id: uuid });
+
+/** `true` only when A and B are the same type: ties a wire schema to the lib type a client reads it as. */
+export type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -1,7 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import { PROVIDER_SLUGS, REGIONS } from '../providers/types';
-import { timestamp } from './common';
+import type { ConnectionStatusView } from '../connections/status';
+import { timestamp, type SameType } from './common';
 
 /** Connections: status list, refresh now, disconnect, the token API, and starting a connect. */
 
@@ -34,6 +35,9 @@ export const connectionStatusSchema = z.object({
 });
 
 export const connectionStatusListSchema = z.object({ connections: z.array(connectionStatusSchema) });
+// The dashboard reads this answer as ConnectionStatusView (components/dashboard/queries.ts): a field
+// added to one and not the other fails the type check instead of vanishing from the response.
+export const statusViewMatchesSchema: SameType<z.output<typeof connectionStatusSchema>, ConnectionStatusView> = true;
 
 export const refreshedSchema = z.object({ ok: z.literal(true), kind: z.enum(['refreshed', 'already_fresh']), expiresAt: timestamp, message: z.string() });
 export const notRefreshedSchema = z.object({

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { timestamp } from './common';
+import type { Health } from '../health';
+import { timestamp, type SameType } from './common';
 
 /** The machines' routes: health, the cron sweep, Clerk's webhooks. */
 
@@ -35,6 +36,9 @@ export const healthSchema = z.object({
     })
     .optional(),
 });
+
+// The dashboard reads /api/health as Health (components/dashboard/queries.ts).
+export const healthMatchesSchema: SameType<z.output<typeof healthSchema>, Health> = true;
 
 export const sweepSummarySchema = z.object({
   owner: z.string(),

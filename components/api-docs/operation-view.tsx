@@ -21,12 +21,29 @@ const AUTH_LABELS: Record<string, string> = {
   svix: 'Svix signature',
 };
 
+/** The document's descriptions mark code with backticks (CommonMark, as OpenAPI allows): shown as code. */
+export function InlineText({ text }: { text: string }) {
+  return (
+    <>
+      {text.split('`').map((part, i) =>
+        i % 2 === 1 ? (
+          <code key={i} className="font-mono text-[0.9em]">
+            {part}
+          </code>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
 function Paragraphs({ text }: { text: string }) {
   return (
     <>
       {text.split('\n\n').map((p, i) => (
         <p key={i} className="text-sm text-muted-foreground">
-          {p}
+          <InlineText text={p} />
         </p>
       ))}
     </>
@@ -63,7 +80,11 @@ export function OperationView({ method, path, op }: { method: string; path: stri
                   {p.in} · <span className="font-mono">{typeLabel(p.schema)}</span>
                   {p.required ? ' · required' : ''}
                 </span>
-                {p.description && <p className="text-muted-foreground">{p.description}</p>}
+                {p.description && (
+                  <p className="text-muted-foreground">
+                    <InlineText text={p.description} />
+                  </p>
+                )}
               </li>
             ))}
           </ul>
@@ -82,7 +103,7 @@ export function OperationView({ method, path, op }: { method: string; path: stri
             <li key={status}>
               <details>
                 <summary className="cursor-pointer text-sm">
-                  <span className="font-mono font-semibold">{status}</span> {r.description}
+                  <span className="font-mono font-semibold">{status}</span> <InlineText text={r.description} />
                   {r.content && <span className="text-xs text-muted-foreground"> · {Object.keys(r.content).join(', ')}</span>}
                 </summary>
                 {r.headers && (

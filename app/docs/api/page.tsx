@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { OperationView, type DocOperation } from '@/components/api-docs/operation-view';
+import { InlineText, OperationView, type DocOperation } from '@/components/api-docs/operation-view';
 import { ERROR_STATUS } from '@/lib/http/errors';
 import { openApiDocument } from '@/lib/openapi/document';
 
@@ -32,7 +32,7 @@ export default function ApiReferencePage() {
         </p>
         {info.description.split('\n\n').map((p, i) => (
           <p key={i} className="text-sm">
-            {p}
+            <InlineText text={p} />
           </p>
         ))}
         <nav aria-label="Sections">

@@ -1,4 +1,5 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { expectDocumented } from './support/openapi';
 import { startServer, waitForHealthy, type Server } from './support/server';
 import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
 
@@ -55,10 +56,13 @@ test('no secret or a wrong secret is 401 and refreshes nothing; the right secret
 
   const ok = await api.get('/api/cron/refresh-tokens', { headers: { authorization: `Bearer ${CRON_SECRET}` } });
   expect(ok.status()).toBe(200);
+  // The summary (one that refreshed) and the refusal are what the OpenAPI document describes.
+  await expectDocumented(api, ok, 'get');
+  await expectDocumented(api, wrong, 'get');
   const summary = await ok.json();
   expect(summary).toMatchObject({ trigger: 'cron', claimed: 1, refreshed: 1, failed: 0, errors: [] });
   expect(await refreshCalls()).toBe(1);
 
-  const health = await (await api.get('/api/health')).json();
+  const health = await (await expectDocumented(api, await api.get('/api/health'), 'get')).json();
   expect(health.scheduler).toMatchObject({ mode: 'external', lastSweep: { trigger: 'cron', refreshed: 1 } });
 });

@@ -201,6 +201,20 @@ test('through the API, B sees none of A’s connections or keys and cannot touch
     expect(token.status()).toBe(200);
   });
 
+  await test.step('the prototype’s routes as B: none of A’s accounts, and A’s connection untouched', async () => {
+    const accounts = await request.get('/api/v1/users/me/accounts', { headers: bearer(B) });
+    expect(accounts.status()).toBe(200);
+    expect(((await accounts.json()) as { accounts: unknown[] }).accounts).toEqual([]);
+    const me = await request.get('/api/v1/users/me', { headers: bearer(A) });
+    expect(((await me.json()) as { id: string }).id).not.toBe(((await (await request.get('/api/v1/users/me', { headers: bearer(B) })).json()) as { id: string }).id);
+    const refresh = await request.post(`/api/v1/oauth/x/refresh?connection=${made.connectionId}`, { headers: bearer(B) });
+    expect(refresh.status()).toBe(404);
+    const disconnect = await request.delete('/api/v1/oauth/twitter/disconnect', { headers: bearer(B) });
+    expect(disconnect.status()).toBe(404);
+    const a = await request.get('/api/v1/users/me/accounts', { headers: bearer(A) });
+    expect(((await a.json()) as { accounts: { id: string; status: string }[] }).accounts).toMatchObject([{ id: made.connectionId, status: 'active' }]);
+  });
+
   await test.step('revoking A’s key as B → 404, and it keeps working', async () => {
     const keys = (await (await request.get('/api/v1/api-keys', { headers: bearer(A) })).json()) as { apiKeys: { id: string }[] };
     const res = await request.delete(`/api/v1/api-keys/${keys.apiKeys[0]!.id}`, { headers: bearer(B) });

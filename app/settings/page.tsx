@@ -68,7 +68,13 @@ export default async function SettingsPage() {
               <CardTitle>
                 <h2>How to use the token API</h2>
               </CardTitle>
-              <CardDescription>What your sync jobs send, what they get back, and what each error means.</CardDescription>
+              <CardDescription>
+                What your sync jobs send, what they get back, and what each error means. Every route is in the{' '}
+                <a href="/docs/api" className="font-medium text-primary underline underline-offset-4">
+                  API reference
+                </a>
+                .
+              </CardDescription>
             </CardHeader>
             <CardContent className="px-4 sm:px-6">
               <TokenApiGuide origin={origin} connections={tokenConnections} />

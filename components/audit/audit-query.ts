@@ -29,19 +29,32 @@ const search = safeText()
   .transform((s) => s.trim())
   .pipe(z.string().min(1).max(AUDIT_SEARCH_MAX));
 
+/** Each search param and its schema; the OpenAPI document describes the export's query with them. */
+export const AUDIT_QUERY_FIELDS = {
+  connection: z.uuid(),
+  action,
+  outcome: z.enum(AUDIT_OUTCOMES),
+  before: id,
+  after: id,
+  from: day,
+  to: day,
+  q: search,
+};
+
 /**
  * Reads the URL's search params. Anything malformed is ignored rather than refused: a hand-edited
  * or stale link still shows the log, just less filtered.
  */
 export function parseAuditQuery(params: Record<string, string | string[] | undefined>): AuditQuery {
-  const connection = z.uuid().safeParse(one(params.connection));
-  const act = action.safeParse(one(params.action));
-  const outcome = z.enum(AUDIT_OUTCOMES).safeParse(one(params.outcome));
-  const before = id.safeParse(one(params.before));
-  const after = id.safeParse(one(params.after));
-  const from = day.safeParse(one(params.from));
-  const to = day.safeParse(one(params.to));
-  const q = search.safeParse(one(params.q));
+  const f = AUDIT_QUERY_FIELDS;
+  const connection = f.connection.safeParse(one(params.connection));
+  const act = f.action.safeParse(one(params.action));
+  const outcome = f.outcome.safeParse(one(params.outcome));
+  const before = f.before.safeParse(one(params.before));
+  const after = f.after.safeParse(one(params.after));
+  const from = f.from.safeParse(one(params.from));
+  const to = f.to.safeParse(one(params.to));
+  const q = f.q.safeParse(one(params.q));
   return {
     filters: {
       ...(connection.success ? { connectionId: connection.data } : {}),

@@ -17,7 +17,7 @@ import { FlowError, type OutcomeCode } from './outcomes';
 import { nextCheckInSec } from '../refresh/schedule';
 
 /** Generous bounds: real states are 43 chars, codes up to a few hundred, descriptions a sentence. */
-const callbackQuery = z.object({
+export const callbackQuery = z.object({
   code: safeText().min(1).max(4096).optional(),
   error: safeText().max(256).optional(),
   error_description: safeText().max(2048).optional(),

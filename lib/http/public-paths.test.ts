@@ -11,6 +11,9 @@ describe('isPublicPath (where the proxy does not ask for a Clerk session)', () =
       '/api/v1/oauth/amazon-ads/callback',
       '/api/v1/connections/0b3c7e8a-1d2f-4a5b-9c6d-7e8f9a0b1c2d/access-token',
       '/api/v1/analytics/insights',
+      // The API's description and reference: the same for everyone.
+      '/api/v1/openapi.json',
+      '/docs/api',
       '/signed-out',
       '/api/health/',
     ]) {
@@ -31,6 +34,10 @@ describe('isPublicPath (where the proxy does not ask for a Clerk session)', () =
       '/api/healthz',
       '/api/v1/analytics/sync-status',
       '/signed-out-not',
+      '/api/v1/openapiXjson',
+      '/docs/api/secret',
+      '/api/v1/users/me',
+      '/api/v1/oauth/x/refresh',
     ]) {
       expect(isPublicPath(path), path).toBe(false);
     }

@@ -14,6 +14,9 @@ const PUBLIC_PATHS: RegExp[] = [
   /^\/api\/v1\/oauth\/[^/]+\/callback$/,
   /^\/api\/v1\/connections\/[^/]+\/access-token$/,
   /^\/api\/v1\/analytics\/insights$/,
+  // The API's description and its reference page: the same for everyone, no secrets.
+  /^\/api\/v1\/openapi\.json$/,
+  /^\/docs\/api$/,
   /^\/signed-out$/,
   // Clears cookies only: an expired session must still be able to sign out.
   /^\/sign-out$/,

@@ -1,7 +1,8 @@
-import { NextResponse } from 'next/server';
 import { getSessionUser } from '@/lib/auth/session';
 import { checkHealth, publicHealth } from '@/lib/health';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { healthSchema } from '@/lib/api-schemas/system';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
 async function getHealth() {
   const health = await checkHealth();
   const signedIn = health.status !== 'down' && (await getSessionUser().catch(() => null)) !== null;
-  return NextResponse.json(signedIn ? health : publicHealth(health), {
+  return respond(healthSchema, signedIn ? health : publicHealth(health), {
     status: health.status === 'down' ? 503 : 200,
     headers: { 'cache-control': 'no-store' },
   });

@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
@@ -8,6 +8,8 @@ import { requestLogger } from '@/lib/log';
 import { runSweep } from '@/lib/refresh/sweep';
 import { publicOrigin } from '@/lib/connections/origin';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { sweepSummarySchema } from '@/lib/api-schemas/system';
 
 export const dynamic = 'force-dynamic';
 // Vercel stops the function here; the sweep's time budget (45 s by default) ends well before.
@@ -24,7 +26,7 @@ async function runCronSweep(req: NextRequest) {
   }
   const summary = await runSweep(await getDb(), env, { trigger: 'cron', origin: publicOrigin(env, req) });
   requestLogger(requestId).info({ sweep: { ...summary, errors: summary.errors.length } }, 'cron sweep finished');
-  return NextResponse.json(summary, { headers: { 'cache-control': 'no-store' } });
+  return respond(sweepSummarySchema, summary, { headers: { 'cache-control': 'no-store' } });
 }
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: runCronSweep });

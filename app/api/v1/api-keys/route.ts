@@ -1,5 +1,4 @@
-import { NextResponse, type NextRequest } from 'next/server';
-import { z } from 'zod';
+import type { NextRequest } from 'next/server';
 import { createApiKey, listApiKeys } from '@/lib/api-keys/keys';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
@@ -9,6 +8,8 @@ import { sessionRoute } from '@/lib/http/session-route';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { limitRequest } from '@/lib/rate-limit/enforce';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { apiKeyListSchema, createApiKeyBody, createdApiKeySchema } from '@/lib/api-schemas/account';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,7 +19,7 @@ const NO_STORE = { 'cache-control': 'no-store' };
 async function listKeys(req: NextRequest) {
   const user = await getSessionUser();
   if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
-  return NextResponse.json({ apiKeys: await listApiKeys(await getDb(), user.id) }, { headers: NO_STORE });
+  return respond(apiKeyListSchema, { apiKeys: await listApiKeys(await getDb(), user.id) }, { headers: NO_STORE });
 }
 
 /** Creates a key; the whole key is in this response and nowhere else, ever. */
@@ -29,11 +30,11 @@ async function createKey(req: NextRequest) {
   const db = await getDb();
   const limited = await limitRequest(db, { settings: getEnv().rateLimits, name: 'api_key_create', subject: user.id, requestId });
   if (limited) return limited;
-  const input = z.object({ name: z.string() }).safeParse(await req.json().catch(() => null));
+  const input = createApiKeyBody.safeParse(await req.json().catch(() => null));
   if (!input.success) return errorResponse('bad_request', 'Send {"name": "…"} (1 to 100 characters).', requestId);
   try {
     const created = await createApiKey(db, { userId: user.id, name: input.data.name, requestId });
-    return NextResponse.json(created, { status: 201, headers: NO_STORE });
+    return respond(createdApiKeySchema, created, { status: 201, headers: NO_STORE });
   } catch (err) {
     if (err instanceof AppError) return errorResponse(err.code, err.message, requestId);
     throw err;

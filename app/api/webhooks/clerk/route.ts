@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
@@ -8,6 +8,8 @@ import { clientIp } from '@/lib/rate-limit/client-ip';
 import { limitRequest } from '@/lib/rate-limit/enforce';
 import { handleClerkWebhook } from '@/lib/webhooks/clerk';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { clerkWebhookResultSchema } from '@/lib/api-schemas/system';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,7 +32,7 @@ async function receiveClerkWebhook(req: NextRequest) {
     return errorResponse(result.code, result.message, requestId);
   }
   log.info({ handled: result.handled }, 'clerk webhook handled');
-  return NextResponse.json({ received: true, handled: result.handled });
+  return respond(clerkWebhookResultSchema, { received: true, handled: result.handled });
 }
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ POST: receiveClerkWebhook });

@@ -5,7 +5,9 @@ import { getDb } from '@/lib/db';
 import { errorResponse } from '@/lib/http/errors';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { toCsv } from '@/lib/insights/csv';
-import { insightsQuerySchema, readInsights } from '@/lib/insights/query';
+import { readInsights } from '@/lib/insights/query';
+import { respond } from '@/lib/http/respond';
+import { insightsQuerySchema, insightsResponseSchema } from '@/lib/api-schemas/analytics';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,5 +30,5 @@ export async function GET(req: NextRequest) {
       },
     });
   }
-  return NextResponse.json({ ...q.data, ...result }, { headers: { 'cache-control': 'no-store' } });
+  return respond(insightsResponseSchema, { ...q.data, format: 'json', ...result }, { headers: { 'cache-control': 'no-store' } });
 }

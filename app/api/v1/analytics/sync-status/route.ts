@@ -1,7 +1,9 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { getDb } from '@/lib/db';
 import { sessionRoute } from '@/lib/http/session-route';
 import { describeSyncStatus } from '@/lib/insights/status';
+import { respond } from '@/lib/http/respond';
+import { syncStatusSchema } from '@/lib/api-schemas/analytics';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,5 +12,5 @@ export async function GET(req: NextRequest) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const status = await describeSyncStatus(await getDb(), { userId: session.user.id });
-  return NextResponse.json(status, { headers: { 'cache-control': 'no-store' } });
+  return respond(syncStatusSchema, status, { headers: { 'cache-control': 'no-store' } });
 }

@@ -1,5 +1,4 @@
-import { NextResponse, type NextRequest } from 'next/server';
-import { z } from 'zod';
+import type { NextRequest } from 'next/server';
 import { disconnectConnection } from '@/lib/connections/disconnect';
 import { publicOrigin } from '@/lib/connections/origin';
 import { FlowError } from '@/lib/connections/outcomes';
@@ -8,6 +7,9 @@ import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { connectionIdParams } from '@/lib/api-schemas/common';
+import { disconnectResultSchema } from '@/lib/api-schemas/connections';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,7 +18,7 @@ async function disconnect(req: NextRequest, ctx: { params: Promise<{ id: string 
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
-  const id = z.uuid().safeParse((await ctx.params).id);
+  const id = connectionIdParams.safeParse(await ctx.params);
   if (!id.success) return errorResponse('not_found', 'No such connection.', requestId);
   const env = getEnv();
   try {
@@ -24,11 +26,11 @@ async function disconnect(req: NextRequest, ctx: { params: Promise<{ id: string 
       db: await getDb(),
       env,
       userId: user.id,
-      connectionId: id.data,
+      connectionId: id.data.id,
       origin: publicOrigin(env, req),
       requestId,
     });
-    return NextResponse.json({ status: 'revoked', ...result });
+    return respond(disconnectResultSchema, { status: 'revoked', ...result });
   } catch (err) {
     if (err instanceof FlowError && err.outcome === 'not_found') return errorResponse('not_found', 'No such connection.', requestId);
     throw err;

@@ -1,10 +1,12 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { getSessionUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/db';
 import { errorResponse } from '@/lib/http/errors';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { listWebhookDeliveries } from '@/lib/notifications/deliveries';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { webhookDeliveriesSchema } from '@/lib/api-schemas/account';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +15,7 @@ async function listDeliveries(req: NextRequest) {
   const user = await getSessionUser();
   if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
   const deliveries = await listWebhookDeliveries(await getDb(), user.id, 50);
-  return NextResponse.json({ deliveries }, { headers: { 'cache-control': 'no-store' } });
+  return respond(webhookDeliveriesSchema, { deliveries }, { headers: { 'cache-control': 'no-store' } });
 }
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: listDeliveries });

@@ -1,5 +1,4 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { z } from 'zod';
 import { getDb } from '@/lib/db';
 import { AppError, errorResponse } from '@/lib/http/errors';
 import { getSessionUser } from '@/lib/auth/session';
@@ -7,17 +6,18 @@ import { sessionRoute } from '@/lib/http/session-route';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { deleteWebhookEndpoint, getWebhookEndpoint, saveWebhookEndpoint } from '@/lib/notifications/endpoint';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { saveWebhookEndpointBody, savedWebhookEndpointSchema, webhookEndpointSchema } from '@/lib/api-schemas/account';
 
 export const dynamic = 'force-dynamic';
 
 const NO_STORE = { 'cache-control': 'no-store' };
-const body = z.object({ url: z.string(), rotateSecret: z.boolean().optional() });
 
 /** The user's webhook endpoint (URL and dates; the secret is only ever shown when it is made). */
 async function getEndpoint(req: NextRequest) {
   const user = await getSessionUser();
   if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
-  return NextResponse.json({ endpoint: await getWebhookEndpoint(await getDb(), user.id) }, { headers: NO_STORE });
+  return respond(webhookEndpointSchema, { endpoint: await getWebhookEndpoint(await getDb(), user.id) }, { headers: NO_STORE });
 }
 
 /** Creates or replaces the endpoint; the `whsec_` secret comes back once, on creation or rotation. */
@@ -25,11 +25,11 @@ async function saveEndpoint(req: NextRequest) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
-  const input = body.safeParse(await req.json().catch(() => null));
+  const input = saveWebhookEndpointBody.safeParse(await req.json().catch(() => null));
   if (!input.success) return errorResponse('bad_request', 'Send {"url": "https://…", "rotateSecret"?: true}.', requestId);
   try {
     const { secret, created, ...endpoint } = await saveWebhookEndpoint(await getDb(), { userId: user.id, ...input.data, requestId });
-    return NextResponse.json({ endpoint, ...(secret ? { secret } : {}) }, { status: created ? 201 : 200, headers: NO_STORE });
+    return respond(savedWebhookEndpointSchema, { endpoint, ...(secret ? { secret } : {}) }, { status: created ? 201 : 200, headers: NO_STORE });
   } catch (err) {
     if (err instanceof AppError) return errorResponse(err.code, err.message, requestId);
     throw err;

@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { AppError, errorResponse } from '@/lib/http/errors';
@@ -6,6 +6,8 @@ import { sessionRoute } from '@/lib/http/session-route';
 import { sendTestNotification } from '@/lib/notifications/test-event';
 import { limitRequest } from '@/lib/rate-limit/enforce';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { testDeliverySchema } from '@/lib/api-schemas/account';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +21,7 @@ async function sendTestEvent(req: NextRequest) {
   if (limited) return limited;
   try {
     const delivery = await sendTestNotification(db, { userId: user.id, requestId });
-    return NextResponse.json({ delivery }, { headers: { 'cache-control': 'no-store' } });
+    return respond(testDeliverySchema, { delivery }, { headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     if (err instanceof AppError) return errorResponse(err.code, err.message, requestId);
     throw err;

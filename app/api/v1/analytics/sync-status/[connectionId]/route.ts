@@ -1,9 +1,10 @@
-import { NextResponse, type NextRequest } from 'next/server';
-import { z } from 'zod';
+import type { NextRequest } from 'next/server';
 import { getDb } from '@/lib/db';
 import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { describeSyncStatus } from '@/lib/insights/status';
+import { respond } from '@/lib/http/respond';
+import { connectionIdParams, syncStatusSchema } from '@/lib/api-schemas/analytics';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,9 +12,9 @@ export const dynamic = 'force-dynamic';
 export async function GET(req: NextRequest, ctx: { params: Promise<{ connectionId: string }> }) {
   const session = await sessionRoute(req);
   if (session.response) return session.response;
-  const id = z.uuid().safeParse((await ctx.params).connectionId);
+  const id = connectionIdParams.safeParse(await ctx.params);
   if (!id.success) return errorResponse('not_found', 'No such connection.', session.requestId);
-  const status = await describeSyncStatus(await getDb(), { userId: session.user.id, connectionId: id.data });
+  const status = await describeSyncStatus(await getDb(), { userId: session.user.id, connectionId: id.data.connectionId });
   if (status.targets.length === 0) return errorResponse('not_found', 'No sync targets for this connection (yet).', session.requestId);
-  return NextResponse.json(status, { headers: { 'cache-control': 'no-store' } });
+  return respond(syncStatusSchema, status, { headers: { 'cache-control': 'no-store' } });
 }

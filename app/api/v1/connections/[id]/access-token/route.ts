@@ -1,6 +1,5 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { afterResponse } from '@/lib/http/after-response';
-import { z } from 'zod';
 import { publicOrigin } from '@/lib/connections/origin';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
@@ -10,10 +9,11 @@ import { withRateLimitHeaders } from '@/lib/rate-limit/headers';
 import { getTokenReadAudit } from '@/lib/refresh/token-read-audit';
 import { getFreshAccessToken, TokenUnavailable } from '@/lib/refresh/fresh-token';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { connectionIdParams } from '@/lib/api-schemas/common';
+import { accessTokenSchema } from '@/lib/api-schemas/connections';
 
 export const dynamic = 'force-dynamic';
-
-const connectionId = z.uuid();
 
 /** For the user's sync jobs: a valid access token, refreshed just in time. Never the refresh token. */
 async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
@@ -22,14 +22,15 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
   const auth = await apiKeyRoute(req, db, env);
   if (auth.response) return auth.response;
   const { key, requestId } = auth;
-  const id = connectionId.safeParse((await ctx.params).id);
+  const params = connectionIdParams.safeParse(await ctx.params);
   // An unknown id and another user's connection look the same: no existence leak.
-  if (!id.success) return errorResponse('not_found', 'No such connection.', requestId);
+  if (!params.success) return errorResponse('not_found', 'No such connection.', requestId);
+  const connectionId = params.data.id;
   const actor = `api_key:${key.prefix}`;
   const audit = (outcome: 'success' | 'denied', detail: Record<string, unknown>) => {
     const buffer = getTokenReadAudit();
     buffer.record(
-      { userId: key.userId, connectionId: outcome === 'success' ? id.data : null, actor, action: 'token.read', outcome, detail, requestId },
+      { userId: key.userId, connectionId: outcome === 'success' ? connectionId : null, actor, action: 'token.read', outcome, detail, requestId },
       key.keyId,
     );
     // The response does not wait for the batched write, but the server does: `next start` holds
@@ -37,18 +38,19 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
     afterResponse(() => buffer.settled());
   };
   try {
-    const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId: id.data, actor, origin: publicOrigin(env, req), requestId });
+    const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId, actor, origin: publicOrigin(env, req), requestId });
     audit('success', { expiresAt: token.expiresAt.toISOString(), refreshed: token.outcome?.kind === 'refreshed' });
     return withRateLimitHeaders(
-      NextResponse.json(
-        { access_token: token.accessToken, token_type: token.tokenType, expires_at: token.expiresAt.toISOString() },
+      respond(
+        accessTokenSchema,
+        { access_token: token.accessToken, token_type: token.tokenType, expires_at: token.expiresAt },
         { headers: { 'cache-control': 'no-store', pragma: 'no-cache' } },
       ),
       auth.rateLimit,
     );
   } catch (err) {
     if (!(err instanceof TokenUnavailable)) throw err;
-    audit('denied', { connection: id.data, reason: err.code });
+    audit('denied', { connection: connectionId, reason: err.code });
     const res = errorResponse(err.code, err.message, requestId);
     if (err.retryAfterSec) res.headers.set('retry-after', String(err.retryAfterSec));
     return res;

@@ -1,5 +1,4 @@
-import { NextResponse, type NextRequest } from 'next/server';
-import { z } from 'zod';
+import type { NextRequest } from 'next/server';
 import { publicOrigin } from '@/lib/connections/origin';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
@@ -7,6 +6,9 @@ import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { refreshNow } from '@/lib/refresh/refresh-now';
 import { apiRoute } from '@/lib/http/handle-route';
+import { respond } from '@/lib/http/respond';
+import { connectionIdParams } from '@/lib/api-schemas/common';
+import { refreshNowResultSchema } from '@/lib/api-schemas/connections';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,12 +17,12 @@ async function refreshConnectionNow(req: NextRequest, ctx: { params: Promise<{ i
   const session = await sessionRoute(req);
   if (session.response) return session.response;
   const { user, requestId } = session;
-  const id = z.uuid().safeParse((await ctx.params).id);
+  const id = connectionIdParams.safeParse(await ctx.params);
   if (!id.success) return errorResponse('not_found', 'No such connection.', requestId);
   const env = getEnv();
-  const result = await refreshNow({ db: await getDb(), env, userId: user.id, connectionId: id.data, origin: publicOrigin(env, req), requestId });
+  const result = await refreshNow({ db: await getDb(), env, userId: user.id, connectionId: id.data.id, origin: publicOrigin(env, req), requestId });
   if (result.kind === 'not_found') return errorResponse('not_found', 'No such connection.', requestId);
-  return NextResponse.json(result, { status: result.ok ? 200 : 409 });
+  return respond(refreshNowResultSchema, result, { status: result.ok ? 200 : 409 });
 }
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ POST: refreshConnectionNow });

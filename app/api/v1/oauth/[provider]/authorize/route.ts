@@ -1,5 +1,4 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { z } from 'zod';
 import { startAuthorization } from '@/lib/connections/authorize';
 import { publicOrigin, safeReturnPath } from '@/lib/connections/origin';
 import { FlowError } from '@/lib/connections/outcomes';
@@ -8,17 +7,11 @@ import { getEnv } from '@/lib/env';
 import { errorResponse } from '@/lib/http/errors';
 import { sessionRoute } from '@/lib/http/session-route';
 import { redirectWithOutcome } from '@/lib/http/redirects';
-import { PROVIDER_SLUGS, REGIONS } from '@/lib/providers/types';
+import { authorizeQuery, providerParams } from '@/lib/api-schemas/connections';
 import { limitRequest } from '@/lib/rate-limit/enforce';
 import { apiRoute } from '@/lib/http/handle-route';
 
 export const dynamic = 'force-dynamic';
-
-const query = z.object({
-  region: z.enum(REGIONS).optional(),
-  connection: z.uuid().optional(),
-  return: z.string().max(200).optional(),
-});
 
 /** Starts a connect (or reconnect) and sends the browser to the provider. */
 async function startConnect(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
@@ -27,8 +20,8 @@ async function startConnect(req: NextRequest, ctx: { params: Promise<{ provider:
   const { user, requestId } = session;
   const env = getEnv();
   const origin = publicOrigin(env, req);
-  const provider = z.enum(PROVIDER_SLUGS).safeParse((await ctx.params).provider);
-  const params = query.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  const provider = providerParams.shape.provider.safeParse((await ctx.params).provider);
+  const params = authorizeQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
   if (!provider.success) return errorResponse('not_found', 'Unknown provider.', requestId);
   if (!params.success) return redirectWithOutcome(origin, '/', 'bad_region', { provider: provider.data });
   const db = await getDb();

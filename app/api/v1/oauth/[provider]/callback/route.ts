@@ -1,5 +1,4 @@
 import type { NextRequest } from 'next/server';
-import { z } from 'zod';
 import { getSessionUser } from '@/lib/auth/session';
 import { completeAuthorization } from '@/lib/connections/callback';
 import { publicOrigin } from '@/lib/connections/origin';
@@ -10,7 +9,7 @@ import { errorResponse } from '@/lib/http/errors';
 import { redirectWithOutcome } from '@/lib/http/redirects';
 import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { requestLogger } from '@/lib/log';
-import { PROVIDER_SLUGS } from '@/lib/providers/types';
+import { providerParams } from '@/lib/api-schemas/connections';
 import { clientIp } from '@/lib/rate-limit/client-ip';
 import { limitRequest } from '@/lib/rate-limit/enforce';
 import { apiRoute } from '@/lib/http/handle-route';
@@ -21,7 +20,7 @@ export const dynamic = 'force-dynamic';
 /** Where the provider sends the browser back: state checked and consumed, code exchanged, stored. */
 async function completeConnect(req: NextRequest, ctx: { params: Promise<{ provider: string }> }) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
-  const provider = z.enum(PROVIDER_SLUGS).safeParse((await ctx.params).provider);
+  const provider = providerParams.shape.provider.safeParse((await ctx.params).provider);
   if (!provider.success) return errorResponse('not_found', 'Unknown provider.', requestId);
   // Garbage (NUL, control characters) is refused before the state is looked at, let alone consumed.
   if (!searchParamsAreSafe(req.nextUrl.searchParams)) return errorResponse('bad_request', 'The callback parameters are malformed.', requestId);

@@ -1,0 +1,44 @@
+import 'server-only';
+import { z } from 'zod';
+import { PROTOTYPE_PLATFORM_ALIASES, PROTOTYPE_PLATFORMS } from '../connections/prototype-compat';
+import { timestamp } from './common';
+import { connectionStatusSchema, disconnectOutcomeSchema, notRefreshedSchema, refreshedSchema } from './connections';
+
+/** The Python prototype's routes (lib/connections/prototype-compat.ts). */
+
+const aliases = Object.entries(PROTOTYPE_PLATFORM_ALIASES)
+  .map(([from, to]) => `\`${from}\` = \`${to}\``)
+  .join(', ');
+
+export const platformParams = z.object({
+  provider: z
+    .enum(PROTOTYPE_PLATFORMS as [string, ...string[]])
+    .describe(`The platform: one of our provider slugs, or the prototype's name for it (${aliases}).`),
+});
+
+export const platformQuery = z.object({
+  connection: z.uuid().optional().describe('Only this connection (it must belong to the platform); every live one when absent.'),
+});
+
+export const platformRefreshSchema = z.object({
+  provider: z.string().describe('Our slug for the platform.'),
+  ok: z.boolean().describe('Every connection was refreshed (or was already fresh).'),
+  results: z.array(
+    z.discriminatedUnion('ok', [refreshedSchema.extend({ connectionId: z.uuid() }), notRefreshedSchema.extend({ connectionId: z.uuid() })]),
+  ),
+});
+
+export const platformDisconnectSchema = z.object({
+  provider: z.string(),
+  results: z.array(disconnectOutcomeSchema.extend({ connectionId: z.uuid() })),
+});
+
+export const prototypeUserSchema = z.object({
+  id: z.string(),
+  email: z.string().nullable(),
+  displayName: z.string().nullable(),
+  createdAt: timestamp,
+  authMode: z.enum(['local', 'clerk']),
+});
+
+export const userAccountsSchema = z.object({ accounts: z.array(connectionStatusSchema) });

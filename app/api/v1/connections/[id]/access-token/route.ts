@@ -10,6 +10,7 @@ import { withRateLimitHeaders } from '@/lib/rate-limit/headers';
 import { getTokenReadAudit } from '@/lib/refresh/token-read-audit';
 import { getFreshAccessToken, TokenUnavailable } from '@/lib/refresh/fresh-token';
 import { apiRoute } from '@/lib/http/handle-route';
+import { timedTokenApi } from '@/lib/metrics/record';
 
 export const dynamic = 'force-dynamic';
 
@@ -55,4 +56,4 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
   }
 }
 
-export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getAccessToken });
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: timedTokenApi(getAccessToken) });

@@ -2,8 +2,10 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import type { NextRequest } from 'next/server';
 import { isDatabaseUnavailable } from '../db/errors';
+import { captureError, errorTrackingEnabled, flushErrors } from '../error-tracking/capture';
 import { requestLogger } from '../log';
 import { withLogContext } from '../log-context';
+import { afterResponse } from './after-response';
 import { AppError, errorResponse } from './errors';
 import { REQUEST_ID_HEADER } from './request-id';
 
@@ -38,6 +40,8 @@ export function errorToResponse(err: unknown, req: Request): Response {
     return res;
   }
   log.error({ ...where, err }, 'unhandled error in route');
+  captureError(err, { requestId, ...where });
+  if (errorTrackingEnabled()) afterResponse(() => flushErrors());
   return errorResponse('internal', 'Something went wrong on our side. Quote the request id if you report it.', requestId);
 }
 

@@ -95,7 +95,7 @@ test('a route error reaches the DSN with its request id and no secret; metrics n
 
   // The browser reports too: the page's CSP allows the DSN host, the SDK loads, and a thrown error arrives scrubbed.
   const pageRes = await page.goto(`${url}/`);
-  expect(pageRes?.headers()['content-security-policy']).toMatch(new RegExp(`connect-src 'self' http://127\\.0\\.0\\.1:${receiver.port}(;|$)`));
+  expect(pageRes?.headers()['content-security-policy']).toMatch(new RegExp(`connect-src 'self' http://localhost:${receiver.port}(;|$)`));
   await page.waitForFunction(() => '__SENTRY__' in window, undefined, { timeout: 30_000 });
   const cspViolations: string[] = [];
   page.on('console', (m) => {

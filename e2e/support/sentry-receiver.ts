@@ -55,7 +55,9 @@ export async function startSentryReceiver(): Promise<SentryReceiver> {
   const { port } = server.address() as AddressInfo;
   return {
     port,
-    dsn: (publicKey, projectId = 7) => `http://${publicKey}@127.0.0.1:${port}/${projectId}`,
+    // `localhost`, not the address: the test browser resolves no other name (CHROMIUM_ARGS) and
+    // treats even an IP literal as one; both the browser and Node reach 127.0.0.1 through it.
+    dsn: (publicKey, projectId = 7) => `http://${publicKey}@localhost:${port}/${projectId}`,
     raw: () => [...bodies],
     events: () => bodies.flatMap(parseEnvelope),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '@/lib/env';
 import { renderMetrics } from '@/lib/metrics/scrape';
+import { checkRateLimit } from '@/lib/rate-limit/limiter';
 import { runSweep } from '@/lib/refresh/sweep';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
 import { seedGrant } from '@/lib/simulator/seed';
@@ -66,7 +67,7 @@ describe('metrics', () => {
     expect(after.value('grantkeeper_connections', { provider: 'x', status: 'active' })).toBe(1);
   });
 
-  it('a failed refresh is counted by outcome, and a broken database still yields the counters', async () => {
+  it('a failed refresh and a rate-limit refusal are counted, and a broken database still yields the counters', async () => {
     const sim = createSimulatorState();
     const tokens = seedGrant(sim, 'x', { personaId: 'x-revoked', scopes: ['tweet.read', 'users.read', 'offline.access'] });
     await insertLiveConnection(t.db, {
@@ -85,6 +86,13 @@ describe('metrics', () => {
         before.value('grantkeeper_refresh_attempts_total', { provider: 'x', outcome: 'needs_reauth' }),
     ).toBe(1);
     expect(after.value('grantkeeper_connections', { provider: 'x', status: 'needs_reauth' })).toBe(1);
+
+    // A rate-limit refusal is counted by policy.
+    const limits = parseEnv({ RATE_LIMIT_TOKEN_API: '1/60s' }).rateLimits;
+    await checkRateLimit(t.db, limits, 'token_api', 'key-1');
+    await checkRateLimit(t.db, limits, 'token_api', 'key-1');
+    const limited = await scrape();
+    expect(limited.value('grantkeeper_rate_limit_rejections_total', { policy: 'token_api' }) - after.value('grantkeeper_rate_limit_rejections_total', { policy: 'token_api' })).toBe(1);
 
     const broken = parsePrometheus(await renderMetrics(() => Promise.reject(new Error('connection refused'))));
     expect(broken.value('grantkeeper_metrics_database_errors_total')).toBe(before.value('grantkeeper_metrics_database_errors_total') + 1);

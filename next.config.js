@@ -21,6 +21,9 @@ const nextConfig = {
   // Lets tests build into a separate folder so a developer's `next dev` is not disturbed.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  // Inlined into client code: `next dev` compiles the browser's Sentry SDK only when a DSN is set
+  // (components/error-tracking.tsx); production builds always hold it as a lazy chunk.
+  env: { GRANTKEEPER_SENTRY_DEV: process.env.SENTRY_DSN ? 'on' : 'off' },
   // Migrations are read at run time by lib/db/migrate.ts.
   outputFileTracingIncludes: { '/**': ['./supabase/migrations/*.sql'] },
 };

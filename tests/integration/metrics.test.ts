@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '@/lib/env';
+import { upsertNotificationEndpoint } from '@/lib/db/notifications';
 import { renderMetrics } from '@/lib/metrics/scrape';
 import { checkRateLimit } from '@/lib/rate-limit/limiter';
 import { runSweep } from '@/lib/refresh/sweep';
@@ -67,7 +68,7 @@ describe('metrics', () => {
     expect(after.value('grantkeeper_connections', { provider: 'x', status: 'active' })).toBe(1);
   });
 
-  it('a failed refresh and a rate-limit refusal are counted, and a broken database still yields the counters', async () => {
+  it('a failed refresh, its webhook delivery and a rate-limit refusal are counted, and a broken database still yields the counters', async () => {
     const sim = createSimulatorState();
     const tokens = seedGrant(sim, 'x', { personaId: 'x-revoked', scopes: ['tweet.read', 'users.read', 'offline.access'] });
     await insertLiveConnection(t.db, {
@@ -78,9 +79,14 @@ describe('metrics', () => {
       refreshTokenEnc: encryptToken('not-the-refresh-token'),
       expiresInSec: 60,
     });
+    // Alice's receiver sits on a private address, which the webhook policy refuses: one final failure.
+    await upsertNotificationEndpoint(t.db, { userId: 'alice', url: 'https://10.0.0.1/hook', secretEnc: encryptToken('whsec-metrics'), rotateSecret: true });
     const before = await scrape();
     await runSweep(t.db, env, { trigger: 'test', origin: ORIGIN, fetch: createSimulatorFetch(sim, { origin: ORIGIN }) });
     const after = await scrape();
+    const deliveries = (s: typeof after) =>
+      ['delivered', 'retrying', 'failed'].reduce((n, outcome) => n + s.value('grantkeeper_webhook_deliveries_total', { outcome }), 0);
+    expect(deliveries(after) - deliveries(before)).toBe(1);
     expect(
       after.value('grantkeeper_refresh_attempts_total', { provider: 'x', outcome: 'needs_reauth' }) -
         before.value('grantkeeper_refresh_attempts_total', { provider: 'x', outcome: 'needs_reauth' }),

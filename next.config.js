@@ -15,11 +15,15 @@ const UNLOGGED_REQUESTS = [
 const nextConfig = {
   logging: { incomingRequests: { ignore: UNLOGGED_REQUESTS } },
   // PGlite ships WASM and data files that must be loaded from node_modules at run time,
-  // and pino/postgres are Node-only: keep all three out of the bundle.
-  serverExternalPackages: ['@electric-sql/pglite', 'pino', 'postgres'],
+  // and pino/postgres are Node-only: keep all three out of the bundle. prom-client and Sentry's
+  // Node SDK (loaded only when SENTRY_DSN is set) are Node-only too.
+  serverExternalPackages: ['@electric-sql/pglite', 'pino', 'postgres', 'prom-client', '@sentry/nextjs'],
   // Lets tests build into a separate folder so a developer's `next dev` is not disturbed.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  // Inlined into client code: `next dev` compiles the browser's Sentry SDK only when a DSN is set
+  // (components/error-tracking.tsx); production builds always hold it as a lazy chunk.
+  env: { GRANTKEEPER_SENTRY_DEV: process.env.SENTRY_DSN ? 'on' : 'off' },
   // Migrations are read at run time by lib/db/migrate.ts.
   outputFileTracingIncludes: { '/**': ['./supabase/migrations/*.sql'] },
 };

@@ -7,6 +7,7 @@ import { REQUEST_ID_HEADER, resolveRequestId } from './lib/http/request-id';
 import { guardRequest, type GuardResult } from './lib/http/request-guard';
 import {
   clerkFrontendApiOrigin,
+  errorReportingOrigin,
   makeNonce,
   pageContentSecurityPolicy,
   securityHeaders,
@@ -63,6 +64,7 @@ function headerContext(env: Env, pathname: string): HeaderContext {
     dev: env.nodeEnv === 'development',
     https: env.nodeEnv === 'production' && env.appUrl?.startsWith('https:') === true,
     clerkFrontendApi: env.auth.mode === 'clerk' ? clerkFrontendApiOrigin(env.auth.publishableKey) : undefined,
+    errorReportingOrigin: errorReportingOrigin(env.observability.sentryDsn),
   };
 }
 

@@ -2,6 +2,7 @@ import { ClerkProvider } from '@clerk/nextjs';
 import type { Metadata } from 'next';
 import { cookies, headers } from 'next/headers';
 import { connection } from 'next/server';
+import { ErrorTracking } from '@/components/error-tracking';
 import { QueryProvider } from '@/components/query-provider';
 import { Toaster } from '@/components/ui/sonner';
 import { getEnv } from '@/lib/env';
@@ -17,7 +18,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Every page is per-user, the sign-in mode is read at run time, and each response carries its
   // own CSP nonce (proxy.ts): nothing is prerendered.
   await connection();
-  const { auth } = getEnv();
+  const { auth, observability } = getEnv();
   // The header's choice, rendered by the server: the first paint is already in the right theme.
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   const page = (
@@ -25,6 +26,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       <body className="min-h-dvh bg-background text-foreground antialiased">
         <QueryProvider>{children}</QueryProvider>
         <Toaster theme={theme} />
+        {observability.sentryDsn ? <ErrorTracking dsn={observability.sentryDsn} environment={observability.sentryEnvironment} /> : null}
       </body>
     </html>
   );

@@ -46,6 +46,16 @@ describe('parseEnv', () => {
     );
   });
 
+  it('metrics and error tracking are off unless set; a short METRICS_TOKEN or a malformed SENTRY_DSN is refused without echoing it', () => {
+    expect(parseEnv({}).observability).toEqual({ metricsToken: undefined, sentryDsn: undefined, sentryEnvironment: undefined });
+    const on = parseEnv({ METRICS_TOKEN: 'm'.repeat(32), SENTRY_DSN: 'https://pubkey@o1.ingest.sentry.io/42' });
+    expect(on.observability).toMatchObject({ metricsToken: 'm'.repeat(32), sentryDsn: 'https://pubkey@o1.ingest.sentry.io/42' });
+    const message = problemsOf({ METRICS_TOKEN: 'short-secret', SENTRY_DSN: 'https://o1.ingest.sentry.io/not-a-project' });
+    expect(message).toContain('METRICS_TOKEN must be at least 16 characters');
+    expect(message).toContain('SENTRY_DSN must look like');
+    expect(message).not.toContain('short-secret');
+  });
+
   it('rejects a DATABASE_URL that is not a postgres URL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x', ENCRYPTION_KEYS: KEY })).toContain('DATABASE_URL must be a postgres://');
   });

@@ -103,6 +103,16 @@ const schema = z.object({
   TRUST_PROXY: onOff,
   /** on: local mode (no sign-in) answers requests whose Host is not a loopback name. */
   LOCAL_MODE_ALLOW_REMOTE: onOff,
+  // Watching it (issue 11 §4): metrics and error tracking; both off when unset.
+  /** Bearer token for GET /api/metrics; unset: the route answers 404. */
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: 'METRICS_TOKEN must be at least 16 characters (openssl rand -hex 32)',
+  }),
+  /** Sentry DSN (https://<public key>@<host>/<project id>); unset: Sentry is never loaded. */
+  SENTRY_DSN: optionalText.refine((v) => v === undefined || isSentryDsn(v), {
+    message: 'SENTRY_DSN must look like https://<public key>@<host>/<project id> (Sentry → Project settings → Client keys)',
+  }),
+  SENTRY_ENVIRONMENT: optionalText,
 });
 
 export type AuthMode = 'local' | 'clerk';
@@ -140,6 +150,18 @@ export interface Env {
   trustProxy: boolean;
   /** Local mode answers non-loopback Host names (LOCAL_MODE_ALLOW_REMOTE=on): logged and bannered. */
   localAllowRemote: boolean;
+  /** Metrics (METRICS_TOKEN) and error tracking (SENTRY_DSN): both off when unset. */
+  observability: { metricsToken: string | undefined; sentryDsn: string | undefined; sentryEnvironment: string | undefined };
+}
+
+/** A Sentry DSN: http(s), a public key as the user name, a numeric project id last. */
+export function isSentryDsn(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.username !== '' && url.password === '' && /\/\d+$/.test(url.pathname);
+  } catch {
+    return false;
+  }
 }
 
 /** How the campaign insights sync behaves (lib/insights); see .env.example. */
@@ -287,6 +309,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     },
     trustProxy,
     localAllowRemote: e.LOCAL_MODE_ALLOW_REMOTE === 'on',
+    observability: { metricsToken: e.METRICS_TOKEN, sentryDsn: e.SENTRY_DSN, sentryEnvironment: e.SENTRY_ENVIRONMENT },
   };
 }
 

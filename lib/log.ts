@@ -1,38 +1,13 @@
 import pino, { type Logger } from 'pino';
+import { currentLogContext } from './log-context';
+import { SECRET_KEYS, scrubSecrets } from './scrub-secrets';
+
+export { scrubSecrets } from './scrub-secrets';
 
 /**
  * Structured JSON logs. Anything that looks like a credential is redacted by key wherever it
  * sits in a logged object, so a careless `log.info({ response })` still leaks nothing.
  */
-
-const SECRET_KEYS = [
-  'access_token',
-  'accessToken',
-  'refresh_token',
-  'refreshToken',
-  'id_token',
-  'token',
-  'code',
-  'code_verifier',
-  'codeVerifier',
-  'client_secret',
-  'clientSecret',
-  'secret',
-  'secretKey',
-  'apiKey',
-  'api_key',
-  'password',
-  'authorization',
-  'Authorization',
-  'cookie',
-  'encryptionKeys',
-  'ENCRYPTION_KEYS',
-  'CRON_SECRET',
-  'CLERK_SECRET_KEY',
-  'DATABASE_URL',
-  'databaseUrl',
-  'jwtKey',
-];
 
 /** pino's redact paths: the key at the top level and up to three levels deep. */
 export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
@@ -45,6 +20,8 @@ export function createLogger(destination?: pino.DestinationStream, level = proce
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: serializeError },
+      // The request and sweep a line belongs to, from wherever in lib it is logged (lib/log-context.ts).
+      mixin: () => ({ ...currentLogContext() }),
     },
     destination,
   );
@@ -63,19 +40,6 @@ function serializeError(err: unknown): Record<string, unknown> {
   };
 }
 
-/** Query parameters that carry a credential in OAuth and Graph URLs. */
-const SECRET_PARAMS = /([?&](?:code|state|access_token|refresh_token|id_token|token|client_secret|fb_exchange_token|appsecret_proof|code_verifier)=)[^&#\s"'<>]+/gi;
-
-/** Removes the usual shapes of a secret from free text (URL passwords, credential parameters, bearer values, our keys). */
-export function scrubSecrets(text: string): string {
-  return text
-    .replace(/(\w+:\/\/[^:/\s]+:)[^@\s]+@/g, '$1[redacted]@')
-    .replace(SECRET_PARAMS, '$1[redacted]')
-    .replace(/(bearer\s+)[^\s,;"']+/gi, '$1[redacted]')
-    .replace(/\bgk_[A-Za-z0-9_-]+/g, 'gk_[redacted]')
-    .replace(/\bgAAAAA[A-Za-z0-9_=-]{20,}/g, '[redacted-fernet]');
-}
-
 const globalLog = globalThis as unknown as { grantkeeperLogger?: Logger };
 
 /** The process logger. */
@@ -84,7 +48,10 @@ export function getLogger(): Logger {
   return globalLog.grantkeeperLogger;
 }
 
-/** A child logger whose every line carries the request id. */
+/**
+ * A logger whose every line carries the request id. Inside handleRoute the context already adds
+ * it (a second copy would repeat the key in the JSON line); elsewhere a child binds it.
+ */
 export function requestLogger(requestId: string | null | undefined): Logger {
-  return requestId ? getLogger().child({ requestId }) : getLogger();
+  return requestId && requestId !== currentLogContext()?.requestId ? getLogger().child({ requestId }) : getLogger();
 }

@@ -1,6 +1,7 @@
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
 import { markDatabaseError } from '../db/errors';
+import { setErrorTracker, type ErrorContext } from '../error-tracking/capture';
 import { DatabaseUnavailableError } from '../db/types';
 import { apiRoute, DATABASE_RETRY_AFTER_SEC, handleRoute } from './handle-route';
 import { AppError } from './errors';
@@ -38,6 +39,20 @@ describe('handleRoute', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: expect.stringContaining('request id'), requestId: 'req-12345678' } });
     expect(text).not.toMatch(/api_keys|gk_abc|hash/);
+  });
+
+  it('reports an unhandled error to the error tracker with its request id and path, and nothing it answered itself', async () => {
+    const captured: { err: unknown; context: ErrorContext }[] = [];
+    setErrorTracker({ capture: (err, context) => captured.push({ err, context }), flush: async () => true });
+    try {
+      const boom = new Error('relation "api_keys" does not exist');
+      await throwing(boom)(req());
+      await throwing(new AppError('conflict', 'Already there.'))(req());
+      await throwing(new DatabaseUnavailableError('down'))(req());
+      expect(captured).toEqual([{ err: boom, context: { requestId: 'req-12345678', method: 'GET', path: '/api/v1/thing' } }]);
+    } finally {
+      setErrorTracker(undefined);
+    }
   });
 
   it('passes what the handler returns through', async () => {

@@ -2,7 +2,10 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import type { NextRequest } from 'next/server';
 import { isDatabaseUnavailable } from '../db/errors';
+import { captureError, errorTrackingEnabled, flushErrors } from '../error-tracking/capture';
 import { requestLogger } from '../log';
+import { withLogContext } from '../log-context';
+import { afterResponse } from './after-response';
 import { AppError, errorResponse } from './errors';
 import { REQUEST_ID_HEADER } from './request-id';
 
@@ -37,20 +40,26 @@ export function errorToResponse(err: unknown, req: Request): Response {
     return res;
   }
   log.error({ ...where, err }, 'unhandled error in route');
+  captureError(err, { requestId, ...where });
+  if (errorTrackingEnabled()) afterResponse(() => flushErrors());
   return errorResponse('internal', 'Something went wrong on our side. Quote the request id if you report it.', requestId);
 }
 
-/** Wraps one handler: whatever it throws becomes one of our JSON errors. */
+/**
+ * Wraps one handler: whatever it throws becomes one of our JSON errors, and every line logged
+ * while it runs, from lib code too, carries the request id (lib/log-context.ts).
+ */
 export function handleRoute<R extends Request, C>(handler: RouteHandler<R, C>): Wrapped<R, C> {
-  return async (req, ctx) => {
-    try {
-      return await handler(req, ctx as C);
-    } catch (err) {
-      // redirect(), notFound() and Next's own control-flow errors are not failures.
-      unstable_rethrow(err);
-      return errorToResponse(err, req);
-    }
-  };
+  return (req, ctx) =>
+    withLogContext({ requestId: req.headers.get(REQUEST_ID_HEADER) ?? undefined }, async () => {
+      try {
+        return await handler(req, ctx as C);
+      } catch (err) {
+        // redirect(), notFound() and Next's own control-flow errors are not failures.
+        unstable_rethrow(err);
+        return errorToResponse(err, req);
+      }
+    });
 }
 
 /** The methods a route answers, for `Allow` (HEAD comes with GET, OPTIONS with every route). */

@@ -8,6 +8,8 @@
  */
 const PUBLIC_PATHS: RegExp[] = [
   /^\/api\/health$/,
+  // Prometheus authenticates with METRICS_TOKEN (app/api/metrics/route.ts).
+  /^\/api\/metrics$/,
   /^\/api\/webhooks\/.+$/,
   /^\/api\/cron\/.+$/,
   /^\/api\/simulator\/.+$/,

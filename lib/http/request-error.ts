@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/errors';
+import { captureError } from '../error-tracking/capture';
 import { getLogger } from '../log';
 import { REQUEST_ID_HEADER } from './request-id';
 
@@ -37,5 +38,8 @@ export function reportRequestError(err: unknown, request: RequestErrorRequest, c
     renderSource: context.renderSource,
   };
   if (isDatabaseUnavailable(err)) log.warn(line, 'database unavailable');
-  else log.error(line, 'unhandled error');
+  else {
+    log.error(line, 'unhandled error');
+    captureError(err, { requestId, method: request.method, path: line.path, routeType: context.routeType });
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiContentSecurityPolicy, clerkFrontendApiOrigin, makeNonce, pageContentSecurityPolicy, securityHeaders } from './security-headers';
+import { apiContentSecurityPolicy, clerkFrontendApiOrigin, errorReportingOrigin, makeNonce, pageContentSecurityPolicy, securityHeaders } from './security-headers';
 
 const PAGE = { pathname: '/', dev: false, https: false };
 
@@ -26,6 +26,16 @@ describe('page Content-Security-Policy (item 18)', () => {
   it('lets Clerk’s Frontend API be reached in Clerk mode', () => {
     const csp = directives(pageContentSecurityPolicy('n', { ...PAGE, clerkFrontendApi: 'https://clerk.example.com' }));
     expect(csp.get('connect-src')).toContain('https://clerk.example.com');
+  });
+
+  it('lets the browser report errors to the Sentry DSN host only when SENTRY_DSN is set, never with its key', () => {
+    expect(directives(pageContentSecurityPolicy('n', PAGE)).get('connect-src')).toEqual(["'self'"]);
+    const origin = errorReportingOrigin('https://pubkey123@o42.ingest.sentry.io/4501');
+    expect(origin).toBe('https://o42.ingest.sentry.io');
+    const csp = directives(pageContentSecurityPolicy('n', { ...PAGE, errorReportingOrigin: origin }));
+    expect(csp.get('connect-src')).toEqual(["'self'", 'https://o42.ingest.sentry.io']);
+    expect(errorReportingOrigin('http://k@127.0.0.1:9123/1')).toBe('http://127.0.0.1:9123');
+    expect(errorReportingOrigin(undefined)).toBeUndefined();
   });
 
   it('makes a fresh, unguessable nonce each time', () => {

@@ -13,6 +13,8 @@ export interface HeaderContext {
   https: boolean;
   /** Clerk's Frontend API origin in Clerk mode, e.g. https://clerk.example.com. */
   clerkFrontendApi?: string;
+  /** The Sentry DSN's origin when SENTRY_DSN is set: the browser reports errors there. */
+  errorReportingOrigin?: string;
 }
 
 /** Paths whose URLs carry authorization codes or state: no Referer may leak them onwards. */
@@ -46,7 +48,7 @@ export function pageContentSecurityPolicy(nonce: string, ctx: HeaderContext): st
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:', ...(ctx.clerkFrontendApi ? ['https://img.clerk.com'] : [])],
     'font-src': ["'self'", 'data:'],
-    'connect-src': ["'self'", ...clerk],
+    'connect-src': ["'self'", ...clerk, ...(ctx.errorReportingOrigin ? [ctx.errorReportingOrigin] : [])],
     'worker-src': ["'self'", 'blob:'],
     'frame-src': ctx.clerkFrontendApi ? ["'self'", 'https://challenges.cloudflare.com'] : ["'none'"],
     'object-src': ["'none'"],
@@ -91,6 +93,16 @@ export function securityHeaders(ctx: HeaderContext): Record<string, string> {
     ...(api && ctx.pathname !== '/api/v1/openapi.json' ? { 'cache-control': 'no-store' } : {}),
     ...(ctx.https ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {}),
   };
+}
+
+/** Where the browser sends error reports: the DSN's scheme, host and port (never its key). */
+export function errorReportingOrigin(dsn: string | undefined): string | undefined {
+  if (!dsn) return undefined;
+  try {
+    return new URL(dsn).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Clerk's Frontend API origin, which the publishable key encodes: pk_live_<base64("host$")>. */

@@ -5,6 +5,7 @@ import type { Database } from '../db';
 import { claimDueRuns, releaseRunLeases } from '../db/insights-runs';
 import type { Env } from '../env';
 import { getLogger } from '../log';
+import { recordInsightRun } from '../metrics/record';
 import { createProviderResolver } from '../refresh/provider-resolver';
 import { advanceRun, type AdvanceOutcome, type InsightContext } from './advance-run';
 import { createAccountLister } from './account-lister';
@@ -88,6 +89,7 @@ export async function advanceInsights(db: Database, env: Env, options: InsightSw
           note(`${provider}:${run.id}`, err);
           return undefined;
         });
+        recordInsightRun(provider, outcome ?? 'crashed');
         summary.advanced++;
         if (outcome) summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
       }

@@ -13,6 +13,7 @@ import {
 } from '../db/notifications';
 import type { Sql } from '../db/types';
 import { getLogger } from '../log';
+import { recordDelivery } from '../metrics/record';
 import { decryptToken } from '../tokens/keys';
 import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from './attempt';
 import { DELIVERY_ERROR } from './delivery-errors';
@@ -97,6 +98,7 @@ async function claimAndDeliver(db: Database, opts: DeliverOptions, ids?: string[
     });
   });
   if (unstarted.length > 0) await releaseDeliveries(db, { owner: opts.owner, ids: unstarted });
+  for (const o of outcomes) if (o) recordDelivery(o.status);
   return outcomes;
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import type { Sql } from '../db';
 import { hitRateLimit } from '../db/rate-limits';
+import { recordRateLimited } from '../metrics/record';
 import type { RateLimitName, RateLimitPolicy, RateLimitSettings } from './policies';
 
 export interface RateLimitDecision {
@@ -28,9 +29,11 @@ export async function checkRateLimit(
   const policy = settings.policies[name];
   const key = `${name}:${crypto.createHash('sha256').update(subject).digest('base64url').slice(0, 32)}`;
   const hit = await hitRateLimit(sql, { key, limit: policy.limit, windowSec: policy.windowSec });
+  const allowed = hit.hits <= policy.limit;
+  if (!allowed) recordRateLimited(name);
   return {
     policy,
-    allowed: hit.hits <= policy.limit,
+    allowed,
     remaining: Math.max(0, policy.limit - hit.hits),
     resetSec: Math.min(policy.windowSec, Math.max(1, Math.ceil(hit.reset_sec))),
   };

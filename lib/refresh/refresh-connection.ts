@@ -3,6 +3,7 @@ import type { Sql } from '../db';
 import { completeRefresh, type ClaimedConnection, type LeaseGuard } from '../db/refresh';
 import { refreshAccessToken } from '../oauth/token-endpoint';
 import { ProviderError, type ProviderSlug, type Region, type ResolvedProvider } from '../providers/types';
+import { recordRefresh } from '../metrics/record';
 import { decryptToken, encryptToken, isUnreadableToken } from '../tokens/keys';
 import { parkUnreadable } from './key-unavailable';
 import { holdLease, type HeldLease } from './lease';
@@ -19,6 +20,18 @@ export type { RefreshContext, RefreshOutcome } from './refresh-context';
  * transaction. Never throws for provider failures; one connection's trouble stays its own.
  */
 export async function refreshClaimedConnection(ctx: RefreshContext, c: ClaimedConnection): Promise<RefreshOutcome> {
+  const started = performance.now();
+  try {
+    const outcome = await refreshOnce(ctx, c);
+    recordRefresh(c.provider, outcome.kind, (performance.now() - started) / 1000);
+    return outcome;
+  } catch (err) {
+    recordRefresh(c.provider, 'crashed', (performance.now() - started) / 1000);
+    throw err;
+  }
+}
+
+async function refreshOnce(ctx: RefreshContext, c: ClaimedConnection): Promise<RefreshOutcome> {
   const started = Date.now();
   const guard: LeaseGuard = { id: c.id, owner: ctx.owner, tokenVersion: c.token_version };
   const provider = await ctx.resolveProvider(c.provider as ProviderSlug).catch((err: unknown) => {

@@ -2,6 +2,8 @@ import 'server-only';
 import { getDb } from '../db';
 import { getEnv, type Env } from '../env';
 import { getLogger } from '../log';
+import { withLogContext } from '../log-context';
+import { leaseOwner } from './lease';
 import { internalOrigin } from './provider-resolver';
 import { runSweep } from './sweep';
 
@@ -24,16 +26,20 @@ export function startScheduler(): void {
   const tick = async () => {
     if (running) return;
     running = true;
-    try {
-      const summary = await runSweep(await getDb(), env, { trigger: 'scheduler', origin: internalOrigin(env) });
-      if (summary.claimed > 0 || summary.errors.length > 0) {
-        log.info({ sweep: { ...summary, errors: summary.errors.length } }, 'sweep finished');
+    // The sweep id is chosen here, so the scheduler's own lines about this sweep carry it too.
+    const owner = leaseOwner('sweep');
+    await withLogContext({ sweepId: owner }, async () => {
+      try {
+        const summary = await runSweep(await getDb(), env, { trigger: 'scheduler', origin: internalOrigin(env), owner });
+        if (summary.claimed > 0 || summary.errors.length > 0) {
+          log.info({ sweep: { ...summary, errors: summary.errors.length } }, 'sweep finished');
+        }
+      } catch (err) {
+        log.error({ err }, 'sweep failed');
+      } finally {
+        running = false;
       }
-    } catch (err) {
-      log.error({ err }, 'sweep failed');
-    } finally {
-      running = false;
-    }
+    });
   };
   const timer = setInterval(() => void tick(), env.refresh.schedulerIntervalSec * 1000);
   timer.unref();

@@ -6,6 +6,8 @@ import { claimDueConnections, releaseLeases, type ClaimedConnection } from '../d
 import { insertSweepRun } from '../db/sweep-runs';
 import type { Env, RefreshSettings } from '../env';
 import { getLogger } from '../log';
+import { withLogContext } from '../log-context';
+import { recordSweep } from '../metrics/record';
 import { advanceInsights, type InsightSweepSummary } from '../insights/sweep';
 import { deliverDueNotifications } from '../notifications/deliver';
 import { PLATFORM_SLUGS } from '../providers/registry';
@@ -50,11 +52,21 @@ export interface SweepOptions {
  * One bounded sweep: for each provider, claims due connections in small batches under leases and
  * refreshes them with bounded concurrency (global and per provider) until nothing is due, the batch
  * limit is reached, or the time budget is spent. One connection's failure never stops the others.
+ * Its lease owner is its sweep id: every line logged inside it carries that id (lib/log-context.ts).
  */
 export async function runSweep(db: Database, env: Env, options: SweepOptions): Promise<SweepSummary> {
+  const owner = options.owner ?? leaseOwner('sweep');
+  return withLogContext({ sweepId: owner }, async () => {
+    const summary = await sweepOnce(db, env, { ...options, owner });
+    recordSweep(summary);
+    return summary;
+  });
+}
+
+async function sweepOnce(db: Database, env: Env, options: SweepOptions & { owner: string }): Promise<SweepSummary> {
   const started = Date.now();
   const settings = { ...env.refresh, ...options.settings };
-  const owner = options.owner ?? leaseOwner('sweep');
+  const owner = options.owner;
   const deadline = started + settings.timeBudgetMs;
   const summary: SweepSummary = {
     owner,

@@ -12,6 +12,7 @@ import { apiRoute } from '@/lib/http/handle-route';
 import { respond } from '@/lib/http/respond';
 import { connectionIdParams } from '@/lib/api-schemas/common';
 import { accessTokenSchema } from '@/lib/api-schemas/connections';
+import { timedTokenApi } from '@/lib/metrics/record';
 
 export const dynamic = 'force-dynamic';
 
@@ -57,4 +58,4 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
   }
 }
 
-export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getAccessToken });
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: timedTokenApi(getAccessToken) });

@@ -36,6 +36,7 @@ export const SECURITY_SCHEMES: Record<AuthScheme, JsonSchema> = {
   },
   apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'gk_<prefix>_<secret>', description: 'An API key made on the settings page.' },
   cronSecret: { type: 'http', scheme: 'bearer', description: 'The deployment’s CRON_SECRET (Vercel Cron sends it).' },
+  metricsToken: { type: 'http', scheme: 'bearer', description: 'The deployment’s METRICS_TOKEN (a Prometheus scrape job sends it).' },
   svix: {
     type: 'apiKey',
     in: 'header',

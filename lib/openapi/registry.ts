@@ -2,6 +2,7 @@ import 'server-only';
 import { accountOperations } from './operations/account';
 import { analyticsOperations } from './operations/analytics';
 import { connectionOperations } from './operations/connections';
+import { metricsOperations } from './operations/metrics';
 import { prototypeCompatOperations } from './operations/prototype-compat';
 import { documentOperations, systemOperations } from './operations/system';
 import type { ApiOperation } from './types';
@@ -17,5 +18,6 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...accountOperations,
   ...systemOperations,
   ...documentOperations,
+  ...metricsOperations,
   ...prototypeCompatOperations,
 ];

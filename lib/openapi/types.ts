@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../http/errors';
 
 /** How a caller proves who it is; the document's securitySchemes (lib/openapi/document.ts). */
-export type AuthScheme = 'session' | 'apiKey' | 'cronSecret' | 'svix';
+export type AuthScheme = 'session' | 'apiKey' | 'cronSecret' | 'metricsToken' | 'svix';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

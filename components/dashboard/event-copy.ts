@@ -16,6 +16,8 @@ const ACTIONS: Record<string, string> = {
   'oauth.authorize': 'Consent started',
   'oauth.callback': 'Consent answered',
   'token.read': 'Token handed out',
+  'connection.imported': 'Imported from the prototype',
+  'prototype.imported': 'Prototype import',
 };
 
 export function actionLabel(action: string): string {

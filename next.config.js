@@ -20,6 +20,11 @@ const nextConfig = {
   // Lets tests build into a separate folder so a developer's `next dev` is not disturbed.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  // NEXT_OUTPUT=standalone (the Dockerfile and `npm test`'s build set it) adds a self-contained
+  // server in <distDir>/standalone/ beside the usual build. It is read when the config is loaded,
+  // so `next start`, which loads it again without the variable, serves the same build without
+  // Next's warning that `next start` does not run standalone builds.
+  output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
   // Migrations are read at run time by lib/db/migrate.ts.
   outputFileTracingIncludes: { '/**': ['./supabase/migrations/*.sql'] },
 };

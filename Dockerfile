@@ -2,7 +2,7 @@
 # Grantkeeper in one container, for Railway (railway.json) or any container host:
 #   docker build -t grantkeeper .
 #   docker run -p 3000:3000 -v grantkeeper-data:/data -e APP_URL=... grantkeeper
-# The runtime image holds only Next's standalone server (node server.js): no npm, no sources, no
+# The runtime image holds only Next's standalone server (node server.js): no sources, no
 # dev packages, no build tools. It runs as the unprivileged `node` user.
 #
 # No secret is needed to build, and none is passed in (no ARG carries one; .dockerignore keeps

@@ -24,6 +24,11 @@ const nextConfig = {
   // Inlined into client code: `next dev` compiles the browser's Sentry SDK only when a DSN is set
   // (components/error-tracking.tsx); production builds always hold it as a lazy chunk.
   env: { GRANTKEEPER_SENTRY_DEV: process.env.SENTRY_DSN ? 'on' : 'off' },
+  // NEXT_OUTPUT=standalone (the Dockerfile and `npm test`'s build set it) adds a self-contained
+  // server in <distDir>/standalone/ beside the usual build. It is read when the config is loaded,
+  // so `next start`, which loads it again without the variable, serves the same build without
+  // Next's warning that `next start` does not run standalone builds.
+  output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
   // Migrations are read at run time by lib/db/migrate.ts.
   outputFileTracingIncludes: { '/**': ['./supabase/migrations/*.sql'] },
 };

@@ -7,7 +7,8 @@ import { SIMULATOR_ADMIN_SECRET } from './e2e/support/simulator-admin';
 
 /**
  * End-to-end tests against the production build in `.next-test`
- * (`NEXT_DIST_DIR=.next-test NEXT_TELEMETRY_DISABLED=1 npx next build`), served by `next start`
+ * (`NEXT_OUTPUT=standalone NEXT_DIST_DIR=.next-test NEXT_TELEMETRY_DISABLED=1 npx next build`; standalone
+ * only for e2e/standalone.spec.ts, which runs the container's server.js), served by `next start`
  * on a fresh embedded database in local single-operator mode. Specs that need another
  * configuration (startup failures, Clerk sign-in) spawn their own servers: e2e/support/server.ts.
  *
@@ -22,7 +23,7 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 
 if (!fs.existsSync(path.join(root, DIST_DIR, 'BUILD_ID'))) {
   throw new Error(
-    `No production build in ${DIST_DIR}/. Build it first: NEXT_DIST_DIR=${DIST_DIR} NEXT_TELEMETRY_DISABLED=1 npx next build`,
+    `No production build in ${DIST_DIR}/. Build it first: NEXT_OUTPUT=standalone NEXT_DIST_DIR=${DIST_DIR} NEXT_TELEMETRY_DISABLED=1 npx next build`,
   );
 }
 

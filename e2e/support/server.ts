@@ -45,9 +45,10 @@ export interface StartOptions {
   port?: number;
   /**
    * `dev` runs `next dev` (NODE_ENV left to next: development); `npm-run-dev` runs `scripts/dev.sh`
-   * exactly as `npm run dev` does, with its own host and output filtering. Default `start`.
+   * exactly as `npm run dev` does, with its own host and output filtering; `{ argv, cwd }` runs
+   * that command as it is (e2e/standalone.spec.ts: the container's `node server.js`). Default `start`.
    */
-  command?: 'start' | 'dev' | 'npm-run-dev';
+  command?: 'start' | 'dev' | 'npm-run-dev' | { argv: [string, ...string[]]; cwd: string };
   /** `next start -H <host>`; the server's url uses it too. Default: every interface, url on localhost. */
   host?: string;
 }
@@ -111,17 +112,19 @@ export async function startServer(options: StartOptions = {}): Promise<Server> {
     else env[k] = v;
   }
 
-  const [bin, args] =
-    command === 'npm-run-dev'
-      ? ['bash', [path.join(ROOT, 'scripts', 'dev.sh'), '-p', String(port)]]
-      : [process.execPath, [NEXT_BIN, command, '-p', String(port), ...(options.host ? ['-H', options.host] : [])]];
+  const [bin, args, cwd] =
+    typeof command === 'object'
+      ? [command.argv[0], command.argv.slice(1), command.cwd]
+      : command === 'npm-run-dev'
+        ? ['bash', [path.join(ROOT, 'scripts', 'dev.sh'), '-p', String(port)], ROOT]
+        : [process.execPath, [NEXT_BIN, command, '-p', String(port), ...(options.host ? ['-H', options.host] : [])], ROOT];
   const child: ChildProcess = spawn(bin, args, {
-    cwd: ROOT,
+    cwd,
     env: env as NodeJS.ProcessEnv,
     detached: true, // its own process group, so stop() can kill next and anything it forks
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (child.pid === undefined) throw new Error(`next ${command} did not spawn`);
+  if (child.pid === undefined) throw new Error(`${bin} ${args.join(' ')} did not spawn`);
   const pid = child.pid;
 
   let all = '';

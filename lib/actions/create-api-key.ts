@@ -9,6 +9,7 @@ import { getEnv } from '../env';
 import { AppError } from '../http/errors';
 import { REQUEST_ID_HEADER } from '../http/request-id';
 import { limitAction } from '../rate-limit/enforce';
+import { inActionContext } from './action-context';
 
 export type CreateApiKeyResult =
   | { ok: true; message: string; id: string; name: string; prefix: string; key: string }
@@ -16,6 +17,10 @@ export type CreateApiKeyResult =
 
 /** Dashboard action: the same as POST /api/v1/api-keys. The key is in this result only. */
 export async function createApiKeyAction(name: string): Promise<CreateApiKeyResult> {
+  return inActionContext(() => createApiKeyActionInContext(name));
+}
+
+async function createApiKeyActionInContext(name: string): Promise<CreateApiKeyResult> {
   const user = await getSessionUser();
   if (!user) return { ok: false, message: 'Sign in first.' };
   if (typeof name !== 'string') return { ok: false, message: 'Give the key a name.' };

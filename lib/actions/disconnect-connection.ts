@@ -10,6 +10,7 @@ import { getDb } from '../db';
 import { getEnv } from '../env';
 import { REQUEST_ID_HEADER } from '../http/request-id';
 import { serverOrigin } from '../http/server-origin';
+import { inActionContext } from './action-context';
 
 export type DisconnectActionResult =
   | { ok: true; message: string; manualStep?: string }
@@ -17,6 +18,10 @@ export type DisconnectActionResult =
 
 /** Dashboard action: the same disconnect as DELETE /api/v1/connections/{id}. */
 export async function disconnectConnectionAction(connectionId: string): Promise<DisconnectActionResult> {
+  return inActionContext(() => disconnectConnectionActionInContext(connectionId));
+}
+
+async function disconnectConnectionActionInContext(connectionId: string): Promise<DisconnectActionResult> {
   const id = z.uuid().safeParse(connectionId);
   const user = await getSessionUser();
   if (!user) return { ok: false, message: 'Sign in first.' };

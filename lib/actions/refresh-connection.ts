@@ -10,6 +10,7 @@ import { getEnv } from '../env';
 import { REQUEST_ID_HEADER } from '../http/request-id';
 import { serverOrigin } from '../http/server-origin';
 import { refreshNow } from '../refresh/refresh-now';
+import { inActionContext } from './action-context';
 
 export type RefreshActionResult =
   | { ok: true; message: string; expiresAt: string }
@@ -17,6 +18,10 @@ export type RefreshActionResult =
 
 /** Dashboard action: the same Refresh now as POST /api/v1/connections/{id}/refresh, in words. */
 export async function refreshConnectionAction(connectionId: string): Promise<RefreshActionResult> {
+  return inActionContext(() => refreshConnectionActionInContext(connectionId));
+}
+
+async function refreshConnectionActionInContext(connectionId: string): Promise<RefreshActionResult> {
   const id = z.uuid().safeParse(connectionId);
   const user = await getSessionUser();
   if (!user) return { ok: false, message: 'Sign in first.', needsReconnect: false };

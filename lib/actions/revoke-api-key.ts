@@ -7,11 +7,16 @@ import { getSessionUser } from '../auth/session';
 import { getDb } from '../db';
 import { AppError } from '../http/errors';
 import { REQUEST_ID_HEADER } from '../http/request-id';
+import { inActionContext } from './action-context';
 
 export type RevokeApiKeyResult = { ok: true; message: string } | { ok: false; message: string };
 
 /** Dashboard action: the same as DELETE /api/v1/api-keys/{id}. */
 export async function revokeApiKeyAction(id: string): Promise<RevokeApiKeyResult> {
+  return inActionContext(() => revokeApiKeyActionInContext(id));
+}
+
+async function revokeApiKeyActionInContext(id: string): Promise<RevokeApiKeyResult> {
   const user = await getSessionUser();
   if (!user) return { ok: false, message: 'Sign in first.' };
   if (typeof id !== 'string') return { ok: false, message: 'No such API key.' };

@@ -8,6 +8,7 @@ import { getDb } from '../db';
 import { AppError } from '../http/errors';
 import { REQUEST_ID_HEADER } from '../http/request-id';
 import { saveWebhookEndpoint } from '../notifications/endpoint';
+import { inActionContext } from './action-context';
 
 export type SaveWebhookEndpointResult =
   | { ok: true; message: string; url: string; secret?: string }
@@ -17,6 +18,10 @@ const input = z.object({ url: z.string(), rotateSecret: z.boolean().optional() }
 
 /** Dashboard action: the same as PUT /api/v1/notifications/endpoint. The secret is shown once. */
 export async function saveWebhookEndpointAction(raw: { url: string; rotateSecret?: boolean }): Promise<SaveWebhookEndpointResult> {
+  return inActionContext(() => saveWebhookEndpointActionInContext(raw));
+}
+
+async function saveWebhookEndpointActionInContext(raw: { url: string; rotateSecret?: boolean }): Promise<SaveWebhookEndpointResult> {
   const user = await getSessionUser();
   if (!user) return { ok: false, message: 'Sign in first.' };
   const parsed = input.safeParse(raw);

@@ -9,12 +9,17 @@ import { AppError } from '../http/errors';
 import { REQUEST_ID_HEADER } from '../http/request-id';
 import { sendTestNotification } from '../notifications/test-event';
 import { limitAction } from '../rate-limit/enforce';
+import { inActionContext } from './action-context';
 
 /** rateLimited: shown as a toast rather than as the endpoint's answer. */
 export type SendTestNotificationResult = { ok: boolean; message: string; rateLimited?: boolean };
 
 /** Dashboard action: the same as POST /api/v1/notifications/test, with the outcome in words. */
 export async function sendTestNotificationAction(): Promise<SendTestNotificationResult> {
+  return inActionContext(() => sendTestNotificationActionInContext());
+}
+
+async function sendTestNotificationActionInContext(): Promise<SendTestNotificationResult> {
   const user = await getSessionUser();
   if (!user) return { ok: false, message: 'Sign in first.' };
   const db = await getDb();

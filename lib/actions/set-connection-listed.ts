@@ -7,6 +7,7 @@ import { getSessionUser } from '../auth/session';
 import { setConnectionListed } from '../connections/list-visibility';
 import { getDb } from '../db';
 import { REQUEST_ID_HEADER } from '../http/request-id';
+import { inActionContext } from './action-context';
 
 export type ListedActionResult = { ok: true; message: string } | { ok: false; message: string };
 
@@ -14,6 +15,10 @@ const input = z.object({ connectionId: z.uuid(), listed: z.boolean() });
 
 /** Dashboard action: remove a revoked connection from the list (its history stays), or list it again. */
 export async function setConnectionListedAction(connectionId: string, listed: boolean): Promise<ListedActionResult> {
+  return inActionContext(() => setConnectionListedActionInContext(connectionId, listed));
+}
+
+async function setConnectionListedActionInContext(connectionId: string, listed: boolean): Promise<ListedActionResult> {
   const parsed = input.safeParse({ connectionId, listed });
   const user = await getSessionUser();
   if (!user) return { ok: false, message: 'Sign in first.' };

@@ -1,6 +1,6 @@
 'use server';
 
-import { after } from 'next/server';
+import { afterResponse } from '../http/after-response';
 import { refresh } from 'next/cache';
 import { headers } from 'next/headers';
 import { z } from 'zod';
@@ -12,11 +12,16 @@ import { serverOrigin } from '../http/server-origin';
 import { backfillSchema } from '../insights/query';
 import { queueSyncNow } from '../insights/queue';
 import { advanceInsightsNow } from '../insights/sweep';
+import { inActionContext } from './action-context';
 
 export type SyncActionResult = { ok: true; message: string; runIds: string[] } | { ok: false; message: string; runId?: string };
 
 /** Dashboard "Sync now" (optionally a backfill range): the same as POST /api/v1/analytics/sync/{id}, in words. */
 export async function syncConnectionAction(connectionId: string, range?: { from: string; to: string }): Promise<SyncActionResult> {
+  return inActionContext(() => syncConnectionActionInContext(connectionId, range));
+}
+
+async function syncConnectionActionInContext(connectionId: string, range?: { from: string; to: string }): Promise<SyncActionResult> {
   const user = await getSessionUser();
   if (!user) return { ok: false, message: 'Sign in first.' };
   const id = z.uuid().safeParse(connectionId);
@@ -35,7 +40,7 @@ export async function syncConnectionAction(connectionId: string, range?: { from:
   if (result.kind === 'no_targets') return { ok: false, message: 'This connection has no ad accounts to sync.' };
   if (result.kind === 'running') return { ok: false, message: 'A sync is already running.', runId: result.runId };
   const origin = await serverOrigin(env);
-  after(() => advanceInsightsNow(db, env, origin));
+  afterResponse(() => advanceInsightsNow(db, env, origin));
   refresh();
   return { ok: true, message: `Syncing ${result.runIds.length} account${result.runIds.length === 1 ? '' : 's'}…`, runIds: result.runIds };
 }

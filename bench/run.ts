@@ -3,7 +3,8 @@
  * a production build (`.next-bench`) on a throwaway PostgreSQL 15. Prints a table next to the
  * goals and writes the same figures to bench/results/latest.json. Cleans up everything it starts,
  * also on failure and Ctrl-C. Options: --rebuild (rebuild .next-bench first), --cpu-prof (write
- * V8 CPU profiles of the server to bench/cpu-profiles/), --connections N, --seconds S.
+ * V8 CPU profiles of the server to bench/cpu-profiles/), --connections N, --seconds S,
+ * --scale-only (only (e), the three-instance scale-out run, bench/scale.ts), --no-scale.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -15,6 +16,7 @@ import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
 import { startPostgres } from '../tests/support/postgres-server';
 import { cleanup, installSignalHandlers, onCleanup } from './cleanup';
 import { benchFernet, type FernetResult } from './fernet';
+import { scaleOutBench, type ScaleBenchResult } from './scale';
 import type { LoadResult, LoadSpec } from './loadgen';
 import { cpuSeconds, cpuSecondsOf, memory, resetPeak, type Memory } from './proc';
 import { SEED_PROVIDERS, seedDueConnections, SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './seed';
@@ -565,6 +567,31 @@ function buildRows(sweep: SweepResult, api: TokenApiResult, fernet: FernetResult
   ];
 }
 
+function writeResults(name: string, results: unknown): void {
+  const out = path.join(ROOT, 'bench', 'results', name);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${path.relative(ROOT, out)}`);
+}
+
+/** (e): the scale-out run's pass conditions, each its own row. */
+function scaleRows(r: ScaleBenchResult): Row[] {
+  const n = (v: number, d = 0) => v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const refused = Object.entries(r.refreshCalls).filter(([k]) => k !== 'ok').reduce((s, [, v]) => s + v, 0);
+  const survivorsNon200 = Object.entries(r.statuses).filter(([k]) => !k.startsWith('victim ') && k !== '200' && k !== 'cron 200').reduce((s, [, v]) => s + v, 0);
+  return [
+    { metric: `(e) ${r.instances} instances, ${n(r.grants)} X grants: grants alive`, measured: `${n(r.grants - r.dead)} / ${n(r.grants)}`, goal: 'all', met: r.dead === 0 },
+    { metric: '(e) provider refreshes / versions stored', measured: `${n(r.refreshCalls.ok ?? 0)} / ${n(r.storedRefreshes)}`, goal: 'equal', met: (r.refreshCalls.ok ?? 0) === r.storedRefreshes },
+    { metric: '(e) grants whose refresh count ≠ versions stored', measured: n(r.mismatched.length), goal: '0', met: r.mismatched.length === 0 },
+    { metric: '(e) spent refresh tokens presented', measured: n(refused), goal: '0', met: refused === 0 },
+    { metric: '(e) refreshes per grant (min–max)', measured: `${r.minRefreshesPerGrant}–${r.maxRefreshesPerGrant}`, goal: '', met: null },
+    { metric: '(e) provider refreshes/s, all instances', measured: n(r.refreshesPerSec, 1), goal: '', met: null },
+    { metric: '(e) kill -9: victim leases picked up', measured: `${n(r.victimLeasesPickedUp)} / ${n(r.victimLeases)}`, goal: 'all, > 0', met: r.victimLeases > 0 && r.victimLeasesPickedUp === r.victimLeases },
+    { metric: `(e) token reads (${r.settings.clients} clients) / non-200 from survivors`, measured: `${n(r.tokenReads)} (${n(r.tokenReadsPerSec)}/s) / ${n(survivorsNon200)}`, goal: '— / 0', met: survivorsNon200 === 0 },
+    { metric: '(e) DB statements per stored refresh (reads, cron included)', measured: n(r.statements / Math.max(1, r.storedRefreshes), 1), goal: '', met: null },
+  ];
+}
+
 // -------------------------------------------------------------------------------------------- main
 
 async function main() {
@@ -594,6 +621,13 @@ async function main() {
   const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
   onCleanup('close the bench connection', () => sql.end({ timeout: 1 }));
   await sql.unsafe('create extension pg_stat_statements');
+
+  if (flag('--scale-only')) {
+    const scale = await scaleOutBench(admin, pg.url, log);
+    log(`\n${table(scaleRows(scale))}`);
+    writeResults('scale-latest.json', { startedAt: started.toISOString(), command: `npm run bench -- ${args.join(' ')}`, machine: { ...host, postgres: pgVersion }, build, scale });
+    return;
+  }
 
   const encryptionKey = generateFernetKey();
   const cronSecret = crypto.randomBytes(24).toString('hex');
@@ -631,7 +665,8 @@ async function main() {
   const api = await tokenApiPhase(server, sql, wireDir);
   const floor = await floorPhase(server);
   const liveHeap = await liveHeapAtEnd(server, wireDir);
-  const rows = buildRows(sweep, api, fernet);
+  const scale = flag('--no-scale') ? null : await scaleOutBench(admin, pg.url, log);
+  const rows = [...buildRows(sweep, api, fernet), ...(scale ? scaleRows(scale) : [])];
 
   log('\nResults');
   log(table(rows));
@@ -662,12 +697,10 @@ async function main() {
     frameworkFloor: floor,
     liveHeapAtEnd: liveHeap,
     fernet,
+    scale,
     table: rows,
   };
-  const out = path.join(ROOT, 'bench', 'results', 'latest.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  log(`\nwrote ${path.relative(ROOT, out)}`);
+  writeResults('latest.json', results);
   if (cpuProfDir) {
     await server.stop();
     log(`CPU profiles: ${path.relative(ROOT, cpuProfDir)}/ (open in Chrome DevTools → Performance, or speedscope)`);

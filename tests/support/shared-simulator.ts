@@ -35,9 +35,10 @@ export interface SimulatorStateView {
 export async function startSharedSimulator(env: Record<string, string>, adminSecret: string): Promise<SharedSimulator> {
   const base: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k] !== undefined) base[k] = process.env[k]!;
+  const childEnv: Record<string, string> = { ...base, ...env, SIMULATOR_ADMIN_SECRET: adminSecret };
   const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'tests', 'support', 'simulator-server.ts')], {
     cwd: ROOT,
-    env: { ...base, ...env, SIMULATOR_ADMIN_SECRET: adminSecret } as NodeJS.ProcessEnv,
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

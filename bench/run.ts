@@ -4,7 +4,8 @@
  * goals and writes the same figures to bench/results/latest.json. Cleans up everything it starts,
  * also on failure and Ctrl-C. Options: --rebuild (rebuild .next-bench first), --cpu-prof (write
  * V8 CPU profiles of the server to bench/cpu-profiles/), --connections N, --seconds S,
- * --scale-only (only (e), the three-instance scale-out run, bench/scale.ts), --no-scale.
+ * --scale-only (only (e), the three-instance scale-out run, bench/scale.ts), --no-scale,
+ * --seeds-only / --no-seeds ((f), bench/seeds.ts), --scheduler-window S (default 600).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -17,6 +18,7 @@ import { startPostgres } from '../tests/support/postgres-server';
 import { cleanup, installSignalHandlers, onCleanup } from './cleanup';
 import { benchFernet, type FernetResult } from './fernet';
 import { scaleOutBench, type ScaleBenchResult } from './scale';
+import { refreshDurations, seedsPhase, type SeedsResult } from './seeds';
 import type { LoadResult, LoadSpec } from './loadgen';
 import { cpuSeconds, cpuSecondsOf, memory, resetPeak, type Memory } from './proc';
 import { SEED_PROVIDERS, seedDueConnections, SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './seed';
@@ -592,6 +594,25 @@ function scaleRows(r: ScaleBenchResult): Row[] {
   ];
 }
 
+/** (f): the seeds' criteria, each with its goal. */
+function seedRows(r: SeedsResult): Row[] {
+  const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+  const rows: Row[] = [
+    { metric: `(f) refresh, simulator 0 ms: p99 (n ${r.refresh.at0ms.n})`, measured: `${r.refresh.at0ms.p99} ms`, goal: '< 500 ms', met: r.refresh.at0ms.p99 < 500 },
+  ];
+  if (r.refresh.at100ms) {
+    rows.push({ metric: `(f) refresh, simulator 100 ms: p99 (n ${r.refresh.at100ms.n}, sweep (a))`, measured: `${r.refresh.at100ms.p99} ms`, goal: '< 2,000 ms', met: r.refresh.at100ms.p99 < 2000 });
+  }
+  const s = r.scheduler;
+  rows.push(
+    { metric: `(f) scheduler CPU, ${s.connections.toLocaleString('en-US')} not due, ${s.windowSec} s window${s.windowSec < 600 ? ' (SHORT)' : ''}`, measured: `${(s.cpuShare * 100).toFixed(2)} %`, goal: '< 1 %', met: s.cpuShare < 0.01 },
+    { metric: '(f) dashboard /, 1,000 connections: p50 / p99', measured: `${r.dashboard.serverMs.p50.toFixed(0)} / ${r.dashboard.serverMs.p99.toFixed(0)} ms`, goal: '≤ 300 ms', met: r.dashboard.serverMs.p99 <= 300 },
+    { metric: '(f) dashboard /: HTML + RSC', measured: `${kib(r.dashboard.htmlBytes)} + ${kib(r.dashboard.rscBytes)}`, goal: '≤ 500 KB', met: r.dashboard.htmlBytes + r.dashboard.rscBytes <= 500_000 },
+    { metric: '(f) status API, 1,000 connections', measured: `${kib(r.dashboard.statusApiBytes)}, ${r.dashboard.statusApiPaginated ? '' : 'not '}paginated`, goal: 'paginated', met: r.dashboard.statusApiPaginated },
+  );
+  return rows;
+}
+
 // -------------------------------------------------------------------------------------------- main
 
 async function main() {
@@ -622,6 +643,12 @@ async function main() {
   onCleanup('close the bench connection', () => sql.end({ timeout: 1 }));
   await sql.unsafe('create extension pg_stat_statements');
 
+  if (flag('--seeds-only')) {
+    const seeds = await seedsPhase(admin, pg.url, option('--scheduler-window', 600), null, log);
+    log(`\n${table(seedRows(seeds))}`);
+    writeResults('seeds-latest.json', { startedAt: started.toISOString(), command: `npm run bench -- ${args.join(' ')}`, machine: { ...host, postgres: pgVersion }, build, seeds });
+    return;
+  }
   if (flag('--scale-only')) {
     const scale = await scaleOutBench(admin, pg.url, log);
     log(`\n${table(scaleRows(scale))}`);
@@ -665,8 +692,10 @@ async function main() {
   const api = await tokenApiPhase(server, sql, wireDir);
   const floor = await floorPhase(server);
   const liveHeap = await liveHeapAtEnd(server, wireDir);
+  const refreshAt100ms = await refreshDurations(sql, new Date(started));
   const scale = flag('--no-scale') ? null : await scaleOutBench(admin, pg.url, log);
-  const rows = [...buildRows(sweep, api, fernet), ...(scale ? scaleRows(scale) : [])];
+  const seeds = flag('--no-seeds') ? null : await seedsPhase(admin, pg.url, option('--scheduler-window', 600), refreshAt100ms, log);
+  const rows = [...buildRows(sweep, api, fernet), ...(scale ? scaleRows(scale) : []), ...(seeds ? seedRows(seeds) : [])];
 
   log('\nResults');
   log(table(rows));
@@ -698,6 +727,7 @@ async function main() {
     liveHeapAtEnd: liveHeap,
     fernet,
     scale,
+    seeds,
     table: rows,
   };
   writeResults('latest.json', results);

@@ -17,6 +17,7 @@ import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
 import { startPostgres } from '../tests/support/postgres-server';
 import { cleanup, installSignalHandlers, onCleanup } from './cleanup';
 import { benchFernet, type FernetResult } from './fernet';
+import { SURVIVOR_ANSWERS } from '../tests/support/scale-out';
 import { scaleOutBench, type ScaleBenchResult } from './scale';
 import { refreshDurations, seedsPhase, type SeedsResult } from './seeds';
 import type { LoadResult, LoadSpec } from './loadgen';
@@ -581,6 +582,7 @@ function scaleRows(r: ScaleBenchResult): Row[] {
   const n = (v: number, d = 0) => v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const refused = Object.entries(r.refreshCalls).filter(([k]) => k !== 'ok').reduce((s, [, v]) => s + v, 0);
   const survivorsNon200 = Object.entries(r.statuses).filter(([k]) => !k.startsWith('victim ') && k !== '200' && k !== 'cron 200').reduce((s, [, v]) => s + v, 0);
+  const survivorsOther = Object.entries(r.statuses).filter(([k]) => !k.startsWith('victim ') && !SURVIVOR_ANSWERS.includes(k)).reduce((s, [, v]) => s + v, 0);
   return [
     { metric: `(e) ${r.instances} instances, ${n(r.grants)} X grants: grants alive`, measured: `${n(r.grants - r.dead)} / ${n(r.grants)}`, goal: 'all', met: r.dead === 0 },
     { metric: '(e) provider refreshes / versions stored', measured: `${n(r.refreshCalls.ok ?? 0)} / ${n(r.storedRefreshes)}`, goal: 'equal', met: (r.refreshCalls.ok ?? 0) === r.storedRefreshes },
@@ -589,7 +591,7 @@ function scaleRows(r: ScaleBenchResult): Row[] {
     { metric: '(e) refreshes per grant (min–max)', measured: `${r.minRefreshesPerGrant}–${r.maxRefreshesPerGrant}`, goal: '', met: null },
     { metric: '(e) provider refreshes/s, all instances', measured: n(r.refreshesPerSec, 1), goal: '', met: null },
     { metric: '(e) kill -9: victim leases picked up', measured: `${n(r.victimLeasesPickedUp)} / ${n(r.victimLeases)}`, goal: 'all, > 0', met: r.victimLeases > 0 && r.victimLeasesPickedUp === r.victimLeases },
-    { metric: `(e) token reads (${r.settings.clients} clients) / non-200 from survivors`, measured: `${n(r.tokenReads)} (${n(r.tokenReadsPerSec)}/s) / ${n(survivorsNon200)}`, goal: '— / 0', met: survivorsNon200 === 0 },
+    { metric: `(e) token reads (${r.settings.clients} clients) / non-200 from survivors (503 allowed)`, measured: `${n(r.tokenReads)} (${n(r.tokenReadsPerSec)}/s) / ${n(survivorsNon200)}`, goal: '— / no error', met: survivorsOther === 0 },
     { metric: '(e) DB statements per stored refresh (reads, cron included)', measured: n(r.statements / Math.max(1, r.storedRefreshes), 1), goal: '', met: null },
   ];
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres-server';
-import { runScaleOut, seedRotatingGrants } from '../tests/support/scale-out';
+import { runScaleOut, seedRotatingGrants, SURVIVOR_ANSWERS } from '../tests/support/scale-out';
 import { startSharedSimulator, type SharedSimulator } from '../tests/support/shared-simulator';
 import { fernetKey, startServer, waitForHealthy, type Server } from './support/server';
 
@@ -93,8 +93,9 @@ test('three instances, one PostgreSQL: one provider refresh per due token, none 
   // The victim held leases at the kill, and every one was refreshed by the others afterwards.
   expect(report.victimLeases).toBeGreaterThan(0);
   expect(report.victimLeasesPickedUp).toBe(report.victimLeases);
-  // Every token read and cron call the survivors got answered 200.
-  expect(Object.keys(report.statuses).filter((k) => !k.startsWith('victim ')).sort()).toEqual(['200', 'cron 200']);
+  // Every token read and cron call the survivors got answered 200 (or, for a read that waited on
+  // the killed instance's lease, 503 + Retry-After); no error, no other status.
+  expect(Object.keys(report.statuses).filter((k) => !k.startsWith('victim ') && !SURVIVOR_ANSWERS.includes(k))).toEqual([]);
   expect(report.tokenReads).toBeGreaterThan(100);
   expect(report.ok).toBe(true);
 });

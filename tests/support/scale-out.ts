@@ -64,6 +64,32 @@ export interface ScaleOutReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * What the survivors may answer: 200, or the token API's 503 + Retry-After for a token that is
+ * not valid long enough while a refresh holds its lease past the read's 10 s wait (a killed
+ * holder's lease lapses only after REFRESH_LEASE_SECONDS).
+ */
+export const SURVIVOR_ANSWERS = ['200', '503', 'cron 200'];
+
+/**
+ * With the gate closed: waits until no provider call is inside the simulator and every row leased
+ * by `owner` (a LIKE pattern) has stored each refresh the simulator answered for it, i.e. no
+ * answer is on its way to be stored. Returns those rows (leased, calls held at the gate).
+ */
+async function settle(sql: postgres.Sql, sim: SharedSimulator, owner: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const gate = await sim.gate('status');
+    const leased = await sql<{ id: string; external_account_id: string; token_version: number }[]>`
+      select id, external_account_id, token_version from connections where lease_owner like ${owner}`;
+    const counts = await sim.refreshCounts();
+    const pending = leased.filter((r) => counts[r.external_account_id] !== r.token_version - 1);
+    if (gate.inflight === 0 && pending.length === 0) return leased;
+    if (Date.now() > deadline) throw new Error(`not settled after ${timeoutMs} ms: ${gate.inflight} in flight, ${pending.length} answers not stored`);
+    await sleep(250);
+  }
+}
+
 export async function seedRotatingGrants(opts: Pick<ScaleOutOptions, 'sql' | 'sim' | 'encryptionKey' | 'grants' | 'ttlSec'>): Promise<string[]> {
   const { sql, sim, encryptionKey, ttlSec } = opts;
   await sql`insert into users (id, display_name) values ('local', 'Local operator') on conflict do nothing`;
@@ -119,15 +145,13 @@ export async function runScaleOut(opts: ScaleOutOptions, apiKey: string, ids: st
 
   await sleep(opts.beforeKillMs);
 
-  // Kill -9 mid-sweep: hold provider calls at the simulator, let every answer already given be
-  // stored, wait until the victim holds leases (its calls wait at the gate), then kill it.
+  // Kill -9 mid-sweep: hold provider calls at the simulator, wait until every answer already
+  // given to the victim is stored and it holds leases (its calls wait at the gate), then kill it.
   live.splice(live.indexOf(victim), 1);
   await sim.gate('close');
-  await sleep(1_500);
   let leased: { id: string; token_version: number }[] = [];
   for (let i = 0; i < 40 && leased.length === 0; i++) {
-    leased = await sql<{ id: string; token_version: number }[]>`
-      select id, token_version from connections where lease_owner like ${`%:${victim.pid}:%`}`;
+    leased = await settle(sql, sim, `%:${victim.pid}:%`, 60_000);
     if (leased.length === 0) await sleep(250);
   }
   log(`    killing pid ${victim.pid} (SIGKILL) while it holds ${leased.length} leases`);
@@ -139,7 +163,12 @@ export async function runScaleOut(opts: ScaleOutOptions, apiKey: string, ids: st
   await sleep(opts.afterKillMs);
   running = false;
   await load;
+  // Stop at a quiet moment: provider calls held, every answer given stored. (A stop does not wait
+  // for the scheduler's own sweep: an answer in flight at SIGTERM would be lost; see scaling.md.)
+  await sim.gate('close');
+  await settle(sql, sim, '%', 60_000);
   await Promise.all(live.map((s) => s.stop()));
+  await sim.gate('open');
   const wallSeconds = (performance.now() - started) / 1000;
 
   const rows = await sql<{ external_account_id: string; id: string; token_version: number; status: string }[]>`
@@ -180,6 +209,6 @@ export async function runScaleOut(opts: ScaleOutOptions, apiKey: string, ids: st
     refreshCalls.ok === storedRefreshes &&
     report.victimLeases > 0 &&
     report.victimLeasesPickedUp === report.victimLeases &&
-    survivorKinds.every((k) => k === '200' || k === 'cron 200');
+    survivorKinds.every((k) => SURVIVOR_ANSWERS.includes(k));
   return report;
 }

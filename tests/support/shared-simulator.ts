@@ -15,8 +15,20 @@ export interface SharedSimulator {
   /** GET/POST /api/simulator/_admin/<action> with the admin secret. */
   admin<T>(action: string, body?: unknown): Promise<T>;
   /** Holds (close) or releases (open) provider calls before the simulator sees them. */
-  gate(action: 'open' | 'close'): Promise<{ open: boolean; held: number; dropped: number }>;
+  gate(action: 'open' | 'close' | 'status'): Promise<GateStatus>;
+  /** Refreshes the simulator answered, per grant (persona id → count). */
+  refreshCounts(): Promise<Record<string, number>>;
   stop(): void;
+}
+
+export interface GateStatus {
+  open: boolean;
+  /** Requests waiting at the gate. */
+  held: number;
+  /** Requests dropped at the gate because their client went away. */
+  dropped: number;
+  /** Requests past the gate whose answer is not yet written. */
+  inflight: number;
 }
 
 export interface SimulatorGrant {
@@ -74,7 +86,11 @@ export async function startSharedSimulator(env: Record<string, string>, adminSec
     },
     async gate(action) {
       const res = await fetch(`${url}/_gate/${action}`, { method: 'POST', headers: auth, signal: AbortSignal.timeout(10_000) });
-      return (await res.json()) as { open: boolean; held: number; dropped: number };
+      return (await res.json()) as GateStatus;
+    },
+    async refreshCounts() {
+      const res = await fetch(`${url}/_gate/counts`, { method: 'POST', headers: auth, signal: AbortSignal.timeout(30_000) });
+      return (await res.json()) as Record<string, number>;
     },
     stop() {
       stop();

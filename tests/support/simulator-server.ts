@@ -8,11 +8,12 @@
  * admin API and the gate), SIMULATOR_* knobs (lib/simulator/knobs.ts), SIMULATOR_APP_ORIGINS
  * (comma-separated app origins whose callbacks are registered).
  *
- * The gate (`POST /_gate/close`, `POST /_gate/open`, same secret) holds new requests before the
+ * The gate (`POST /_gate/close`, `/_gate/open`, `/_gate/status`, same secret) holds new requests before the
  * simulator sees them; a request whose client went away meanwhile (its process was killed) is
  * dropped unseen, like a connection reset before it reached the provider. A test closes the gate,
  * waits until every answer already given has been stored, kills an instance, and reopens it: the
  * kill lands while the victim holds leases but no provider answer is in flight to it.
+ * `POST /_gate/counts` answers refreshes per grant (persona id → count), cheaper than `state`.
  */
 import http from 'node:http';
 import { secretsEqual, bearerToken } from '../../lib/http/secrets';
@@ -28,6 +29,8 @@ let gateOpen = true;
 let waiting: (() => void)[] = [];
 const passGate = () => (gateOpen ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve)));
 let dropped = 0;
+/** Requests past the gate whose answer is not yet written. */
+let inflight = 0;
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -42,13 +45,18 @@ const server = http.createServer((req, res) => {
       const presented = bearerToken(req.headers.authorization ?? null);
       if (presented === null || !secretsEqual(presented, secret)) return void res.writeHead(401).end();
       if (path === '/_gate/close') gateOpen = false;
+      if (path === '/_gate/counts') {
+        // Refreshes answered per grant (persona id → count), cheaply, for polling.
+        const counts = Object.fromEntries([...state.grants.values()].map((g) => [g.personaId, g.refreshCount]));
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(counts));
+      }
       if (path === '/_gate/open') {
         gateOpen = true;
         const released = waiting;
         waiting = [];
         for (const go of released) go();
       }
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ open: gateOpen, held: waiting.length, dropped }));
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ open: gateOpen, held: waiting.length, dropped, inflight }));
     }
     const body = await readBody(req);
     await passGate();
@@ -56,6 +64,8 @@ const server = http.createServer((req, res) => {
       dropped++;
       return;
     }
+    inflight++;
+    res.on('close', () => inflight--);
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${path}`, {

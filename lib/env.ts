@@ -73,6 +73,8 @@ const schema = z.object({
     .url()
     .refine((u) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(u), 'SIMULATOR_URL must be http://127.0.0.1:<port> (a loopback simulator)')
     .optional(),
+  /** auto: prepared statements unless DATABASE_URL is a transaction pooler (port 6543 or pgbouncer=true). */
+  DB_PREPARE: z.enum(['auto', 'on', 'off']).default('auto'),
   OIDC_ISSUER: z.url({ message: 'OIDC_ISSUER must be the issuer URL (its /.well-known/openid-configuration is read)' }).optional(),
   OIDC_CLIENT_ID: optionalText,
   OIDC_CLIENT_SECRET: optionalText,
@@ -129,6 +131,8 @@ export interface Env {
   simulatorAdminSecret: string | undefined;
   /** SIMULATOR_URL: a shared simulator for several instances; unset, each serves its own in-process. */
   simulatorUrl: string | undefined;
+  /** DB_PREPARE: auto (on unless a transaction pooler), on, off. */
+  dbPrepare: 'auto' | 'on' | 'off';
   scheduler: 'on' | 'off' | undefined;
   cronSecret: string | undefined;
   providers: ProviderEnv;
@@ -253,6 +257,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     simulator: e.SIMULATOR,
     simulatorAdminSecret: e.SIMULATOR_ADMIN_SECRET,
     simulatorUrl: e.SIMULATOR_URL ? new URL(e.SIMULATOR_URL).origin : undefined,
+    dbPrepare: e.DB_PREPARE,
     scheduler: e.SCHEDULER,
     cronSecret: e.CRON_SECRET,
     providers,

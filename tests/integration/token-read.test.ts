@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Sql } from '@/lib/db';
+import { openPostgres, preparedStatementsFor } from '@/lib/db/postgres-driver';
 import { readTokenRowAsUser } from '@/lib/db/refresh';
 import { parseEnv } from '@/lib/env';
 import { getFreshAccessToken } from '@/lib/refresh/fresh-token';
@@ -66,5 +67,37 @@ describe.each(DRIVERS)('token read on %s', (driver) => {
     await readTokenRowAsUser(t.db, { userId: 'user_a', id: connA });
     const [after] = await t.db.query<{ role: string }>('select current_user as role');
     expect(after!.role).not.toBe('authenticated');
+  });
+});
+
+describe('prepared statements on PostgreSQL (DB_PREPARE)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+  });
+  afterAll(() => t.dispose());
+
+  /** Prepared statements the one connection holds after the same parameterised read twice. */
+  async function preparedAfterTwoReads(prepare: 'auto' | 'off', url = t.url!): Promise<number> {
+    const db = await openPostgres(url, { max: 1, prepare });
+    try {
+      for (let i = 0; i < 2; i++) await db.query('select id from users where id = $1', ['nobody']);
+      const [row] = await db.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements');
+      return row!.n;
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('are used on a direct connection (one round trip per statement, not two), and not with off', async () => {
+    expect(await preparedAfterTwoReads('auto')).toBeGreaterThan(0);
+    expect(await preparedAfterTwoReads('off')).toBe(0);
+  });
+
+  it('are not used through a transaction pooler (port 6543 or pgbouncer=true)', () => {
+    expect(preparedStatementsFor('postgresql://u:p@db.example.com:5432/postgres')).toBe(true);
+    expect(preparedStatementsFor('postgresql://u:p@aws-0-eu.pooler.supabase.com:6543/postgres')).toBe(false);
+    expect(preparedStatementsFor('postgresql://u:p@pooler.example.com:5432/postgres?pgbouncer=true')).toBe(false);
+    expect(preparedStatementsFor('postgresql://u:p@aws-0-eu.pooler.supabase.com:6543/postgres', 'on')).toBe(true);
   });
 });

@@ -85,11 +85,11 @@ export async function startSharedSimulator(env: Record<string, string>, adminSec
       return (await res.json()) as T;
     },
     async gate(action) {
-      const res = await fetch(`${url}/_gate/${action}`, { method: 'POST', headers: auth, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(`${url}/_gate/${action}`, { method: 'POST', headers: auth, signal: AbortSignal.timeout(60_000) });
       return (await res.json()) as GateStatus;
     },
     async refreshCounts() {
-      const res = await fetch(`${url}/_gate/counts`, { method: 'POST', headers: auth, signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(`${url}/_gate/counts`, { method: 'POST', headers: auth, signal: AbortSignal.timeout(60_000) });
       return (await res.json()) as Record<string, number>;
     },
     stop() {

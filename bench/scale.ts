@@ -103,6 +103,7 @@ export async function scaleOutBench(adminSql: postgres.Sql, pgUrl: string, log: 
     `    ${report.wallSeconds.toFixed(0)} s: ${report.refreshCalls.ok ?? 0} provider refreshes (${result.refreshesPerSec.toFixed(1)}/s), ` +
       `${report.storedRefreshes} stored, per grant ${report.minRefreshesPerGrant}–${report.maxRefreshesPerGrant}; refresh outcomes ${JSON.stringify(report.refreshCalls)}; ` +
       `mismatched ${report.mismatched.length}, dead ${report.dead}; victim leases ${report.victimLeases}, picked up ${report.victimLeasesPickedUp}; ` +
+      `unsettled at kill ${report.unsettledAtKill}, at stop ${report.unsettledAtStop}, kept results ${report.keptResults}; ` +
       `answers ${JSON.stringify(report.statuses)}`,
   );
   return result;

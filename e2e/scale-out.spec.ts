@@ -90,6 +90,8 @@ test('three instances, one PostgreSQL: one provider refresh per due token, none 
   // Every grant alive, and each was due several times (20 s tokens, refreshed 10 s before expiry).
   expect(report.dead).toBe(0);
   expect(report.minRefreshesPerGrant).toBeGreaterThanOrEqual(3);
+  // The kill and the stop landed where no provider answer was on its way to be stored.
+  expect([report.unsettledAtKill, report.unsettledAtStop]).toEqual([0, 0]);
   // The victim held leases at the kill, and every one was refreshed by the others afterwards.
   expect(report.victimLeases).toBeGreaterThan(0);
   expect(report.victimLeasesPickedUp).toBe(report.victimLeases);

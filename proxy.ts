@@ -2,7 +2,7 @@ import { clerkMiddleware } from '@clerk/nextjs/server';
 import { NextRequest, NextResponse, type NextFetchEvent, type NextMiddleware } from 'next/server';
 import { getEnv, type Env } from './lib/env';
 import { errorResponse } from './lib/http/errors';
-import { isPublicPath } from './lib/http/public-paths';
+import { isMachinePath, isPublicPath } from './lib/http/public-paths';
 import { REQUEST_ID_HEADER, resolveRequestId } from './lib/http/request-id';
 import { guardRequest, type GuardResult } from './lib/http/request-guard';
 import {
@@ -137,7 +137,11 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
     headers.set('x-nonce', nonce);
   }
   const tagged = new NextRequest(req, { headers });
-  const res = env.auth.mode === 'clerk' ? await clerk(env.auth.publishableKey, env.auth.jwtKey)(tagged, event) : withRequestId(tagged);
+  // Machine routes authenticate themselves and never read a session: Clerk's middleware is skipped.
+  const res =
+    env.auth.mode === 'clerk' && !isMachinePath(pathname)
+      ? await clerk(env.auth.publishableKey, env.auth.jwtKey)(tagged, event)
+      : withRequestId(tagged);
   if (res) {
     undoSelfRewrite(res, tagged.url);
     setHeaders(res, {

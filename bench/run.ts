@@ -5,7 +5,9 @@
  * also on failure and Ctrl-C. Options: --rebuild (rebuild .next-bench first), --cpu-prof (write
  * V8 CPU profiles of the server to bench/cpu-profiles/), --connections N, --seconds S, --only abc|d
  * (just the keep-alive phases, or just the insights sync), --insights-accounts N, --insights-days D,
- * --insights-concurrency C (INSIGHTS_PROVIDER_CONCURRENCY of the (d) server; default: the app's).
+ * --insights-concurrency C (INSIGHTS_PROVIDER_CONCURRENCY of the (d) server; default: the app's),
+ * --scale-only (only (e), the three-instance scale-out run, bench/scale.ts), --no-scale,
+ * --seeds-only / --no-seeds ((f), bench/seeds.ts), --scheduler-window S (default 600).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -18,6 +20,9 @@ import { startPostgres } from '../tests/support/postgres-server';
 import { cleanup, installSignalHandlers, onCleanup } from './cleanup';
 import { benchFernet, type FernetResult } from './fernet';
 import { insightRows, insightsPhase, type InsightBenchResult } from './insights';
+import { SURVIVOR_ANSWERS } from '../tests/support/scale-out';
+import { scaleOutBench, type ScaleBenchResult } from './scale';
+import { refreshDurations, seedsPhase, type SeedsResult } from './seeds';
 import type { LoadResult, LoadSpec } from './loadgen';
 import { cpuSeconds, cpuSecondsOf, memory, resetPeak, type Memory } from './proc';
 import { SEED_PROVIDERS, seedDueConnections, SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './seed';
@@ -581,6 +586,51 @@ function buildRows(sweep: SweepResult, api: TokenApiResult, fernet: FernetResult
   ];
 }
 
+function writeResults(name: string, results: unknown): void {
+  const out = path.join(ROOT, 'bench', 'results', name);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${path.relative(ROOT, out)}`);
+}
+
+/** (e): the scale-out run's pass conditions, each its own row. */
+function scaleRows(r: ScaleBenchResult): Row[] {
+  const n = (v: number, d = 0) => v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const refused = Object.entries(r.refreshCalls).filter(([k]) => k !== 'ok').reduce((s, [, v]) => s + v, 0);
+  const survivorsNon200 = Object.entries(r.statuses).filter(([k]) => !k.startsWith('victim ') && k !== '200' && k !== 'cron 200').reduce((s, [, v]) => s + v, 0);
+  const survivorsOther = Object.entries(r.statuses).filter(([k]) => !k.startsWith('victim ') && !SURVIVOR_ANSWERS.includes(k)).reduce((s, [, v]) => s + v, 0);
+  return [
+    { metric: `(e) ${r.instances} instances, ${n(r.grants)} X grants: grants alive`, measured: `${n(r.grants - r.dead)} / ${n(r.grants)}`, goal: 'all', met: r.dead === 0 },
+    { metric: '(e) provider refreshes / versions stored', measured: `${n(r.refreshCalls.ok ?? 0)} / ${n(r.storedRefreshes)}`, goal: 'equal', met: (r.refreshCalls.ok ?? 0) === r.storedRefreshes },
+    { metric: '(e) grants whose refresh count ≠ versions stored', measured: n(r.mismatched.length), goal: '0', met: r.mismatched.length === 0 },
+    { metric: '(e) spent refresh tokens presented', measured: n(refused), goal: '0', met: refused === 0 },
+    { metric: '(e) refreshes per grant (min–max)', measured: `${r.minRefreshesPerGrant}–${r.maxRefreshesPerGrant}`, goal: '', met: null },
+    { metric: '(e) provider refreshes/s, all instances', measured: n(r.refreshesPerSec, 1), goal: '', met: null },
+    { metric: '(e) kill -9: victim leases picked up', measured: `${n(r.victimLeasesPickedUp)} / ${n(r.victimLeases)}`, goal: 'all, > 0', met: r.victimLeases > 0 && r.victimLeasesPickedUp === r.victimLeases },
+    { metric: `(e) token reads (${r.settings.clients} clients) / non-200 from survivors (503 allowed)`, measured: `${n(r.tokenReads)} (${n(r.tokenReadsPerSec)}/s) / ${n(survivorsNon200)}`, goal: '— / no error', met: survivorsOther === 0 },
+    { metric: '(e) DB statements per stored refresh (reads, cron included)', measured: n(r.statements / Math.max(1, r.storedRefreshes), 1), goal: '', met: null },
+  ];
+}
+
+/** (f): the seeds' criteria, each with its goal. */
+function seedRows(r: SeedsResult): Row[] {
+  const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+  const rows: Row[] = [
+    { metric: `(f) refresh, simulator 0 ms: p99 (n ${r.refresh.at0ms.n})`, measured: `${r.refresh.at0ms.p99} ms`, goal: '< 500 ms', met: r.refresh.at0ms.p99 < 500 },
+  ];
+  if (r.refresh.at100ms) {
+    rows.push({ metric: `(f) refresh, simulator 100 ms: p99 (n ${r.refresh.at100ms.n}, sweep (a))`, measured: `${r.refresh.at100ms.p99} ms`, goal: '< 2,000 ms', met: r.refresh.at100ms.p99 < 2000 });
+  }
+  const s = r.scheduler;
+  rows.push(
+    { metric: `(f) scheduler CPU, ${s.connections.toLocaleString('en-US')} not due, ${s.windowSec} s window${s.windowSec < 600 ? ' (SHORT)' : ''}`, measured: `${(s.cpuShare * 100).toFixed(2)} %`, goal: '< 1 %', met: s.cpuShare < 0.01 },
+    { metric: '(f) dashboard /, 1,000 connections: p50 / p99', measured: `${r.dashboard.serverMs.p50.toFixed(0)} / ${r.dashboard.serverMs.p99.toFixed(0)} ms`, goal: '≤ 300 ms', met: r.dashboard.serverMs.p99 <= 300 },
+    { metric: '(f) dashboard /: HTML + RSC', measured: `${kib(r.dashboard.htmlBytes)} + ${kib(r.dashboard.rscBytes)}`, goal: '≤ 500 KB', met: r.dashboard.htmlBytes + r.dashboard.rscBytes <= 500_000 },
+    { metric: '(f) status API, 1,000 connections', measured: `${kib(r.dashboard.statusApiBytes)}, ${r.dashboard.statusApiPaginated ? '' : 'not '}paginated`, goal: 'paginated', met: r.dashboard.statusApiPaginated },
+  );
+  return rows;
+}
+
 // -------------------------------------------------------------------------------------------- main
 
 async function main() {
@@ -615,6 +665,19 @@ async function main() {
     return { url, sql };
   };
 
+  if (flag('--seeds-only')) {
+    const seeds = await seedsPhase(admin, pg.url, option('--scheduler-window', 600), null, log);
+    log(`\n${table(seedRows(seeds))}`);
+    writeResults('seeds-latest.json', { startedAt: started.toISOString(), command: `npm run bench -- ${args.join(' ')}`, machine: { ...host, postgres: pgVersion }, build, seeds });
+    return;
+  }
+  if (flag('--scale-only')) {
+    const scale = await scaleOutBench(admin, pg.url, log);
+    log(`\n${table(scaleRows(scale))}`);
+    writeResults('scale-latest.json', { startedAt: started.toISOString(), command: `npm run bench -- ${args.join(' ')}`, machine: { ...host, postgres: pgVersion }, build, scale });
+    return;
+  }
+
   const encryptionKey = generateFernetKey();
   const cronSecret = crypto.randomBytes(24).toString('hex');
   const cpuProfDir = flag('--cpu-prof') ? path.join(ROOT, 'bench', 'cpu-profiles', started.toISOString().replace(/[:.]/g, '-')) : undefined;
@@ -647,6 +710,7 @@ async function main() {
   };
 
   const rows: Row[] = [];
+  let refreshAt100ms: Awaited<ReturnType<typeof refreshDurations>> | null = null;
   let keepAlive:
     | { serverEnv: Record<string, string>; serverIdleRssMiB: number; sweep: SweepResult; tokenApi: TokenApiResult; frameworkFloor: LoadResult; liveHeapAtEnd: Awaited<ReturnType<typeof liveHeapAtEnd>> }
     | undefined;
@@ -664,6 +728,7 @@ async function main() {
     const api = await tokenApiPhase(server, sql, wireDir);
     const floor = await floorPhase(server);
     const liveHeap = await liveHeapAtEnd(server, wireDir);
+    refreshAt100ms = await refreshDurations(sql, new Date(started));
     rows.push(...buildRows(sweep, api, fernet));
     log(
       `\nDiagnostics: the same route without credentials (401 before any DB or crypto work) at ${CLIENTS} clients: ` +
@@ -718,6 +783,12 @@ async function main() {
     await server.stop();
   }
 
+  // (e) and (f) start their own servers and databases; a full run includes them unless --no-scale / --no-seeds.
+  const scale = ONLY || flag('--no-scale') ? null : await scaleOutBench(admin, pg.url, log);
+  const seeds = ONLY || flag('--no-seeds') ? null : await seedsPhase(admin, pg.url, option('--scheduler-window', 600), refreshAt100ms, log);
+  if (scale) rows.push(...scaleRows(scale));
+  if (seeds) rows.push(...seedRows(seeds));
+
   log('\nResults');
   log(table(rows));
 
@@ -733,12 +804,11 @@ async function main() {
     ...(keepAlive ?? {}),
     insights,
     fernet,
+    scale,
+    seeds,
     table: rows,
   };
-  const out = path.join(ROOT, 'bench', 'results', ONLY === 'd' ? 'latest-insights.json' : 'latest.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  log(`\nwrote ${path.relative(ROOT, out)}`);
+  writeResults(ONLY === 'd' ? 'latest-insights.json' : 'latest.json', results);
   if (cpuProfDir) log(`CPU profiles: ${path.relative(ROOT, cpuProfDir)}/ (open in Chrome DevTools → Performance, or speedscope)`);
 }
 

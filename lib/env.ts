@@ -68,6 +68,13 @@ const schema = z.object({
   META_APP_SECRET_PROOF: onOff,
   /** Bearer secret for the simulator's admin API; without it the admin API is off in production. */
   SIMULATOR_ADMIN_SECRET: optionalText,
+  /** Scale-out tests and bench: server-side calls to simulated providers go over HTTP to this loopback origin's simulator. */
+  SIMULATOR_URL: z
+    .url()
+    .refine((u) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(u), 'SIMULATOR_URL must be http://127.0.0.1:<port> (a loopback simulator)')
+    .optional(),
+  /** auto: prepared statements unless DATABASE_URL is a transaction pooler (port 6543 or pgbouncer=true). */
+  DB_PREPARE: z.enum(['auto', 'on', 'off']).default('auto'),
   OIDC_ISSUER: z.url({ message: 'OIDC_ISSUER must be the issuer URL (its /.well-known/openid-configuration is read)' }).optional(),
   OIDC_CLIENT_ID: optionalText,
   OIDC_CLIENT_SECRET: optionalText,
@@ -139,6 +146,10 @@ export interface Env {
   webhooks: { allowPrivate: boolean };
   simulator: 'on' | 'off' | undefined;
   simulatorAdminSecret: string | undefined;
+  /** SIMULATOR_URL: a shared simulator for several instances; unset, each serves its own in-process. */
+  simulatorUrl: string | undefined;
+  /** DB_PREPARE: auto (on unless a transaction pooler), on, off. */
+  dbPrepare: 'auto' | 'on' | 'off';
   scheduler: 'on' | 'off' | undefined;
   cronSecret: string | undefined;
   providers: ProviderEnv;
@@ -278,6 +289,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'on' },
     simulator: e.SIMULATOR,
     simulatorAdminSecret: e.SIMULATOR_ADMIN_SECRET,
+    simulatorUrl: e.SIMULATOR_URL ? new URL(e.SIMULATOR_URL).origin : undefined,
+    dbPrepare: e.DB_PREPARE,
     scheduler: e.SCHEDULER,
     cronSecret: e.CRON_SECRET,
     providers,

@@ -24,9 +24,9 @@ export function getDb(): Promise<Database> {
   return holder.grantkeeperDb;
 }
 
-export async function openDatabase(env: Pick<Env, 'databaseUrl' | 'dataDir' | 'migrate'>): Promise<Database> {
+export async function openDatabase(env: Pick<Env, 'databaseUrl' | 'dataDir' | 'migrate'> & Partial<Pick<Env, 'dbPrepare'>>): Promise<Database> {
   const log = getLogger();
-  const db = guardDatabase(env.databaseUrl ? await openPostgres(env.databaseUrl) : await openPGlite(env.dataDir));
+  const db = guardDatabase(env.databaseUrl ? await openPostgres(env.databaseUrl, { prepare: env.dbPrepare }) : await openPGlite(env.dataDir));
   log.info(
     { driver: db.driver, where: env.databaseUrl ? describeUrl(env.databaseUrl) : env.dataDir },
     'database opened',

@@ -3,12 +3,22 @@ import postgres from 'postgres';
 import { DatabaseUnavailableError, type Database, type Sql } from './types';
 
 /**
- * postgres.js over DATABASE_URL. `prepare: false` because Supabase's pooler (Supavisor, transaction
- * mode) cannot keep prepared statements across transactions.
+ * Prepared statements, unless the URL is a transaction pooler (Supavisor's or PgBouncer's
+ * transaction mode, port 6543 or `pgbouncer=true`), which cannot keep them across transactions.
+ * Unprepared, postgres.js asks the server for the parameter types before every statement that has
+ * parameters: two round trips each instead of one (issue 12: the token read's 4.5 became 2).
  */
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+export function preparedStatementsFor(url: string, setting: 'auto' | 'on' | 'off' = 'auto'): boolean {
+  if (setting !== 'auto') return setting === 'on';
+  const parsed = new URL(url);
+  return parsed.port !== '6543' && parsed.searchParams.get('pgbouncer') !== 'true';
+}
+
+/** postgres.js over DATABASE_URL (see preparedStatementsFor for `prepare`). */
+export async function openPostgres(url: string, options: { max?: number; prepare?: 'auto' | 'on' | 'off' } = {}): Promise<Database> {
+  const prepare = preparedStatementsFor(url, options.prepare);
   const sql = postgres(url, {
-    prepare: false,
+    prepare,
     max: options.max ?? 10,
     connect_timeout: 5,
     idle_timeout: 30,
@@ -18,7 +28,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 
   const asSql = (conn: postgres.Sql | postgres.TransactionSql): Sql => ({
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
-      return (await conn.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+      // unsafe() is never prepared unless asked per query.
+      return (await conn.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare })) as unknown as T[];
     },
     async exec(script: string) {
       await conn.unsafe(script).simple();

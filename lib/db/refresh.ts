@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Sql } from './types';
+import type { Database, Sql } from './types';
 
 /**
  * The lease protocol (design: "Keeping grants alive", invariants 1–3). A refresher claims rows in
@@ -179,13 +179,18 @@ export interface TokenRow {
   last_error_code: string | null;
 }
 
-/** What the token API needs to decide: serve, refresh, or wait. */
-export async function readTokenRow(sql: Sql, params: { userId: string; id: string }): Promise<TokenRow | undefined> {
-  const [row] = await sql.query<TokenRow>(
-    `select status, access_token_enc, expires_at, next_attempt_at,
-            case when lease_until > now() then lease_until end as lease_until, token_version, last_error_code
-       from connections where user_id = $1 and id = $2`,
+/**
+ * What the token API needs to decide (serve, refresh, or wait), read under RLS as the user in one
+ * statement and one round trip (migration
+ * 20261203000300): for the token API's hot path. Never inside a transaction (`db`, not a `tx`):
+ * the role the function sets would last to the end of the caller's transaction.
+ */
+export async function readTokenRowAsUser(db: Database, params: { userId: string; id: string }): Promise<TokenRow | undefined> {
+  const [row] = await db.query<TokenRow>(
+    `select status, access_token_enc, expires_at, next_attempt_at, lease_until, token_version, last_error_code
+       from read_token_row_as_user($1, $2)`,
     [params.userId, params.id],
   );
   return row;
 }
+

@@ -28,3 +28,15 @@ export function isPublicPath(pathname: string): boolean {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   return PUBLIC_PATHS.some((re) => re.test(path));
 }
+
+/**
+ * Machine routes that never read a Clerk session (a bearer API key, the cron secret, nothing):
+ * the proxy sends them past Clerk's middleware, which would otherwise parse cookies, verify a
+ * session JWT and rewrite the request on every token read for nothing.
+ */
+const MACHINE_PATHS: RegExp[] = [/^\/api\/health$/, /^\/api\/cron\/.+$/, /^\/api\/v1\/connections\/[^/]+\/access-token$/];
+
+export function isMachinePath(pathname: string): boolean {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  return MACHINE_PATHS.some((re) => re.test(path));
+}

@@ -1,6 +1,6 @@
 import 'server-only';
-import { asUser, type Database } from '../db';
-import { claimConnection, readTokenRow, type TokenRow } from '../db/refresh';
+import type { Database } from '../db';
+import { claimConnection, readTokenRowAsUser, type TokenRow } from '../db/refresh';
 import type { Env } from '../env';
 import { decryptToken, isUnreadableToken } from '../tokens/keys';
 import { KEY_UNAVAILABLE_MESSAGE } from './key-unavailable';
@@ -56,9 +56,9 @@ const POLL_MS = 50;
 export async function getFreshAccessToken(input: FreshTokenInput): Promise<FreshToken & { outcome?: RefreshOutcome }> {
   const deadline = Date.now() + (input.waitMs ?? 10_000);
   // Under RLS as the key's user, like all user-scoped work: the statement filters by user too, and
-  // the policy is the second wall. It costs round trips (BEGIN, set_config, select, COMMIT); the
-  // benchmark measured both ways (docs/benchmarks.md) and the wall stays.
-  const read = () => asUser(input.db, input.userId, (tx) => readTokenRow(tx, { userId: input.userId, id: input.connectionId }));
+  // the policy is the second wall. One statement that sets the claims and reads (one round trip,
+  // where asUser's BEGIN, set_config, select, COMMIT took four: issue 12).
+  const read = () => readTokenRowAsUser(input.db, { userId: input.userId, id: input.connectionId });
   let outcome: RefreshOutcome | undefined;
   let force = input.force ?? false;
 

@@ -104,7 +104,7 @@ describe('simulator LinkedIn adCampaigns', () => {
     expect(all.elements.length).toBeGreaterThan(1);
     expect(all.metadata).toEqual({});
     expect(all.elements.every((c) => c.account === `urn:li:sponsoredAccount:${MAYA_USD}`)).toBe(true);
-    expect(all.elements.some((c) => c.status === 'ENABLED')).toBe(false);
+    expect(new Set(all.elements.map((c) => c.status))).toEqual(new Set(['ACTIVE', 'PAUSED']));
 
     const seen: number[] = [];
     let token: string | undefined;

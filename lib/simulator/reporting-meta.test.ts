@@ -85,6 +85,17 @@ describe('simulator Meta insights', () => {
     expect(res.headers.get('x-ad-account-usage')).toBeNull();
   });
 
+  it('starts from the first row for a cursor it did not issue, and uses 25 rows for a limit that is not a number', async () => {
+    const { state, get } = setup();
+    const { token } = metaToken(state);
+    const first = (await (await get(`/${LUCIA}/insights?${QUERY}&limit=3`, token)).json()) as { data: unknown[] };
+    const forged = (await (await get(`/${LUCIA}/insights?${QUERY}&limit=3&after=${Buffer.from('page:7').toString('base64url')}`, token)).json()) as { data: unknown[] };
+    expect(forged.data).toEqual(first.data);
+    const wide = (await (await get(`/${LUCIA}/insights?${QUERY}&limit=lots`, token)).json()) as { data: unknown[] };
+    expect(wide.data.length).toBeGreaterThan(3);
+    expect(wide.data.length).toBeLessThanOrEqual(25);
+  });
+
   it('throttles with error 17 and the regain time in the usage header, never Retry-After', async () => {
     const { state, get, knobs } = setup();
     const { token } = metaToken(state);

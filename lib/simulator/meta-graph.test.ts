@@ -56,6 +56,15 @@ describe('simulator Meta Graph nodes', () => {
     expect(await errorOf(await graph(sim, '/me', orphan))).toMatchObject({ code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
   });
 
+  it('every Graph endpoint refuses a call without a token with 2500', async () => {
+    const sim = createSimulatorTestClient('meta');
+    for (const path of ['/me/accounts', '/me/adaccounts', '/me/permissions', `/${BAKERY}`]) {
+      const res = await sim.get(`${GRAPH}${path}`);
+      expect(res.status, path).toBe(400);
+      expect((await errorOf(res)).code, path).toBe(2500);
+    }
+  });
+
   it('answers /me and /<user id> with name and id by default, and only what exists of the asked fields', async () => {
     const sim = createSimulatorTestClient('meta');
     const token = userToken(sim);

@@ -115,6 +115,9 @@ describe('simulator LinkedIn adCampaigns', () => {
       token = page.metadata.nextPageToken;
     } while (token);
     expect(seen).toEqual(all.elements.map((c) => c.id));
+    // A pageSize that is not a number means the default (100): everything on one page.
+    const garbled = (await (await get(campaignsUrl(MAYA_USD, 'q=search&pageSize=many'))).json()) as typeof all;
+    expect(garbled.elements.map((c) => c.id)).toEqual(all.elements.map((c) => c.id));
   });
 
   it('refuses a missing version, protocol, token or scope, another finder, and an account the member cannot see', async () => {

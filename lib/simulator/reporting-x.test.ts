@@ -83,6 +83,21 @@ describe('simulator X posts', () => {
     expect((await setup('x-seeded').posts('', SAM)).status).toBe(200);
   });
 
+  it('a restatement raises only the recent days’ impressions, by 11 per generation', async () => {
+    const { posts, knobs } = setup();
+    const window = 'max_results=100&start_time=2026-11-10T00:00:00Z&end_time=2026-11-20T00:00:00Z';
+    type Metrics = { id: string; created_at: string; public_metrics: { impression_count: number } };
+    const before = ((await (await posts(window)).json()) as { data: Metrics[] }).data;
+    knobs.restatementGeneration = 2;
+    knobs.restateDays = 3;
+    const after = ((await (await posts(window)).json()) as { data: Metrics[] }).data;
+    expect(after.map((p) => p.id)).toEqual(before.map((p) => p.id));
+    const delta = new Map(after.map((p, i) => [p.created_at.slice(0, 10), p.public_metrics.impression_count - before[i]!.public_metrics.impression_count]));
+    expect([...delta].filter(([day]) => day > '2026-11-17').every(([, d]) => d === 22)).toBe(true);
+    expect([...delta].filter(([day]) => day <= '2026-11-17').every(([, d]) => d === 0)).toBe(true);
+    expect([...delta.keys()].some((day) => day > '2026-11-17')).toBe(true);
+  });
+
   it('a knob 429 without Retry-After resets in 15 minutes (x-rate-limit-reset), with code 88', async () => {
     const { posts, knobs } = setup();
     knobs.rateLimit = { x: { count: 1, retryAfterSec: null } };

@@ -46,6 +46,19 @@ describe('simulator plumbing', () => {
     expect(sim.state.accessTokens.has(live.accessToken)).toBe(true);
   });
 
+  it('forgets a rotated-away refresh token a week after it was spent, and keeps the live one', async () => {
+    const sim = createSimulatorTestClient('x');
+    const { refreshToken } = seedGrant(sim.state, 'x', { personaId: 'x-riley', scopes: ['tweet.read', 'offline.access'] });
+    const rotated = (await (await sim.post('https://api.x.com/2/oauth2/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, basicAuth('x'))).json()) as { refresh_token: string };
+    sim.advance(6 * 86_400);
+    await sim.get('https://api.x.com/2/users/me');
+    expect(sim.state.refreshTokens.has(refreshToken)).toBe(true);
+    sim.advance(2 * 86_400);
+    await sim.get('https://api.x.com/2/users/me');
+    expect(sim.state.refreshTokens.has(refreshToken)).toBe(false);
+    expect(sim.state.refreshTokens.has(rotated.refresh_token)).toBe(true);
+  });
+
   it('an X exchange with a verifier too short for RFC 7636 fails like a wrong one', async () => {
     const sim = createSimulatorTestClient('x');
     const target = await sim.consent('https://x.com/i/oauth2/authorize', {
@@ -54,6 +67,20 @@ describe('simulator plumbing', () => {
     const res = await sim.post('https://api.x.com/2/oauth2/token', { grant_type: 'authorization_code', code: target.searchParams.get('code')!, redirect_uri: TEST_REDIRECT_URI, code_verifier: 'short' }, basicAuth('x'));
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'Value passed for the authorization code was invalid.' });
+  });
+
+  it('reads a JSON body’s fields as the form parameters, and an unparsable or non-object JSON body as none', async () => {
+    const sim = createSimulatorTestClient('amazon-ads');
+    const { refreshToken } = seedGrant(sim.state, 'amazon-ads', { personaId: 'amazon-avery', scopes: ['profile'] });
+    const { clientId, clientSecret } = SIMULATOR_CREDENTIALS['amazon-ads'];
+    const post = (body: string) => sim.fetch(sim.url('https://api.amazon.com/auth/o2/token'), { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const ok = await post(JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret }));
+    expect(ok.status).toBe(200);
+    for (const body of ['{"grant_type":', '"refresh_token"']) {
+      const res = await post(body);
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as { error_description: string }).error_description).toBe('The request is missing a required parameter : grant_type');
+    }
   });
 
   it('LinkedIn introspection without a client secret is 401 invalid_client', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SIMULATOR_CREDENTIALS } from './credentials';
+import { simulateConsent } from './consent-driver';
 import { createSimulatorFetch, toSimulatorUrl } from './fetch';
 import { createSimulatorState } from './state';
 import { createSimulatorTestClient, TEST_REDIRECT_URI } from './test-client';
@@ -34,6 +35,12 @@ describe('simulated consent: refusals', () => {
       expect(res.headers.has('location')).toBe(false);
       expect(await res.text(), message).toContain(message);
     }
+  });
+
+  it('the consent driver fails loudly with the status and page text when the page does not redirect', async () => {
+    const sim = createSimulatorTestClient('amazon-ads');
+    const q = amazonQuery({ redirect_uri: 'http://evil.test/cb' });
+    await expect(simulateConsent(sim.fetch, sim.url(`${AMAZON}?${q}`))).rejects.toThrow(/^The simulated consent did not redirect \(HTTP 400\): </);
   });
 
   it('says “none” when the app has no registered redirect_uri', async () => {

@@ -21,6 +21,8 @@ describe('simulator X token endpoint refusals', () => {
     expect(await (await sim.post(TOKEN, form, basicAuth('x', 'wrong'))).json()).toEqual(NO_AUTH);
     expect(await (await sim.post(TOKEN, { ...form, client_id: 'other' }, basicAuth('x'))).json()).toEqual(NO_AUTH);
     expect(await (await sim.post(TOKEN, form, { authorization: 'Basic %%%' })).json()).toEqual(NO_AUTH);
+    // Basic credentials are form-urlencoded (RFC 6749 §2.3.1): a broken escape is unreadable, not a client id.
+    expect(await (await sim.post(TOKEN, form, basic('%E0%A4%A', 'secret'))).json()).toEqual(NO_AUTH);
   });
 
   it('names each missing parameter as X does, and refuses an unknown grant type', async () => {

@@ -79,6 +79,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
 </div>`;
     })
     .join('\n');
+  // Never empty: handleConsent sends a request without scopes back to the app before rendering.
   const scopes = input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
   return layout(
     brand,
@@ -88,7 +89,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
 <dl>
   <dt>Application (client id)</dt><dd><code data-testid="sim-client-id">${escapeHtml(input.clientId)}</code></dd>
   <dt>Returns to</dt><dd>${escapeHtml(input.redirectHost)}</dd>
-  <dt>Permissions requested</dt><dd><ul data-testid="sim-scopes">${scopes || '<li>None</li>'}</ul></dd>
+  <dt>Permissions requested</dt><dd><ul data-testid="sim-scopes">${scopes}</ul></dd>
 </dl>
 <form method="post" action="${escapeHtml(input.action)}">
 <fieldset>

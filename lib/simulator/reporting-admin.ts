@@ -23,7 +23,8 @@ export interface ExpectedRow {
   currency: string | null;
 }
 
-function currencyOf(provider: SimulatedProvider, account: string): string | null {
+/** X reports organic figures, without a currency: expectedRows answers it before asking. */
+function currencyOf(provider: Exclude<SimulatedProvider, 'x'>, account: string): string {
   switch (provider) {
     case 'amazon-ads':
       return AMAZON_PERSONAS.flatMap((p) => p.profiles).find((f) => String(f.profileId) === account)?.currencyCode ?? 'USD';
@@ -31,8 +32,6 @@ function currencyOf(provider: SimulatedProvider, account: string): string | null
       return LINKEDIN_PERSONAS.flatMap((p) => p.adAccounts).find((a) => String(a.id) === account)?.currency ?? 'USD';
     case 'meta':
       return META_PERSONAS.flatMap((p) => p.adAccounts).find((a) => `act_${a.accountId}` === account)?.currency ?? 'USD';
-    case 'x':
-      return null;
   }
 }
 

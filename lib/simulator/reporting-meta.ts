@@ -141,7 +141,7 @@ async function createReportRun(req: SimRequest, match: RegExpMatchArray): Promis
   const failing = reporting.knobs.metaFailReportRuns > 0;
   if (failing) reporting.knobs.metaFailReportRuns -= 1;
   const id = `9990${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`;
-  reporting.metaRuns.set(id, { id, accountId, query, clientId: auth.clientId, polls: 0, failing });
+  reporting.metaRuns.set(id, { id, accountId, params, currency: auth.currency, clientId: auth.clientId, polls: 0, failing });
   return json({ report_run_id: id });
 }
 
@@ -183,10 +183,7 @@ function reportRunInsights(req: SimRequest, match: RegExpMatchArray): Response {
   const { knobs } = reportingOf(req.state);
   if (run.failing || run.polls <= knobs.metaPollsUntilComplete) return graphError(400, '(#100) The report run is not completed', 100);
   countCall(req.state, 'meta', 'report_run_insights');
-  const params = reportParams(run.query);
-  if (params instanceof Response) return params;
-  const currency = META_PERSONAS.flatMap((p) => p.adAccounts).find((a) => `act_${a.accountId}` === run.accountId)?.currency ?? 'USD';
-  return insightsPage(req, run.accountId, currency, params);
+  return insightsPage(req, run.accountId, run.currency, run.params);
 }
 
 export const META_REPORTING_ROUTES: Route[] = [

@@ -67,11 +67,13 @@ export interface SimReport {
   status: 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILURE';
 }
 
-/** A Meta async insights job (`POST /act_<id>/insights`): the query it was created with, and its polls. */
+/** A Meta async insights job (`POST /act_<id>/insights`): the parameters it was created with, and its polls. */
 export interface SimMetaReportRun {
   id: string;
   accountId: string;
-  query: URLSearchParams;
+  /** Validated at creation, so reading the rows cannot fail on them. */
+  params: { since: string; until: string; fields: string[] };
+  currency: string;
   clientId: string;
   polls: number;
   failing: boolean;

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claimDueConnections } from '@/lib/db/refresh';
 import { parseEnv } from '@/lib/env';
+import { getMetrics } from '@/lib/metrics/registry';
+import { refreshClaimedConnection, type RefreshContext } from '@/lib/refresh/refresh-connection';
 import { applySpilledResults } from '@/lib/refresh/pending-result';
 import { listSpilled, spillResult, SPILL_DIR, type KeptResult } from '@/lib/refresh/spill';
 import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
@@ -122,5 +125,37 @@ describe('a sweep that finds a stale kept result for the connection it refreshes
     expect(h.refreshCalls()).toEqual({ ok: 1 });
     expect(listSpilled(dataDir)).toEqual([]);
     expect(await t.db.query('select 1 from refresh_pending_results where connection_id = $1', [conn.id])).toEqual([]);
+  });
+});
+
+describe('refreshing a connection whose provider cannot be resolved', () => {
+  const ctxWith = (resolveProvider: RefreshContext['resolveProvider']): RefreshContext => ({
+    db: t.db,
+    settings: env.refresh,
+    owner: 'sweep:test-resolver',
+    actor: 'system',
+    dataDir,
+    resolveProvider,
+  });
+  const claim = async () => {
+    const [c] = await claimDueConnections(t.db, { owner: 'sweep:test-resolver', provider: 'x', leaseSec: 30, limit: 1 });
+    return c!;
+  };
+
+  it('an unconfigured provider is a transient failure: retried later, the tokens kept', async () => {
+    const conn = await h.connectX();
+    const outcome = await refreshClaimedConnection(ctxWith(async () => null), await claim());
+    expect(outcome).toMatchObject({ kind: 'retrying', errorCode: 'provider_not_configured' });
+    const r = await h.row(conn.id);
+    expect(r).toMatchObject({ last_error_code: 'provider_not_configured', lease_owner: null });
+    expect(decryptToken(r.refresh_token_enc!)).toBe(conn.refreshToken);
+  });
+
+  it('a resolver that crashes propagates (the sweep records it) and is counted as a crashed refresh', async () => {
+    await h.connectX();
+    const crashed = async () => (await getMetrics().refreshAttempts.get()).values.find((v) => v.labels.outcome === 'crashed')?.value ?? 0;
+    const before = await crashed();
+    await expect(refreshClaimedConnection(ctxWith(() => Promise.reject(new Error('registry broke'))), await claim())).rejects.toThrow('registry broke');
+    expect(await crashed()).toBe(before + 1);
   });
 });

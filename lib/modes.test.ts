@@ -31,16 +31,16 @@ describe('activeDefaults', () => {
   it('a fresh local install lists all four defaults, naming the data directory', () => {
     const list = activeDefaults(env({}));
     expect(list.map((d) => d.id)).toEqual(['database', 'sign-in', 'simulator', 'key']);
-    expect(list[0].now).toBe('PGlite in /srv/gk-data');
-    expect(list[3].now).toBe('Kept in /srv/gk-data/encryption.key');
-    expect(list[0].toProduction).toMatch(/DATABASE_URL/);
+    expect(list[0]!.now).toBe('PGlite in /srv/gk-data');
+    expect(list[3]!.now).toBe('Kept in /srv/gk-data/encryption.key');
+    expect(list[0]!.toProduction).toMatch(/DATABASE_URL/);
   });
 
   it('with Clerk sign-in the embedded database does not reveal the server path', () => {
     const list = activeDefaults(env({ mode: 'clerk', encryptionKeys: 'k', simulator: 'off' }));
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ id: 'database', now: 'PGlite, on this server’s disk' });
-    expect(list[0].now).not.toContain('/srv/gk-data');
+    expect(list[0]!.now).not.toContain('/srv/gk-data');
   });
 
   it('a production configuration lists nothing', () => {

@@ -66,7 +66,7 @@ describe('every server action', () => {
       const source = fs.readFileSync(path.join(dir, file), 'utf8');
       const exported = [...source.matchAll(/^export async function (\w+)\([^)]*\)[^{]*\{\n(.*)$/gm)];
       expect(exported.length, file).toBeGreaterThan(0);
-      for (const [, name, firstLine] of exported) expect(firstLine.trim(), `${file}: ${name}`).toMatch(/^return inActionContext\(/);
+      for (const [, name, firstLine] of exported) expect((firstLine ?? '').trim(), `${file}: ${name}`).toMatch(/^return inActionContext\(/);
     }
   });
 });

@@ -327,7 +327,7 @@ describe('syncConnectionAction', () => {
     expect(await syncConnectionAction(CONNECTION)).toEqual({ ok: true, message: 'Syncing 2 accounts…', runIds: ['r1', 'r2'] });
     expect(m.afterResponse).toHaveBeenCalledTimes(1);
     expect(m.advanceInsightsNow).not.toHaveBeenCalled();
-    await (m.afterResponse.mock.calls[0][0] as () => Promise<unknown>)();
+    await (m.afterResponse.mock.calls[0]![0] as () => Promise<unknown>)();
     expect(m.advanceInsightsNow).toHaveBeenCalledWith({ db: 'stub' }, m.env, 'http://localhost:3000');
     expect(m.refresh).toHaveBeenCalled();
     m.queueSyncNow.mockResolvedValueOnce({ kind: 'queued', runIds: ['r3'] });

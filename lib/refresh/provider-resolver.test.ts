@@ -30,7 +30,7 @@ describe('createProviderResolver', () => {
     expect(await resolve('x')).toEqual({ slug: 'x' });
     expect(resolveProvider).toHaveBeenCalledTimes(2);
     // Without an injected fetch, simulated providers are served by this server.
-    expect(typeof resolveProvider.mock.calls[0][1].fetch).toBe('function');
+    expect(typeof resolveProvider.mock.calls[0]![1].fetch).toBe('function');
   });
 });
 

@@ -74,6 +74,7 @@ describe('checkHealth', () => {
     const health = await checkHealth(now);
     expect(health.status).toBe('degraded');
     expect(health.scheduler).toMatchObject({ mode: 'external', lastSweep: null, stale: true });
+    expect(publicHealth(health).scheduler).toEqual(health.scheduler);
   });
 
   it('a clean sweep has no last error', async () => {

@@ -159,3 +159,31 @@ describe('refreshing a connection whose provider cannot be resolved', () => {
     expect(await crashed()).toBe(before + 1);
   });
 });
+
+describe('a sweep whose spill directory cannot be read, or that has no time left', () => {
+  it('reports it, and does not call the provider: a kept result it cannot see may hold the only working token', async () => {
+    const conn = await h.connectX();
+    fs.writeFileSync(path.join(dataDir, SPILL_DIR), 'a file where the directory should be');
+    try {
+      const summary = await h.sweep();
+      expect(summary.errors).toEqual([
+        expect.stringMatching(/^kept results: ENOTDIR/),
+        expect.stringMatching(new RegExp(`^x:${conn.id}: ENOTDIR`)),
+      ]);
+      expect(summary.refreshed).toBe(0);
+      expect(h.refreshCalls()).toEqual({});
+      expect(decryptToken((await h.row(conn.id)).refresh_token_enc!)).toBe(conn.refreshToken);
+    } finally {
+      fs.rmSync(path.join(dataDir, SPILL_DIR), { force: true });
+    }
+  });
+
+  it('with its time budget spent claims nothing, leaving due connections to the next sweep', async () => {
+    const conn = await h.connectX();
+    const summary = await h.sweep({ settings: { timeBudgetMs: 0 } });
+    expect(summary).toMatchObject({ claimed: 0, refreshed: 0, released: 0 });
+    expect(await h.row(conn.id)).toMatchObject({ lease_owner: null });
+    expect(h.refreshCalls()).toEqual({});
+    expect((await h.sweep()).refreshed).toBe(1);
+  });
+});

@@ -12,7 +12,7 @@ import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
 import { decryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { insertUser } from '../support/fixtures';
-import { createHarness, type Harness } from '../support/refresh-harness';
+import { afterTokenResponse, createHarness, flakyDatabase, type Harness } from '../support/refresh-harness';
 
 /**
  * Issue 11 §6, the edges of applying kept refresh results (lib/refresh/pending-result.ts): a kept
@@ -185,5 +185,25 @@ describe('a sweep whose spill directory cannot be read, or that has no time left
     expect(await h.row(conn.id)).toMatchObject({ lease_owner: null });
     expect(h.refreshCalls()).toEqual({});
     expect((await h.sweep()).refreshed).toBe(1);
+  });
+});
+
+describe('new tokens that neither the database nor the data directory can keep', () => {
+  it('fail the refresh loudly (the sweep reports it) instead of claiming success', async () => {
+    const conn = await h.connectX();
+    const flaky = flakyDatabase(t.db);
+    const spillPath = path.join(dataDir, SPILL_DIR);
+    const fetch = afterTokenResponse(h.fetchSim, () => {
+      flaky.state.failUntil = Date.now() + 60_000;
+      fs.writeFileSync(spillPath, 'the disk cannot take a directory here');
+    });
+    try {
+      const summary = await h.sweep({ db: flaky.db, fetch, settings: { leaseSec: 2 } });
+      expect(summary.refreshed).toBe(0);
+      expect(summary.errors).toContainEqual(expect.stringMatching(new RegExp(`^x:${conn.id}: `)));
+      expect(h.refreshCalls()).toEqual({ ok: 1 });
+    } finally {
+      fs.rmSync(spillPath, { force: true });
+    }
   });
 });

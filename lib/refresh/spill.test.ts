@@ -55,4 +55,9 @@ describe('spill files', () => {
   it('nothing spilled: an empty list, not an error', () => {
     expect(listSpilled(tmp())).toEqual([]);
   });
+  it('a spill directory that cannot be listed is an error, not "nothing kept"', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, SPILL_DIR), 'not a directory');
+    expect(() => listSpilled(dir)).toThrow(/ENOTDIR/);
+  });
 });

@@ -132,13 +132,23 @@ export function outcomeCounts(c: { succeeded: number; failed: number }): string 
   return `${c.succeeded} succeeded, ${c.failed} failed`;
 }
 
-/** Runs that finished since the last poll: each target's latest run, once, the first time it is seen finished. */
-export function newlyFinishedRuns(targets: SyncTargetView[], known: Set<string>): SyncTargetView[] {
+/** How far the browser's clock may be behind the server's before a fresh run would not be news. */
+export const FINISHED_CLOCK_ALLOWANCE_MS = 5_000;
+
+/**
+ * Runs that are news: each target's latest run, once, when it finished after `since` (the page
+ * load, less a clock allowance). Deciding by the run's own finish time rather than by "not in the
+ * first poll" means a run that ends before the first poll answers (a dead grant fails in well under
+ * a second) is still reported, and one that ended before the page loaded never is.
+ */
+export function newlyFinishedRuns(targets: SyncTargetView[], known: Set<string>, since = Number.NEGATIVE_INFINITY): SyncTargetView[] {
   const fresh: SyncTargetView[] = [];
   for (const t of targets) {
     const run = t.lastRun;
     if (!run || (run.state !== 'succeeded' && run.state !== 'failed') || known.has(run.id)) continue;
     known.add(run.id);
+    const finishedAt = run.finishedAt ? Date.parse(run.finishedAt) : Number.NaN;
+    if (!(finishedAt >= since - FINISHED_CLOCK_ALLOWANCE_MS)) continue;
     fresh.push(t);
   }
   return fresh;

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { connectionName } from './connection-copy';
 import { PROVIDER_COPY } from './provider-copy';
@@ -11,24 +11,25 @@ import { useConnections } from './use-status';
 import { useSyncStatus } from './use-sync-status';
 
 /**
+ * Per page load, not per mount: the dashboard's sections re-render and may remount on refresh(),
+ * and a remount must neither repeat a toast nor swallow a run that ended meanwhile.
+ */
+const pageLoadedAt = typeof window === 'undefined' ? 0 : Date.now();
+const reported = new Set<string>();
+
+/**
  * A toast when a sync run ends, whoever started it: "Synced @riley_ships (X)" with the rows
- * written, or "Sync failed" with the reason in words. Runs already finished when the page loaded
- * are not news. Rendered once per page.
+ * written, or "Sync failed" with the reason in words. Runs that ended before the page loaded are
+ * not news. Rendered once per page.
  */
 export function SyncToasts() {
   const { data } = useSyncStatus();
   const { data: connections } = useConnections();
-  const known = useRef<Set<string> | null>(null);
   const queryClient = useQueryClient();
 
   useEffect(() => {
     if (!data) return;
-    if (known.current === null) {
-      known.current = new Set();
-      newlyFinishedRuns(data.targets, known.current);
-      return;
-    }
-    const finished = newlyFinishedRuns(data.targets, known.current);
+    const finished = newlyFinishedRuns(data.targets, reported, pageLoadedAt);
     // A run that found the grant dead changed the connection too: its card should say so now, not at the next poll.
     if (finished.some((t) => t.lastRun?.state === 'failed')) void queryClient.invalidateQueries({ queryKey: CONNECTIONS_QUERY_KEY });
     for (const t of finished) {

@@ -183,6 +183,17 @@ describe('toasts and polling', () => {
     expect(newlyFinishedRuns([done, failed], known).map((t) => t.lastRun!.id)).toEqual(['r2']);
   });
 
+  it('a run that ended before the page loaded is not news, one that ended after is — even in the first poll', () => {
+    const loadedAt = Date.parse('2026-12-03T10:00:00Z');
+    const known = new Set<string>();
+    const before = target({ lastRun: run({ id: 'old', finishedAt: '2026-12-03T09:58:00Z' }) });
+    // Failed fast, before the page's first poll answered: still the news the person waits for.
+    const after = target({ id: 't2', state: 'failed', lastRun: run({ id: 'new', state: 'failed', errorCode: 'reconnect', finishedAt: '2026-12-03T10:00:01Z' }) });
+    expect(newlyFinishedRuns([before, after], known, loadedAt).map((t) => t.lastRun!.id)).toEqual(['new']);
+    // Seen once, never again (a remount shares the same set).
+    expect(newlyFinishedRuns([before, after], known, loadedAt)).toEqual([]);
+  });
+
   it('polls every 2 s while a run goes, every 30 s otherwise', () => {
     expect(syncPollInterval({ targets: [target({ state: 'syncing' })], last7Days: [] })).toBe(SYNC_ACTIVE_POLL_MS);
     expect(syncPollInterval({ targets: [target()], last7Days: [] })).toBe(STATUS_POLL_MS);

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { disconnectConnection } from '@/lib/connections/disconnect';
+import { parseEnv } from '@/lib/env';
+import { encryptToken } from '@/lib/tokens/keys';
+import { createTestDatabase, type TestDatabase } from '@/tests/support/databases';
+import { insertConnection, insertUser } from '@/tests/support/fixtures';
+
+/** The paths of a disconnect that do not reach a provider's revoke endpoint (connect-flow covers those that do). */
+
+const ORIGIN = 'http://grantkeeper.test';
+const KEYS = { ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS };
+let t: TestDatabase;
+const calls: string[] = [];
+const recordingFetch = (async (input: RequestInfo | URL) => {
+  calls.push(input instanceof Request ? input.url : String(input));
+  throw new TypeError('fetch failed');
+}) as typeof fetch;
+
+beforeAll(async () => {
+  t = await createTestDatabase('pglite');
+  await insertUser(t.db, 'dana');
+});
+afterAll(() => t.dispose());
+
+const row = async (id: string) =>
+  (await t.db.query<{ status: string; access_token_enc: string | null; refresh_token_enc: string | null }>(
+    'select status, access_token_enc, refresh_token_enc from connections where id = $1',
+    [id],
+  ))[0];
+const audits = async (id: string) =>
+  t.db.query<{ outcome: string; detail: Record<string, unknown> }>(
+    `select outcome, detail from audit_events where connection_id = $1 and action = 'connection.disconnected' order by id`,
+    [id],
+  );
+const withTokens = (provider: string) =>
+  insertConnection(t.db, { userId: 'dana', provider, accessTokenEnc: encryptToken('at-secret'), refreshTokenEnc: encryptToken('rt-secret') });
+
+describe('disconnect without a reachable provider', () => {
+  it('erases the tokens anyway when the provider is no longer configured, and audits the failure', async () => {
+    const id = await withTokens('x');
+    const env = parseEnv({ SIMULATOR: 'off', ...KEYS });
+    calls.length = 0;
+    const out = await disconnectConnection({ db: t.db, env, userId: 'dana', connectionId: id, origin: ORIGIN, fetch: recordingFetch });
+    expect(out).toEqual({ revokedAtProvider: false, alreadyRevoked: false, providerError: 'provider_not_configured' });
+    expect(calls).toEqual([]);
+    expect(await row(id)).toEqual({ status: 'revoked', access_token_enc: null, refresh_token_enc: null });
+    expect(await audits(id)).toEqual([
+      { outcome: 'failure', detail: { provider: 'x', revokedAtProvider: false, providerError: 'provider_not_configured' } },
+    ]);
+  });
+
+  it('erases the tokens when the OIDC issuer cannot be reached, saying the provider was unavailable', async () => {
+    const id = await withTokens('oidc');
+    const env = parseEnv({ SIMULATOR: 'off', OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', ...KEYS });
+    calls.length = 0;
+    const out = await disconnectConnection({ db: t.db, env, userId: 'dana', connectionId: id, origin: ORIGIN, fetch: recordingFetch });
+    expect(out.providerError).toBe('provider_unavailable');
+    expect(calls).toEqual(['https://id.example.com/.well-known/openid-configuration']);
+    expect(await row(id)).toEqual({ status: 'revoked', access_token_enc: null, refresh_token_enc: null });
+    expect(JSON.stringify(await audits(id))).not.toContain('secret');
+  });
+
+  it('a connection that holds no tokens is marked revoked without calling the provider, as a success', async () => {
+    const id = await insertConnection(t.db, { userId: 'dana', provider: 'x' });
+    calls.length = 0;
+    const out = await disconnectConnection({ db: t.db, env: parseEnv({ SIMULATOR: 'on', ...KEYS }), userId: 'dana', connectionId: id, origin: ORIGIN, fetch: recordingFetch });
+    expect(out).toEqual({ revokedAtProvider: false, alreadyRevoked: false });
+    expect(calls).toEqual([]);
+    expect((await row(id))?.status).toBe('revoked');
+    expect((await audits(id)).map((a) => a.outcome)).toEqual(['success']);
+
+    // Disconnecting it again changes nothing and audits nothing more.
+    const again = await disconnectConnection({ db: t.db, env: parseEnv({ SIMULATOR: 'on', ...KEYS }), userId: 'dana', connectionId: id, origin: ORIGIN, fetch: recordingFetch });
+    expect(again).toEqual({ revokedAtProvider: false, alreadyRevoked: true });
+    expect(await audits(id)).toHaveLength(1);
+  });
+});

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAuthorization } from '@/lib/connections/authorize';
 import { disconnectConnection } from '@/lib/connections/disconnect';
+import { FlowError } from '@/lib/connections/outcomes';
 import { parseEnv } from '@/lib/env';
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '@/tests/support/databases';
 import { insertConnection, insertUser } from '@/tests/support/fixtures';
 
-/** The paths of a disconnect that do not reach a provider's revoke endpoint (connect-flow covers those that do). */
+/**
+ * Connect and disconnect when the provider cannot be used: the paths connect-flow.test.ts (which
+ * always has the simulator) does not reach. One PGlite database for both.
+ */
 
 const ORIGIN = 'http://grantkeeper.test';
 const KEYS = { ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS };
@@ -73,5 +78,39 @@ describe('disconnect without a reachable provider', () => {
     const again = await disconnectConnection({ db: t.db, env: parseEnv({ SIMULATOR: 'on', ...KEYS }), userId: 'dana', connectionId: id, origin: ORIGIN, fetch: recordingFetch });
     expect(again).toEqual({ revokedAtProvider: false, alreadyRevoked: true });
     expect(await audits(id)).toHaveLength(1);
+  });
+});
+
+describe('starting a connection that cannot start', () => {
+  const start = (over: Partial<Parameters<typeof startAuthorization>[0]> = {}) =>
+    startAuthorization({
+      db: t.db, env: parseEnv({ SIMULATOR: 'on', ...KEYS }), userId: 'dana', provider: 'amazon-ads', origin: ORIGIN, returnPath: '/', fetch: recordingFetch, ...over,
+    }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+  const states = async () => Number((await t.db.query<{ n: number }>('select count(*)::int as n from oauth_states'))[0]!.n);
+
+  it('refuses an unconfigured provider, an unreachable OIDC issuer, and an unknown region, storing no state', async () => {
+    const before = await states();
+    expect(await start({ env: parseEnv({ SIMULATOR: 'off', ...KEYS }) })).toMatchObject({ outcome: 'not_configured' });
+    const oidcEnv = parseEnv({ SIMULATOR: 'off', OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', ...KEYS });
+    const unreachable = await start({ env: oidcEnv, provider: 'oidc' });
+    expect(unreachable).toBeInstanceOf(FlowError);
+    expect(unreachable).toMatchObject({ outcome: 'provider_unavailable' });
+    expect(await start({ region: 'mars' as never })).toMatchObject({ outcome: 'bad_region' });
+    expect(await states()).toBe(before);
+  });
+
+  it('reconnecting needs a connection of this user and this provider', async () => {
+    const x = await insertConnection(t.db, { userId: 'dana', provider: 'x' });
+    const before = await states();
+    expect(await start({ connectionId: x })).toMatchObject({ outcome: 'not_found' });
+    expect(await start({ connectionId: '00000000-0000-0000-0000-000000000000' })).toMatchObject({ outcome: 'not_found' });
+    expect(await states()).toBe(before);
+    // The same connection with its own provider starts a reconnect.
+    const url = await startAuthorization({ db: t.db, env: parseEnv({ SIMULATOR: 'on', ...KEYS }), userId: 'dana', provider: 'x', origin: ORIGIN, returnPath: '/', connectionId: x });
+    expect(new URL(url).searchParams.get('state')).toBeTruthy();
+    expect(await states()).toBe(before + 1);
   });
 });

@@ -3,7 +3,9 @@ import { deriveTargets } from './targets';
 
 /** Which accounts of a connection get synced, from the metadata its accounts fetcher stored. */
 
-const conn = (provider: string, metadata: Record<string, unknown> | null) => ({ provider, external_account_id: '2244994945', display_name: '@ada', metadata });
+// `metadata` is jsonb not null, but a JSON null is still a value there.
+const conn = (provider: string, metadata: Record<string, unknown> | null) =>
+  ({ provider, external_account_id: '2244994945', display_name: '@ada', metadata: metadata as Record<string, unknown> });
 
 describe('deriveTargets', () => {
   it('Amazon: one target per profile and region, named by account and country; DSP agency profiles are kept but skipped', () => {

@@ -133,7 +133,7 @@ describe('Amazon Ads reporting v3 (providers.md §1 "Reporting")', () => {
   });
 
   it('an expired pre-signed URL (403) is a transient http_403; plain JSON is read; garbage is invalid_response', async () => {
-    const fetchWith = (body: string | Uint8Array, status = 200) => (async () => new Response(body, { status })) as unknown as typeof fetch;
+    const fetchWith = (body: string, status = 200) => (async () => new Response(body, { status })) as unknown as typeof fetch;
     await expect(downloadReportFile(fetchWith('<Error>AccessDenied</Error>', 403), 'https://s3/x')).rejects.toMatchObject({
       code: 'http_403', status: 403, kind: 'transient',
     });

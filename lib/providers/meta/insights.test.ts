@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isMetaDefinition } from '@/lib/providers/meta/definition';
 import { buildInsightsRequest, metaInsights, parseInsightsPage, usagePauseSec } from '@/lib/providers/meta/insights';
 import type { SyncTarget } from '@/lib/insights/types';
 import { answer, json, rejectionOf, resolveConfigured, setupProviderServer } from '@/tests/support/provider-http';
@@ -69,7 +70,8 @@ describe('Meta ad insights (providers.md §4 "Insights")', () => {
 
   it('an account id without its act_ prefix is asked for as act_<id>', async () => {
     const p = await resolveConfigured('meta');
-    const definition = p.definition as Parameters<typeof buildInsightsRequest>[0];
+    if (!isMetaDefinition(p.definition)) throw new Error('not Meta');
+    const definition = p.definition;
     const request = buildInsightsRequest(definition, p.credentials, '42', { from: '2026-01-01', to: '2026-01-01' }, 'EAAtoken');
     expect(new URL(request.url).pathname).toBe('/v22.0/act_42/insights');
   });

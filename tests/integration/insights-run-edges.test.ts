@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '@/lib/env';
+import { queueSyncNow } from '@/lib/insights/queue';
 import { advanceInsights } from '@/lib/insights/sweep';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
 import { seedGrant } from '@/lib/simulator/seed';
 import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state';
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { insertConnection, insertLiveConnection, insertUser } from '../support/fixtures';
 
 /**
  * How an insights run ends when it cannot reach its provider's figures at all: the provider is
@@ -101,5 +102,13 @@ describe('insights runs that cannot reach the provider', () => {
     expect(run).toMatchObject({ state: 'deferred', error_code: 'token_unavailable', lease_owner: null });
     expect(run!.next_run_at.getTime() - Date.now()).toBeGreaterThan(55_000);
     expect(calls.filter((p) => p.includes('adAnalytics'))).toEqual([]);
+  });
+
+  it('Sync now for a connection with nothing to sync (or none at all) answers no_targets and queues nothing', async () => {
+    const oidc = await insertConnection(t.db, { userId: 'erin', provider: 'oidc' });
+    expect(await queueSyncNow(t.db, env.insights, { userId: 'erin', connectionId: oidc })).toEqual({ kind: 'no_targets' });
+    expect(await queueSyncNow(t.db, env.insights, { userId: 'erin', connectionId: '00000000-0000-0000-0000-000000000000' })).toEqual({ kind: 'no_targets' });
+    const [runs] = await t.db.query<{ n: number }>('select count(*)::int as n from insight_sync_runs where connection_id = $1', [oidc]);
+    expect(runs!.n).toBe(0);
   });
 });

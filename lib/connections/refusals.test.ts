@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthorization } from '@/lib/connections/authorize';
+import { completeAuthorization } from '@/lib/connections/callback';
 import { disconnectConnection } from '@/lib/connections/disconnect';
 import { FlowError } from '@/lib/connections/outcomes';
 import { parseEnv } from '@/lib/env';
@@ -112,5 +113,43 @@ describe('starting a connection that cannot start', () => {
     const url = await startAuthorization({ db: t.db, env: parseEnv({ SIMULATOR: 'on', ...KEYS }), userId: 'dana', provider: 'x', origin: ORIGIN, returnPath: '/', connectionId: x });
     expect(new URL(url).searchParams.get('state')).toBeTruthy();
     expect(await states()).toBe(before + 1);
+  });
+});
+
+describe('a callback whose provider cannot finish the exchange', () => {
+  const simOn = () => parseEnv({ SIMULATOR: 'on', ...KEYS });
+  const begin = async () => {
+    const url = new URL(await startAuthorization({ db: t.db, env: simOn(), userId: 'dana', provider: 'x', origin: ORIGIN, returnPath: '/' }));
+    return new URLSearchParams({ state: url.searchParams.get('state')!, code: 'sim-code' });
+  };
+  const finish = (query: URLSearchParams, env = simOn()) =>
+    completeAuthorization({ db: t.db, env, provider: 'x', sessionUserId: 'dana', query, origin: ORIGIN, fetch: recordingFetch }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+  const lastCallback = async () =>
+    (await t.db.query<{ outcome: string; detail: { outcome: string; reason: string } }>(
+      `select outcome, detail from audit_events where action = 'oauth.callback' and user_id = 'dana' order by id desc limit 1`,
+    ))[0];
+  const connections = async () => Number((await t.db.query<{ n: number }>(`select count(*)::int as n from connections where user_id = 'dana'`))[0]!.n);
+
+  it('a provider unconfigured since the start is refused as not_configured, audited, nothing stored', async () => {
+    const query = await begin();
+    const before = await connections();
+    calls.length = 0;
+    expect(await finish(query, parseEnv({ SIMULATOR: 'off', ...KEYS }))).toMatchObject({ outcome: 'not_configured' });
+    expect(calls).toEqual([]);
+    expect(await lastCallback()).toMatchObject({ outcome: 'denied', detail: { outcome: 'not_configured', reason: 'provider_not_configured' } });
+    expect(await connections()).toBe(before);
+  });
+
+  it('a token endpoint that cannot be reached is provider_unavailable (try again), not a failed exchange', async () => {
+    const query = await begin();
+    const before = await connections();
+    calls.length = 0;
+    expect(await finish(query)).toMatchObject({ outcome: 'provider_unavailable' });
+    expect(calls).toHaveLength(1);
+    expect(await lastCallback()).toMatchObject({ detail: { outcome: 'provider_unavailable', reason: 'network' } });
+    expect(await connections()).toBe(before);
   });
 });

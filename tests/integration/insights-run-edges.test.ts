@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '@/lib/env';
 import { queueSyncNow } from '@/lib/insights/queue';
 import { advanceInsights } from '@/lib/insights/sweep';
+import { MAX_ATTEMPTS } from '@/lib/refresh/schedule';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
 import { seedGrant } from '@/lib/simulator/seed';
 import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state';
@@ -110,5 +111,40 @@ describe('insights runs that cannot reach the provider', () => {
     expect(await queueSyncNow(t.db, env.insights, { userId: 'erin', connectionId: '00000000-0000-0000-0000-000000000000' })).toEqual({ kind: 'no_targets' });
     const [runs] = await t.db.query<{ n: number }>('select count(*)::int as n from insight_sync_runs where connection_id = $1', [oidc]);
     expect(runs!.n).toBe(0);
+  });
+
+  const queueNow = async (connectionId: string) => {
+    const queued = await queueSyncNow(t.db, env.insights, { userId: 'erin', connectionId });
+    if (queued.kind !== 'queued') throw new Error(`not queued: ${queued.kind}`);
+    return queued.runIds[0]!;
+  };
+
+  it('a run whose stored progress is unreadable fails as invalid_run instead of crashing the sweep', async () => {
+    const id = await connect();
+    const runId = await queueNow(id);
+    await t.db.query(`update insight_sync_runs set progress = '{"chunks":"garbage"}'::jsonb where id = $1`, [runId]);
+    const summary = await sweep();
+    expect(summary.outcomes).toEqual({ failed: 1 });
+    expect(summary.errors).toEqual([]);
+    expect(await runOf(id)).toMatchObject({ state: 'failed', error_code: 'invalid_run', lease_owner: null });
+    expect(calls).toEqual([]);
+  });
+
+  it('a network failure on the last allowed attempt fails the run (network) instead of retrying forever', async () => {
+    const id = await connect();
+    const runId = await queueNow(id);
+    await t.db.query(`update insight_sync_runs set attempts = $2 where id = $1`, [runId, MAX_ATTEMPTS - 1]);
+    const down = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/rest/adAnalytics')) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return fetchSim(input, init);
+    }) as typeof fetch;
+    expect((await sweep({ fetch: down })).outcomes).toEqual({ failed: 1 });
+    const [run] = await t.db.query<{ state: string; error_code: string; attempts: number; error_message: string }>(
+      'select state, error_code, attempts, error_message from insight_sync_runs where id = $1',
+      [runId],
+    );
+    expect(run).toMatchObject({ state: 'failed', error_code: 'network', attempts: MAX_ATTEMPTS });
+    expect(run!.error_message).toContain('ECONNRESET');
   });
 });

@@ -147,4 +147,18 @@ describe('insights runs that cannot reach the provider', () => {
     expect(run).toMatchObject({ state: 'failed', error_code: 'network', attempts: MAX_ATTEMPTS });
     expect(run!.error_message).toContain('ECONNRESET');
   });
+
+  it('a run whose lease moved on during the provider call writes no figures and leaves the run to its new owner', async () => {
+    const id = await connect();
+    const runId = await queueNow(id);
+    const stealing = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/rest/adAnalytics')) await t.db.query(`update insight_sync_runs set lease_owner = 'another-sweeper' where id = $1`, [runId]);
+      return fetchSim(input, init);
+    }) as typeof fetch;
+    expect((await sweep({ fetch: stealing })).outcomes).toEqual({ lost_lease: 1 });
+    expect(await runOf(id)).toMatchObject({ state: 'requesting', lease_owner: 'another-sweeper', requests_made: 0 });
+    const [figures] = await t.db.query<{ n: number }>('select count(*)::int as n from insight_daily_metrics where connection_id = $1', [id]);
+    expect(figures!.n).toBe(0);
+  });
 });

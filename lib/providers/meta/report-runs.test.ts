@@ -94,4 +94,14 @@ describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
     expect(fetcherFor('meta', 31, { metaAsyncAfterDays: 31 })).toBe(metaInsights);
     expect(fetcherFor('linkedin', 400, { metaAsyncAfterDays: 31 }).kind).toBe('sync');
   });
+
+  it('refuses to create, poll or read a report run through a provider that is not Meta, sending nothing', async () => {
+    const p = await resolveConfigured('linkedin');
+    const ctx = { provider: p, accessToken: 't', target, now: new Date() };
+    expect(await rejectionOf(metaReportRuns.createReport(ctx, { from: '2026-01-01', to: '2026-01-31' }))).toMatchObject({ code: 'invalid_response' });
+    expect(await rejectionOf(metaReportRuns.pollReport(ctx, 'r-1'))).toMatchObject({ code: 'invalid_response' });
+    expect(await rejectionOf(metaReportRuns.downloadReport(ctx, 'r-1'))).toMatchObject({ code: 'invalid_response' });
+    expect(await requests()).toEqual([]);
+  });
 });
+

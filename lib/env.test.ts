@@ -140,4 +140,32 @@ describe('parseEnv', () => {
     expect(parseEnv({ INSIGHTS_META_ASYNC_AFTER_DAYS: '90' }).insights.metaAsyncAfterDays).toBe(90);
     expect(problemsOf({ INSIGHTS_REPORT_POLL_WAITS_MS: '1s,2s' })).toMatch(/INSIGHTS_REPORT_POLL_WAITS_MS/);
   });
+
+  it('an empty or blank variable counts as unset; GRANTKEEPER_DATA_DIR moves the data directory', () => {
+    const env = parseEnv({ DATABASE_URL: '   ', GRANTKEEPER_DATA_DIR: '/var/lib/grantkeeper' });
+    expect(env.databaseUrl).toBeUndefined();
+    expect(env.dataDir).toBe('/var/lib/grantkeeper');
+  });
+
+  it('a rate limit override is <count>/<window>; anything else is refused naming the variable', () => {
+    expect(() => parseEnv({ RATE_LIMIT_TOKEN_API: '10/5m' })).not.toThrow();
+    expect(problemsOf({ RATE_LIMIT_TOKEN_API: 'lots' })).toContain('RATE_LIMIT_TOKEN_API: a rate limit is <count>/<window>');
+  });
+
+  it('a provider’s client id without its secret is refused, naming both variables, never the value', () => {
+    const message = problemsOf({ X_CLIENT_ID: 'x-client-id-value' });
+    expect(message).toContain('X_CLIENT_ID and X_CLIENT_SECRET go together');
+    expect(message).not.toContain('x-client-id-value');
+  });
+
+  it('OIDC needs issuer, client id and secret together; its name defaults to the issuer host', () => {
+    expect(problemsOf({ OIDC_ISSUER: 'https://id.example.com' })).toContain('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together');
+    expect(problemsOf({ OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's' })).toContain('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together');
+    const env = parseEnv({ OIDC_ISSUER: 'https://id.example.com/realms/ads', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's' });
+    expect(env.providers.oidc).toMatchObject({ name: 'id.example.com', scopes: ['openid', 'offline_access'] });
+  });
+
+  it('a Clerk publishable key that is not pk_test_/pk_live_ is refused', () => {
+    expect(problemsOf({ ...CLERK, CLERK_PUBLISHABLE_KEY: 'sk_live_oops' })).toContain('CLERK_PUBLISHABLE_KEY must look like pk_test_… or pk_live_…');
+  });
 });

@@ -17,8 +17,9 @@ export function toDecimalString(value: number | string): string {
   if (!/e/i.test(text)) return text;
   // 1e21 and up are integers; 1e-7 and below need their digits spelled out without an exponent.
   if (Math.abs(value) >= 1e21) return BigInt(value).toString();
+  // Only values below 1e-6 get here, so at least 16 decimals are asked for and `fixed` has a point.
   const fixed = value.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(Math.abs(value))) + 15)));
-  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+  return fixed.replace(/\.?0+$/, '');
 }
 
 /** Sums non-negative integers given as numbers or digit strings (LinkedIn conversions, X metrics). */

@@ -41,4 +41,10 @@ describe('Standard Webhooks signing', () => {
     const old = headers({ timestamp: new Date(Date.now() - 10 * 60_000) });
     expect(() => new Webhook(secret).verify(body, old)).toThrow(/too old/);
   });
+
+  it('a secret given without its whsec_ prefix signs the same; an empty one is refused rather than signing with no key', () => {
+    const at = new Date('2026-11-21T10:00:00Z');
+    expect(signWebhook(secret.slice('whsec_'.length), 'msg_1', at, body)).toBe(signWebhook(secret, 'msg_1', at, body));
+    expect(() => signWebhook('whsec_', 'msg_1', at, body)).toThrow('webhook secret is empty');
+  });
 });

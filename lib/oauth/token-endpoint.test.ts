@@ -1,6 +1,7 @@
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { answer, json, rejectionOf, resolveConfigured, setupProviderServer } from '@/tests/support/provider-http';
+import { networkError } from './http';
 import { buildCodeExchangeRequest, exchangeCode, refreshAccessToken } from './token-endpoint';
 
 /** Engine behaviour common to every provider, exercised through Amazon's and X's definitions. */
@@ -112,6 +113,25 @@ describe('token endpoint failures', () => {
     const text = `${error.message} ${error.description} ${JSON.stringify(error)}`;
     for (const secret of ['ab12', 'V'.repeat(43), 'x:secret+with/odd chars', 'eC1jbGllbnQ6']) expect(text).not.toContain(secret);
     expect(error.message).toContain('code [redacted]');
+  });
+});
+
+describe('refresh without what the strategy needs', () => {
+  it('a refresh-token grant with no stored refresh token, and a Meta grant with no access token, fail for good without a request', async () => {
+    const x = await resolveConfigured('x');
+    expect(await rejectionOf(refreshAccessToken(x, { refreshToken: undefined }))).toMatchObject({ code: 'missing_refresh_token', kind: 'permanent' });
+    const meta = await resolveConfigured('meta');
+    expect(await rejectionOf(refreshAccessToken(meta, { accessToken: undefined }))).toMatchObject({ code: 'missing_access_token', kind: 'permanent' });
+    expect(await requests()).toEqual([]);
+  });
+});
+
+describe('network failures (networkError)', () => {
+  it('names the socket error code when there is one, else says the connection failed; an abort is a timeout', () => {
+    expect(networkError(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }))).toMatchObject({ code: 'network', description: 'ECONNREFUSED', kind: 'transient' });
+    expect(networkError(new TypeError('fetch failed', { cause: { code: 42 } }))).toMatchObject({ code: 'network', description: 'connection failed' });
+    expect(networkError('a string thrown by a fetch shim')).toMatchObject({ code: 'network', description: 'connection failed', kind: 'transient' });
+    expect(networkError(new DOMException('aborted', 'AbortError'))).toMatchObject({ code: 'timeout', kind: 'transient' });
   });
 });
 

@@ -28,6 +28,8 @@ const CASES: [string, ProviderDefinition, ProviderErrorInfo, ErrorKind][] = [
   ['LinkedIn dead refresh token [LI2]', linkedin, oauth(400, 'invalid_request', 'The provided authorization grant or refresh token is invalid, expired or revoked'), 'permanent'],
   ['LinkedIn invalid_grant', linkedin, oauth(400, 'invalid_grant'), 'permanent'],
   ['X spent refresh token [X10]', x, oauth(400, 'invalid_request', 'Value passed for the token was invalid.'), 'permanent'],
+  ['X invalid_request without a description [X9]', x, { status: 400, error: 'invalid_request' }, 'transient'],
+  ['LinkedIn invalid_request without a description [LI1]', linkedin, { status: 400, error: 'invalid_request' }, 'transient'],
   ['X invalid_grant', x, oauth(400, 'invalid_grant'), 'permanent'],
   ['Meta 190/463 expired [M4]', meta, graph(400, 190, 463), 'permanent'],
   ['Meta 190/458 app removed', meta, graph(400, 190, 458), 'permanent'],

@@ -92,6 +92,24 @@ describe('generic OIDC provider: identity and revocation', () => {
     expect(await rejectionOf(fetchConnectedAccount(p, { tokenSet: { accessToken: 'at' } }))).toMatchObject({ code: 'invalid_identity' });
   });
 
+  it('an id_token for several audiences counts when this client is one; its username names the account; no sub, not a JWT or another issuer is refused', async () => {
+    server.use(answer('get', DISCOVERY, () => json(metadata())));
+    const p = (await resolve())!;
+    const account = await fetchConnectedAccount(p, {
+      tokenSet: { accessToken: 'at', idToken: unsignedJwt({ iss: ISSUER, aud: ['other-app', 'gk'], sub: 'user-7', preferred_username: 'ada.l' }) },
+    });
+    expect(account).toEqual({ externalAccountId: 'user-7', displayName: 'ada.l', metadata: { issuer: ISSUER, preferredUsername: 'ada.l' } });
+    const bare = await fetchConnectedAccount(p, { tokenSet: { accessToken: 'at', idToken: unsignedJwt({ iss: ISSUER, aud: 'gk', sub: 'user-8' }) } });
+    expect(bare).toEqual({ externalAccountId: 'user-8', displayName: 'user-8', metadata: { issuer: ISSUER } });
+    for (const idToken of [
+      unsignedJwt({ iss: 'https://evil.example', aud: 'gk', sub: 'user-7' }),
+      unsignedJwt({ iss: ISSUER, aud: 'gk' }),
+      'not-a-jwt',
+    ]) {
+      expect(await rejectionOf(fetchConnectedAccount(p, { tokenSet: { accessToken: 'at', idToken } }))).toMatchObject({ code: 'invalid_identity' });
+    }
+  });
+
   it('prefers userinfo, and refuses a sub that differs from the id_token (OIDC Core §5.3.2)', async () => {
     server.use(
       answer('get', DISCOVERY, () => json(metadata({ userinfo_endpoint: `${ISSUER}/me` }))),

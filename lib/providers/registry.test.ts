@@ -3,7 +3,7 @@ import { buildAuthorizationUrl } from '@/lib/oauth/authorization-url';
 import { refreshAccessToken } from '@/lib/oauth/token-endpoint';
 import { SIMULATOR_CREDENTIALS } from '@/lib/simulator/credentials';
 import { answer, json, setupProviderServer, testEnv } from '@/tests/support/provider-http';
-import { createSimulatorRewrite, getProviderDefinition, listProviderStatus, resolveProvider } from './registry';
+import { createProviderFetch, createSimulatorRewrite, getProviderDefinition, listProviderStatus, resolveProvider } from './registry';
 
 const { server, requests } = setupProviderServer();
 const ORIGIN = 'http://localhost:3000';
@@ -76,5 +76,38 @@ describe('provider registry', () => {
     expect(list.find((s) => s.slug === 'oidc')?.envVars).toEqual(['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']);
     expect(JSON.stringify(list)).not.toContain('very-secret');
     expect(listProviderStatus(testEnv({ SIMULATOR: 'off' })).every((s) => s.status === 'not_configured')).toBe(true);
+  });
+
+  it('without an environment, LinkedIn and Meta get the same defaults lib/env.ts applies (no refresh, default versions)', () => {
+    const env = testEnv();
+    const linkedin = getProviderDefinition('linkedin') as ReturnType<typeof getProviderDefinition> & { apiVersion: string };
+    expect(linkedin.refresh).toBe('none');
+    expect(linkedin.apiVersion).toBe(env.providers.linkedinApiVersion);
+    expect(getProviderDefinition('meta').endpoints(undefined).token).toBe(getProviderDefinition('meta', { env }).endpoints(undefined).token);
+  });
+
+  it('an OIDC provider is listed as configured under its name', () => {
+    const env = testEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', OIDC_NAME: 'Example SSO' });
+    expect(listProviderStatus(env).find((s) => s.slug === 'oidc')).toMatchObject({ name: 'Example SSO', status: 'configured' });
+  });
+
+  it('provider fetch rewrites URL and Request inputs alike, keeps the caller’s signal, else adds a timeout', async () => {
+    const seen: { url: string; method: string; signal: AbortSignal | null | undefined }[] = [];
+    const base = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      seen.push({ url, method: input instanceof Request ? input.method : (init?.method ?? 'GET'), signal: init?.signal });
+      return new Response('ok');
+    }) as typeof fetch;
+    const providerFetch = createProviderFetch(createSimulatorRewrite(ORIGIN, 'x'), 5_000, base);
+    const own = new AbortController().signal;
+    await providerFetch(new URL('https://api.x.com/2/users/me'), { signal: own });
+    await providerFetch(new Request('https://api.x.com/2/oauth2/revoke', { method: 'POST', body: 'token=t' }));
+    expect(seen.map((r) => [r.url, r.method])).toEqual([
+      [`${ORIGIN}/api/simulator/x/api.x.com/2/users/me`, 'GET'],
+      [`${ORIGIN}/api/simulator/x/api.x.com/2/oauth2/revoke`, 'POST'],
+    ]);
+    expect(seen[0]!.signal).toBe(own);
+    expect(seen[1]!.signal).toBeInstanceOf(AbortSignal);
+    expect(seen[1]!.signal).not.toBe(own);
   });
 });

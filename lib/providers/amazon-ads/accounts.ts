@@ -42,7 +42,7 @@ export async function fetchAmazonAdsAccount(
       }),
     ),
   ]);
-  const profiles = Object.fromEntries(REGIONS.map((region, i) => [region, regional[i] ?? []])) as Record<
+  const profiles = Object.fromEntries(REGIONS.map((region, i) => [region, regional[i]!])) as Record<
     Region,
     AmazonAdsProfile[]
   >;

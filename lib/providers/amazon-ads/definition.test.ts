@@ -153,4 +153,15 @@ describe('Amazon Ads / LWA (providers.md §1)', () => {
     });
     expect(await requests()).toHaveLength(0);
   });
+
+  it('labels the connection by the user’s email when Amazon gives no name, else by the user id', async () => {
+    const users = [{ user_id: 'amzn1.account.A', email: 'ada@example.com' }, { user_id: 'amzn1.account.B' }];
+    server.use(
+      answer('get', 'https://api.amazon.com/user/profile', () => json(users.shift())),
+      answer('get', 'https://:host/v2/profiles', () => json([])),
+    );
+    const p = await resolveConfigured('amazon-ads');
+    expect((await fetchConnectedAccount(p, { tokenSet: { accessToken: 'Atza|at' } })).displayName).toBe('ada@example.com');
+    expect((await fetchConnectedAccount(p, { tokenSet: { accessToken: 'Atza|at' } })).displayName).toBe('amzn1.account.B');
+  });
 });

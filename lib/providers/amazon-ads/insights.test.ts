@@ -1,6 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { amazonAdsInsights, parseReportRows } from '@/lib/providers/amazon-ads/insights';
+import {
+  amazonAdsInsights,
+  buildReportStatusRequest,
+  downloadReportFile,
+  duplicateReportId,
+  parseReportRows,
+  parseReportStatus,
+} from '@/lib/providers/amazon-ads/insights';
 import type { FetchContext } from '@/lib/insights/fetcher';
 import type { SyncTarget } from '@/lib/insights/types';
 import { answer, CREDENTIALS, json, rejectionOf, resolveConfigured, setupProviderServer } from '@/tests/support/provider-http';
@@ -78,5 +85,68 @@ describe('Amazon Ads reporting v3 (providers.md §1 "Reporting")', () => {
     server.use(answer('get', `${EU}/reporting/reports/r-9`, () => json({ code: 'UNAUTHORIZED', details: 'HTTP 401 Unauthorized' }, { status: 401 })));
     const err = await rejectionOf(amazonAdsInsights.pollReport(await ctx(), 'r-9'));
     expect(err.status).toBe(401);
+  });
+
+  it('a profile without a region (or with an unknown one) is asked on the North America host', () => {
+    const credentials = { clientId: 'amzn1.application-oa2-client.abc' };
+    expect(buildReportStatusRequest(credentials, { accountId: '1', region: null }, 'r 1/2', 'tok').url).toBe(
+      'https://advertising-api.amazon.com/reporting/reports/r%201%2F2',
+    );
+    expect(buildReportStatusRequest(credentials, { accountId: '1', region: 'mars' as never }, 'r', 'tok').url).toBe(
+      'https://advertising-api.amazon.com/reporting/reports/r',
+    );
+  });
+
+  it('a COMPLETED report without its URL is an invalid response, not a download of nothing', () => {
+    expect(() => parseReportStatus({ reportId: 'r', status: 'COMPLETED', url: null })).toThrow(
+      expect.objectContaining({ code: 'invalid_response', kind: 'transient', description: 'unexpected response shape at url' }),
+    );
+  });
+
+  it('FAILED (v3 spelling) fails the report too, with a reason even when Amazon gives none', () => {
+    expect(parseReportStatus({ reportId: 'r', status: 'FAILED' })).toEqual({ status: 'failed', reason: 'the report failed at Amazon' });
+  });
+
+  it('a 425 names its duplicate in `detail` too; a 425 without a readable id is no duplicate', () => {
+    expect(duplicateReportId(425, { detail: 'duplicate of: abc-123' })).toBe('abc-123');
+    expect(duplicateReportId(425, { code: '425' })).toBeUndefined();
+    expect(duplicateReportId(425, 'not json')).toBeUndefined();
+    expect(duplicateReportId(400, { details: 'duplicate of: abc-123' })).toBeUndefined();
+  });
+
+  it('a report file that is not a list of rows is refused as an invalid response', () => {
+    expect(() => parseReportRows({ rows: [] }, 'USD')).toThrow(expect.objectContaining({ code: 'invalid_response' }));
+  });
+
+  it('a row with only its key counts zero and spends nothing, in the profile’s currency, with no conversions known', () => {
+    const [row] = parseReportRows([{ date: '2026-11-03', campaignId: '42', purchases30d: null }], 'JPY');
+    expect(row).toMatchObject({
+      campaignId: '42', campaignName: null, campaignStatus: null, day: '2026-11-03', impressions: 0, clicks: 0, spend: '0', conversions: null, conversionValue: null, currency: 'JPY',
+    });
+    expect(row!.raw).toMatchObject({ attribution: 'amazon_30d_click' });
+  });
+
+  it('a cost that is not a decimal is refused with the row and field it came from', () => {
+    expect(() => parseReportRows([{ date: '2026-11-03', campaignId: 1 }, { date: '2026-11-03', campaignId: 2, cost: 'lots' }], 'USD')).toThrow(
+      expect.objectContaining({ description: 'unexpected response shape at 1.cost' }),
+    );
+  });
+
+  it('an expired pre-signed URL (403) is a transient http_403; plain JSON is read; garbage is invalid_response', async () => {
+    const fetchWith = (body: string, status = 200) => (async () => new Response(body, { status })) as unknown as typeof fetch;
+    await expect(downloadReportFile(fetchWith('<Error>AccessDenied</Error>', 403), 'https://s3/x')).rejects.toMatchObject({
+      code: 'http_403', status: 403, kind: 'transient',
+    });
+    await expect(downloadReportFile(fetchWith('[{"date":"2026-11-01"}]'), 'https://s3/x')).resolves.toEqual([{ date: '2026-11-01' }]);
+    await expect(downloadReportFile(fetchWith('PK\u0003\u0004 not json'), 'https://s3/x')).rejects.toMatchObject({
+      code: 'invalid_response', description: 'the report file is not gzip JSON',
+    });
+  });
+
+  it('a download that cannot connect is a network error, not a crash', async () => {
+    const failing = (async () => {
+      throw new TypeError('fetch failed');
+    }) as unknown as typeof fetch;
+    await expect(downloadReportFile(failing, 'https://s3/x')).rejects.toMatchObject({ code: 'network', description: 'connection failed', kind: 'transient' });
   });
 });

@@ -54,7 +54,8 @@ export async function fetchLinkedInAccount(
     getJson(p, AD_ACCOUNT_USERS, AdAccountUsers, rest),
     getJson(p, ACTIVE_AD_ACCOUNTS, AdAccounts, rest),
   ]);
-  const roles = new Map(users.elements.map((u) => [u.account.split(':').pop() ?? u.account, u.role]));
+  // split() always yields at least one part, so pop() has a value.
+  const roles = new Map(users.elements.map((u) => [u.account.split(':').pop()!, u.role]));
   const fullName = [user.given_name, user.family_name].filter(Boolean).join(' ');
   return {
     externalAccountId: user.sub,

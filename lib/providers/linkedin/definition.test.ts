@@ -136,4 +136,19 @@ describe('LinkedIn (providers.md §2)', () => {
     expect(sent).toHaveLength(1);
     expect(Object.fromEntries(sent[0]!.body)).toEqual({ token: 'li-at', token_type_hint: 'access_token', client_id: 'li-client', client_secret: 'li-secret' });
   });
+
+  it('labels the connection by given and family name, else email, else the member id; accounts without a role keep none', async () => {
+    const users = [{ sub: 'a', given_name: 'Ada', family_name: 'Lovelace' }, { sub: 'b', email: 'b@example.com' }, { sub: 'c' }];
+    server.use(
+      answer('get', 'https://api.linkedin.com/v2/userinfo', () => json(users.shift())),
+      answer('get', 'https://api.linkedin.com/rest/adAccountUsers', () => json({ elements: [] })),
+      answer('get', 'https://api.linkedin.com/rest/adAccounts', () => json({ elements: [{ id: 7, name: 'Shared', currency: 'EUR', status: 'ACTIVE' }] })),
+    );
+    const p = await resolveConfigured('linkedin');
+    const first = await fetchConnectedAccount(p, { tokenSet: { accessToken: 'li-at' } });
+    expect(first.displayName).toBe('Ada Lovelace');
+    expect(first.metadata).toEqual({ adAccounts: [{ id: '7', name: 'Shared', currency: 'EUR', status: 'ACTIVE', role: undefined }] });
+    expect((await fetchConnectedAccount(p, { tokenSet: { accessToken: 'li-at' } })).displayName).toBe('b@example.com');
+    expect((await fetchConnectedAccount(p, { tokenSet: { accessToken: 'li-at' } })).displayName).toBe('c');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAnalyticsRequest, buildCampaignsRequest, linkedInInsights, METRIC_FIELDS, splitFields } from '@/lib/providers/linkedin/insights';
+import { buildAnalyticsRequest, buildCampaignsRequest, linkedInInsights, METRIC_FIELDS, parseAnalytics, splitFields } from '@/lib/providers/linkedin/insights';
 import type { SyncTarget } from '@/lib/insights/types';
 import { answer, json, resolveConfigured, setupProviderServer } from '@/tests/support/provider-http';
 
@@ -108,5 +108,41 @@ describe('LinkedIn adAnalytics (providers.md §2 "Reporting")', () => {
 
   it('builds the campaign search URL for the account', () => {
     expect(buildCampaignsRequest('202603', '42', 't').url).toBe('https://api.linkedin.com/rest/adAccounts/42/adCampaigns?q=search&pageSize=100');
+  });
+
+  it('an element with no figures (or null ones) is a zero row with conversions and their value unknown', () => {
+    const start = { year: 2026, month: 3, day: 9 };
+    const rows = parseAnalytics(
+      [{ elements: [{ dateRange: { start }, pivotValues: ['urn:li:sponsoredCampaign:1'], impressions: null, clicks: undefined, externalWebsiteConversions: null }] }],
+      'EUR',
+    );
+    expect(rows.map(({ raw: _raw, ...r }) => r)).toEqual([
+      { campaignId: '1', day: '2026-03-09', impressions: 0, clicks: 0, spend: '0', conversions: null, conversionValue: null, currency: 'EUR' },
+    ]);
+  });
+
+  it('a cost that is not a number is an invalid response, not a row with a made-up spend', () => {
+    const element = { dateRange: { start: { year: 2026, month: 3, day: 9 } }, pivotValues: ['urn:li:sponsoredCampaign:1'], costInLocalCurrency: 'n/a' };
+    expect(() => parseAnalytics([{ elements: [element] }], 'EUR')).toThrow(
+      expect.objectContaining({ code: 'invalid_response', description: 'unexpected response shape at elements' }),
+    );
+  });
+
+  it('rows of campaigns the search does not list, or lists without name and status, keep both empty', async () => {
+    server.use(
+      answer('get', 'https://api.linkedin.com/rest/adAnalytics', () =>
+        json({
+          elements: ['1', '2'].map((id) => ({ dateRange: { start: { year: 2026, month: 1, day: 2 } }, pivotValues: [`urn:li:sponsoredCampaign:${id}`], clicks: 1 })),
+        }),
+      ),
+      answer('get', 'https://api.linkedin.com/rest/adAccounts/5123456/adCampaigns', () => json({ elements: [{ id: 'urn:li:sponsoredCampaign:1' }] })),
+    );
+    const p = await resolveConfigured('linkedin');
+    const result = await linkedInInsights.fetchChunk({ provider: p, accessToken: 'li-at', target, now: new Date(), chunkIndex: 0 }, { from: '2026-01-01', to: '2026-01-31' });
+    expect(result.campaigns).toEqual([{ campaignId: '1', name: null, status: null }]);
+    expect(result.rows.map((r) => [r.campaignId, r.campaignName, r.campaignStatus])).toEqual([
+      ['1', null, null],
+      ['2', null, null],
+    ]);
   });
 });

@@ -94,7 +94,7 @@ export function parseAnalytics(responses: z.infer<typeof AnalyticsResponse>[], c
       const conversions = [e.externalWebsiteConversions, e.oneClickLeads].filter((v) => v !== undefined && v !== null);
       const { day, campaignUrn, ...raw } = e;
       return {
-        campaignId: String(campaignUrn).split(':').pop() ?? String(campaignUrn),
+        campaignId: String(campaignUrn).split(':').pop()!,
         day: String(day),
         impressions: optionalCount(e.impressions) ?? 0,
         clicks: optionalCount(e.clicks) ?? 0,
@@ -155,7 +155,8 @@ export async function fetchCampaigns(
   for (let page = 0; page < MAX_CAMPAIGN_PAGES; page++) {
     const { body } = await requestJson(p, buildCampaignsRequest(apiVersion, accountId, accessToken, pageToken), CampaignsPage);
     requests++;
-    campaigns.push(...body.elements.map((c) => ({ campaignId: c.id.split(':').pop() ?? c.id, name: c.name ?? null, status: c.status ?? null })));
+    // URN or bare id alike: the last part (split() always yields one, so pop() has a value).
+    campaigns.push(...body.elements.map((c) => ({ campaignId: c.id.split(':').pop()!, name: c.name ?? null, status: c.status ?? null })));
     pageToken = body.metadata?.nextPageToken ?? undefined;
     if (!pageToken || body.elements.length === 0) break;
   }

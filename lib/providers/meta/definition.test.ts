@@ -182,4 +182,14 @@ describe('Meta (providers.md §4)', () => {
     const p = await resolveConfigured('meta');
     expect(await rejectionOf(revokeGrant(p, { accessToken: 'EAA-user' }))).toMatchObject({ code: 'OAuthException/190', kind: 'permanent' });
   });
+
+  it('labels the connection by the user id when Meta gives no name', async () => {
+    server.use(
+      answer('get', `${GRAPH}/me`, () => json({ id: '10158' })),
+      answer('get', `${GRAPH}/me/accounts`, () => json({ data: [] })),
+      answer('get', `${GRAPH}/me/adaccounts`, () => json({ data: [] })),
+    );
+    const p = await resolveConfigured('meta');
+    expect((await fetchConnectedAccount(p, { tokenSet: { accessToken: 'EAA-user' } })).displayName).toBe('10158');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { metaInsights, usagePauseSec } from '@/lib/providers/meta/insights';
+import { isMetaDefinition } from '@/lib/providers/meta/definition';
+import { buildInsightsRequest, metaInsights, parseInsightsPage, usagePauseSec } from '@/lib/providers/meta/insights';
 import type { SyncTarget } from '@/lib/insights/types';
 import { answer, json, rejectionOf, resolveConfigured, setupProviderServer } from '@/tests/support/provider-http';
 
@@ -65,5 +66,47 @@ describe('Meta ad insights (providers.md §4 "Insights")', () => {
     expect(usagePauseSec(headers('x-fb-ads-insights-throttle', { app_id_util_pct: 89, acc_id_util_pct: 5 }))).toBeUndefined();
     expect(usagePauseSec(headers('x-app-usage', { call_count: 94, total_time: 12, total_cputime: 3 }))).toBeUndefined();
     expect(usagePauseSec(new Headers({ 'x-app-usage': 'not json' }))).toBeUndefined();
+  });
+
+  it('an account id without its act_ prefix is asked for as act_<id>', async () => {
+    const p = await resolveConfigured('meta');
+    if (!isMetaDefinition(p.definition)) throw new Error('not Meta');
+    const definition = p.definition;
+    const request = buildInsightsRequest(definition, p.credentials, '42', { from: '2026-01-01', to: '2026-01-01' }, 'EAAtoken');
+    expect(new URL(request.url).pathname).toBe('/v22.0/act_42/insights');
+  });
+
+  it('a row Meta sends bare counts zero, spends nothing, knows no conversions, and takes the account’s currency', () => {
+    const rows = parseInsightsPage({ data: [{ campaign_id: '9', date_start: '2026-01-05', date_stop: '2026-01-05' }] }, 'EUR');
+    expect(rows.map(({ raw: _raw, ...r }) => r)).toEqual([
+      { campaignId: '9', campaignName: null, day: '2026-01-05', impressions: 0, clicks: 0, spend: '0', conversions: null, conversionValue: null, currency: 'EUR' },
+    ]);
+    // Without link clicks, all clicks count; the row's own currency wins over the account's.
+    const [row] = parseInsightsPage({ data: [{ campaign_id: '9', clicks: '5', account_currency: 'USD', date_start: '2026-01-05', date_stop: '2026-01-05' }] }, 'EUR');
+    expect([row!.clicks, row!.currency]).toEqual([5, 'USD']);
+  });
+
+  it('null entries in a usage header are skipped, a near limit beside them still pauses', () => {
+    expect(usagePauseSec(new Headers({ 'x-business-use-case-usage': JSON.stringify({ '42': [null, { call_count: 100 }] }) }))).toBe(300);
+  });
+
+  it('the longest pause any page of the chunk asks for is the one the run takes', async () => {
+    const usage = (minutes: number) => ({ 'x-business-use-case-usage': JSON.stringify({ '42': [{ call_count: 99, estimated_time_to_regain_access: minutes }] }) });
+    const pages = [
+      json({ data: [element('2026-01-01', '1.00')], paging: { cursors: { after: 'c1' }, next: 'https://graph.facebook.com/next' } }, { headers: usage(9) }),
+      json({ data: [element('2026-01-02', '2.00')] }, { headers: usage(2) }),
+    ];
+    server.use(answer('get', URL_, () => pages.shift()!));
+    const p = await resolveConfigured('meta');
+    const result = await metaInsights.fetchChunk({ provider: p, accessToken: 'EAAtoken', target, now: new Date() }, { from: '2026-01-01', to: '2026-01-02' });
+    expect(result.requests).toBe(2);
+    expect(result.pauseSec).toBe(540);
+  });
+
+  it('refuses to read Meta insights through a provider that is not Meta', async () => {
+    const p = await resolveConfigured('linkedin');
+    const err = await rejectionOf(metaInsights.fetchChunk({ provider: p, accessToken: 't', target, now: new Date() }, { from: '2026-01-01', to: '2026-01-01' }));
+    expect(err.code).toBe('invalid_response');
+    expect((await requests()).length).toBe(0);
   });
 });

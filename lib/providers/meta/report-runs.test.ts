@@ -72,6 +72,9 @@ describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
     expect(reportRunStatus({ async_status: 'Job Skipped' }, 'r')).toMatchObject({ status: 'failed' });
     expect(reportRunStatus({ async_status: 'Job Completed', async_percent_completion: 99 }, 'r')).toEqual({ status: 'pending' });
     expect(reportRunStatus({ async_status: 'Job Not Started', async_percent_completion: 0 }, 'r')).toEqual({ status: 'pending' });
+    // Completed without a percentage is done; a skipped run without a message still says it was skipped.
+    expect(reportRunStatus({ async_status: 'Job Completed' }, 'r-7')).toEqual({ status: 'completed', url: 'r-7' });
+    expect(reportRunStatus({ async_status: 'Job Skipped' }, 'r')).toEqual({ status: 'failed', reason: 'Meta report run job skipped' });
   });
 
   it('a dead token while polling is a classified provider error (code 190), as for the paged read', async () => {
@@ -91,4 +94,14 @@ describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
     expect(fetcherFor('meta', 31, { metaAsyncAfterDays: 31 })).toBe(metaInsights);
     expect(fetcherFor('linkedin', 400, { metaAsyncAfterDays: 31 }).kind).toBe('sync');
   });
+
+  it('refuses to create, poll or read a report run through a provider that is not Meta, sending nothing', async () => {
+    const p = await resolveConfigured('linkedin');
+    const ctx = { provider: p, accessToken: 't', target, now: new Date() };
+    expect(await rejectionOf(metaReportRuns.createReport(ctx, { from: '2026-01-01', to: '2026-01-31' }))).toMatchObject({ code: 'invalid_response' });
+    expect(await rejectionOf(metaReportRuns.pollReport(ctx, 'r-1'))).toMatchObject({ code: 'invalid_response' });
+    expect(await rejectionOf(metaReportRuns.downloadReport(ctx, 'r-1'))).toMatchObject({ code: 'invalid_response' });
+    expect(await requests()).toEqual([]);
+  });
 });
+

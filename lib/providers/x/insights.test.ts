@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { xInsights } from '@/lib/providers/x/insights';
+import { rollUpPosts, xInsights } from '@/lib/providers/x/insights';
 import type { SyncTarget } from '@/lib/insights/types';
 import { answer, json, resolveConfigured, setupProviderServer } from '@/tests/support/provider-http';
 
@@ -52,5 +52,14 @@ describe('X organic post metrics (providers.md §3 "Analytics")', () => {
     expect(result.rows).toEqual([]);
     const [request] = await requests();
     expect(request!.url.searchParams.get('end_time')).toBe('2026-01-03T11:59:30Z');
+  });
+
+  it('a post whose metrics leave out a count adds nothing for it (the schema lets every count be absent)', () => {
+    const rows = rollUpPosts([
+      { id: '1', created_at: '2026-01-02T10:00:00.000Z', public_metrics: { like_count: 3 } },
+      { id: '2', created_at: '2026-01-02T23:59:59.000Z', public_metrics: { impression_count: 40, like_count: 1 } },
+    ] as Parameters<typeof rollUpPosts>[0]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ day: '2026-01-02', impressions: 40, raw: { posts: 2, like_count: 4, retweet_count: 0, reply_count: 0 } });
   });
 });

@@ -40,6 +40,11 @@ export default async function DashboardPage() {
   // failure is reported by the sections, not as an unhandled rejection.
   const connections = listConnectionStatus(db, user.id);
   connections.catch(() => {});
+  // The sync status, likewise read once: the sync card and every card's sync line hydrate it in
+  // their own boundary, so neither depends on the other boundary having hydrated first (a card
+  // rendered from the server's cache while the browser's was still empty failed hydration).
+  const syncStatus = env.insights.enabled ? describeSyncStatus(db, { userId: user.id }) : Promise.resolve(null);
+  syncStatus.catch(() => {});
   const row = await getUser(db, user.id);
   const label = row?.display_name ?? row?.email ?? user.id;
 
@@ -67,7 +72,7 @@ export default async function DashboardPage() {
         </SectionErrorBoundary>
         <SectionErrorBoundary title="Campaign sync">
           <Suspense fallback={<SyncHealthSkeleton />}>
-            <SyncSection userId={user.id} enabled={env.insights.enabled} readAt={renderedAt} />
+            <SyncSection status={syncStatus} enabled={env.insights.enabled} readAt={renderedAt} />
           </Suspense>
         </SectionErrorBoundary>
         <ConnectPanel providers={listProviderStatus(env)} />
@@ -77,7 +82,7 @@ export default async function DashboardPage() {
           </h2>
           <SectionErrorBoundary title="Your connections">
             <Suspense fallback={<ConnectionsSkeleton />}>
-              <ConnectionsSection connections={connections} readAt={renderedAt} />
+              <ConnectionsSection connections={connections} syncStatus={syncStatus} readAt={renderedAt} />
             </Suspense>
           </SectionErrorBoundary>
         </section>
@@ -92,10 +97,15 @@ interface SectionProps {
   readAt: number;
 }
 
-async function ConnectionsSection({ connections, readAt }: SectionProps) {
-  const data = await connections;
+type SyncStatus = Awaited<ReturnType<typeof describeSyncStatus>>;
+
+async function ConnectionsSection({ connections, syncStatus, readAt }: SectionProps & { syncStatus: Promise<SyncStatus | null> }) {
+  // A failed sync-status read leaves the lines to load it themselves; the list still shows.
+  const [data, status] = await Promise.all([connections, syncStatus.catch(() => null)]);
+  const queries: HydratedQuery[] = [{ key: CONNECTIONS_QUERY_KEY, data, updatedAt: readAt }];
+  if (status) queries.push({ key: SYNC_STATUS_QUERY_KEY, data: status, updatedAt: readAt });
   return (
-    <Hydrate queries={[{ key: CONNECTIONS_QUERY_KEY, data, updatedAt: readAt }]}>
+    <Hydrate queries={queries}>
       <InsightsSyncProvider enabled={getEnv().insights.enabled}>
         <ConnectionList />
       </InsightsSyncProvider>
@@ -116,8 +126,8 @@ async function HealthSection({ connections, readAt }: SectionProps) {
 }
 
 /** The sync status read with the page, so the card and every connection's sync line start from it. */
-async function SyncSection({ userId, enabled, readAt }: { userId: string; enabled: boolean; readAt: number }) {
-  const status = enabled ? await describeSyncStatus(await getDb(), { userId }) : null;
+async function SyncSection({ status: statusPromise, enabled, readAt }: { status: Promise<SyncStatus | null>; enabled: boolean; readAt: number }) {
+  const status = await statusPromise;
   return (
     <Hydrate queries={status ? [{ key: SYNC_STATUS_QUERY_KEY, data: status, updatedAt: readAt }] : []}>
       <InsightsSyncProvider enabled={enabled}>

@@ -15,7 +15,7 @@ import { startServer, waitForHealthy, type Server } from './support/server';
 let server: Server;
 
 test.beforeAll(async () => {
-  server = await startServer({ env: { AUTH_MODE: 'local', SIMULATOR: 'on', SCHEDULER: 'off' } });
+  server = await startServer({ env: { AUTH_MODE: 'local', SIMULATOR: 'on' } });
   await waitForHealthy(server);
 });
 test.afterAll(async () => {

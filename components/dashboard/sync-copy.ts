@@ -132,12 +132,10 @@ export function outcomeCounts(c: { succeeded: number; failed: number }): string 
   return `${c.succeeded} succeeded, ${c.failed} failed`;
 }
 
-/** How far the browser's clock may be behind the server's before a fresh run would not be news. */
-export const FINISHED_CLOCK_ALLOWANCE_MS = 5_000;
 
 /**
- * Runs that are news: each target's latest run, once, when it finished after `since` (the page
- * load, less a clock allowance). Deciding by the run's own finish time rather than by "not in the
+ * Runs that are news: each target's latest run, once, when it finished after `since` (the
+ * server's render time of the page). Deciding by the run's own finish time rather than by "not in the
  * first poll" means a run that ends before the first poll answers (a dead grant fails in well under
  * a second) is still reported, and one that ended before the page loaded never is.
  */
@@ -148,7 +146,7 @@ export function newlyFinishedRuns(targets: SyncTargetView[], known: Set<string>,
     if (!run || (run.state !== 'succeeded' && run.state !== 'failed') || known.has(run.id)) continue;
     known.add(run.id);
     const finishedAt = run.finishedAt ? Date.parse(run.finishedAt) : Number.NaN;
-    if (!(finishedAt >= since - FINISHED_CLOCK_ALLOWANCE_MS)) continue;
+    if (!(finishedAt >= since)) continue;
     fresh.push(t);
   }
   return fresh;

@@ -3,6 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
+import { useRenderedAt } from './clock';
 import { connectionName } from './connection-copy';
 import { PROVIDER_COPY } from './provider-copy';
 import { CONNECTIONS_QUERY_KEY } from './queries';
@@ -12,24 +13,23 @@ import { useSyncStatus } from './use-sync-status';
 
 /**
  * Per page load, not per mount: the dashboard's sections re-render and may remount on refresh(),
- * and a remount must neither repeat a toast nor swallow a run that ended meanwhile.
+ * and a remount must neither repeat a toast nor swallow a run that ended meanwhile. "Since" is the
+ * server's render time of the first render this page load saw (the server's clock, like the runs'
+ * finish times), so a reload never repeats the toast of a run that ended before it.
  */
-const pageLoadedAt = typeof window === 'undefined' ? 0 : Date.now();
+let pageSince: number | null = null;
 const reported = new Set<string>();
 
-/**
- * A toast when a sync run ends, whoever started it: "Synced @riley_ships (X)" with the rows
- * written, or "Sync failed" with the reason in words. Runs that ended before the page loaded are
- * not news. Rendered once per page.
- */
 export function SyncToasts() {
   const { data } = useSyncStatus();
   const { data: connections } = useConnections();
   const queryClient = useQueryClient();
+  const renderedAt = useRenderedAt();
 
   useEffect(() => {
+    pageSince ??= renderedAt;
     if (!data) return;
-    const finished = newlyFinishedRuns(data.targets, reported, pageLoadedAt);
+    const finished = newlyFinishedRuns(data.targets, reported, pageSince);
     // A run that found the grant dead changed the connection too: its card should say so now, not at the next poll.
     if (finished.some((t) => t.lastRun?.state === 'failed')) void queryClient.invalidateQueries({ queryKey: CONNECTIONS_QUERY_KEY });
     for (const t of finished) {
@@ -44,7 +44,7 @@ export function SyncToasts() {
         toast.error(`Sync failed: ${who}`, { description: `${account}: ${syncErrorWords(run.errorCode, run.errorMessage)}`, duration: 10_000 });
       }
     }
-  }, [data, connections, queryClient]);
+  }, [data, connections, queryClient, renderedAt]);
 
   return null;
 }

@@ -5,6 +5,7 @@ import { expect, type Page, type TestInfo } from '@playwright/test';
 
 /** axe on the page as it is now: no serious or critical violation, with a readable report if there is. */
 export async function expectNoSeriousAxeViolations(page: Page, where: string): Promise<void> {
+  await finiteAnimationsSettled(page);
   const results = await new AxeBuilder({ page }).analyze();
   const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = blocking.map((v) => ({
@@ -30,4 +31,22 @@ export async function saveScreenshot(page: Page, testInfo: TestInfo, name: strin
 export async function expectNoHorizontalScroll(page: Page, where: string): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, `horizontal overflow on ${where}`).toBeLessThanOrEqual(0);
+}
+
+/**
+ * Waits (up to 3 s) until no finite animation or transition is running, so axe measures colours
+ * as they will be seen, not mid-fade (a toast sliding in measured 1.16:1). Endless ones (skeleton
+ * pulse, spinners) are not waited for.
+ */
+async function finiteAnimationsSettled(page: Page): Promise<void> {
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+      undefined,
+      { timeout: 3_000, polling: 100 },
+    )
+    .catch(() => undefined);
 }

@@ -62,7 +62,7 @@ describe('openDatabase', () => {
   ] as const)('%s with DB_MIGRATE=%s migrates: %s', async (url, migrate, expected) => {
     const db = await openDatabase({ databaseUrl: url, dataDir: '/unused', migrate });
     expect(db.driver).toBe('postgres');
-    expect(m.openPostgres).toHaveBeenCalledWith(url);
+    expect(m.openPostgres).toHaveBeenCalledWith(url, { prepare: undefined });
     expect(m.openPGlite).not.toHaveBeenCalled();
     expect(m.migrate).toHaveBeenCalledTimes(expected ? 1 : 0);
   });

@@ -26,10 +26,10 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',
       // lib/ is measured by these tests alone (app/ is mostly covered by the Playwright suite, which
-      // V8 coverage here does not see). The run fails when lib/ drops below what it has reached:
-      // lines meet the seeds' 90 %; branches do not yet (77.6 % measured) and only ratchet upward.
+      // V8 coverage here does not see). The run fails when lib/ drops below the seeds' 90 %
+      // (measured 2026-12-03: lines 97.9 %, branches 92.0 %).
       thresholds: {
-        'lib/**': { lines: 90, branches: 77 },
+        'lib/**': { lines: 90, branches: 90 },
       },
     },
     env: {

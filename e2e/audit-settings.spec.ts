@@ -399,4 +399,17 @@ test('keyboard only: create and revoke a key, filter the audit log', async ({ pa
   // This test's revocation and the one before.
   await expect(rows(page)).toHaveCount(2);
   expect(await focused()).toBe('filter-action');
+
+  // When the page payload cannot be fetched (a server too busy to answer), Next falls back to a full
+  // browser navigation: the field that had the focus gets it back on the reloaded page.
+  let aborted = 0;
+  const payload = (url: URL) => url.pathname === '/audit' && url.searchParams.has('_rsc');
+  await page.route(payload, (route) => (aborted++, route.abort()));
+  await page.getByTestId('filter-outcome').focus();
+  await page.getByTestId('filter-outcome').selectOption('success');
+  await page.waitForURL((url) => url.searchParams.get('outcome') === 'success' && !url.searchParams.has('_rsc'));
+  await expect(page.getByTestId('filter-outcome')).toHaveValue('success');
+  await expect.poll(focused).toBe('filter-outcome');
+  expect(aborted, 'the soft navigation failed, so the page was reloaded').toBeGreaterThan(0);
+  await page.unroute(payload);
 });

@@ -14,7 +14,8 @@ import { fernetKey, startServer, waitForExit, waitForHealthy, type Server } from
  *  - within the grace, the process waits, stores the refresh token the simulator issued last
  *    (the one it will accept next), audits the refresh, and exits 143;
  *  - with a grace shorter than the provider, it exits when the grace ends and logs the
- *    abandoned connection id.
+ *    abandoned connection id;
+ *  - a cron-route sweep in flight is an open request, which `next start` drains itself.
  * One shared simulator process (SIMULATOR_URL) and one PostgreSQL outlive both servers.
  */
 
@@ -76,6 +77,8 @@ async function seedDueXConnection(): Promise<{ id: string; personaId: string; re
     accessTtlSec: 3600,
   });
   const grant = grants[0]!;
+  // Earlier cases' connections (one abandoned with a spent token) must not be due alongside.
+  await sql!`update connections set status = 'revoked', next_attempt_at = null, lease_owner = null, lease_until = null`;
   await sql!`insert into users (id, display_name) values ('local', 'Local operator') on conflict do nothing`;
   const [row] = await sql!<{ id: string }[]>`
     insert into connections (user_id, provider, external_account_id, display_name, access_token_enc, refresh_token_enc, expires_at, next_attempt_at)
@@ -137,4 +140,22 @@ test('a grace shorter than the provider: exits when the grace ends, with the aba
     .find((line) => line.includes('refreshes abandoned'));
   expect(abandoned, server.output()).toBeDefined();
   expect(JSON.parse(abandoned!)).toMatchObject({ abandoned: [conn.id], graceMs: 1000 });
+});
+
+test('a cron-route sweep in flight at SIGTERM: next start drains the request, so its refresh is stored and answered', async () => {
+  test.setTimeout(60_000);
+  const cronSecret = crypto.randomBytes(16).toString('hex');
+  server = await startWithScheduler({ SCHEDULER: 'off', CRON_SECRET: cronSecret });
+  const conn = await seedDueXConnection();
+  const answer = fetch(`${server.url}/api/cron/refresh-tokens`, { headers: { authorization: `Bearer ${cronSecret}` } }).then(
+    async (res) => ({ status: res.status, body: (await res.json()) as { claimed: number; refreshed: number } }),
+  );
+  await sigtermDuringRefresh(server);
+  const status = await waitForExit(server, 30_000);
+
+  expect(status.code, server.output()).toBe(143);
+  expect(await answer).toMatchObject({ status: 200, body: { claimed: 1, refreshed: 1 } });
+  const issued = await sim!.admin<{ refreshTokens: { provider: string; value: string }[] }>('issued');
+  const [row] = await sql!<{ refresh_token_enc: string }[]>`select refresh_token_enc from connections where id = ${conn.id}`;
+  expect(fernetDecrypt(encryptionKey, row!.refresh_token_enc) === issued.refreshTokens.filter((t) => t.provider === 'x').at(-1)!.value).toBe(true);
 });

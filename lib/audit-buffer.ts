@@ -9,7 +9,7 @@ import { getLogger } from './log';
  * Each event keeps the time it happened. API keys' last use is written with the same flush.
  *
  * What a stop can lose: a graceful stop (SIGTERM/SIGINT) loses nothing — the batch is written
- * before the process exits (lib/refresh/token-read-audit.ts). A hard kill (kill -9, OOM, power)
+ * before the process exits (lib/shutdown.ts). A hard kill (kill -9, OOM, power)
  * loses the events of at most the last FLUSH_MS plus one write in flight.
  */
 export interface AuditBuffer {

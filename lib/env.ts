@@ -52,6 +52,8 @@ const schema = z.object({
   SWEEP_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(900).default(45),
   REFRESH_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(30),
   PROVIDER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
+  /** How long SIGTERM/SIGINT waits for refreshes in flight and the audit write (lib/shutdown.ts). */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   AMAZON_ADS_CLIENT_ID: optionalText,
   AMAZON_ADS_CLIENT_SECRET: optionalText,
   LINKEDIN_CLIENT_ID: optionalText,
@@ -154,6 +156,8 @@ export interface Env {
   cronSecret: string | undefined;
   providers: ProviderEnv;
   refresh: RefreshSettings;
+  /** SHUTDOWN_GRACE_MS: the longest a graceful stop waits before it exits (lib/shutdown.ts). */
+  shutdownGraceMs: number;
   /** Limits shared by all instances through Postgres; per-IP limits believe X-Forwarded-For only when trustProxy. */
   rateLimits: RateLimitSettings;
   insights: InsightSettings;
@@ -305,6 +309,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       leaseSec: e.REFRESH_LEASE_SECONDS,
       providerTimeoutMs: e.PROVIDER_TIMEOUT_SECONDS * 1000,
     },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     rateLimits: resolveRateLimits({ ...e, TRUST_PROXY: trustProxy ? 'on' : 'off' }),
     insights: {
       enabled: e.INSIGHTS !== 'off',

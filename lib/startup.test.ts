@@ -8,12 +8,12 @@ import type { Env } from './env';
  */
 
 const m = vi.hoisted(() => ({
-  env: { auth: { mode: 'local' }, localAllowRemote: false, databaseUrl: undefined, encryptionKeys: 'k' } as unknown,
+  env: { auth: { mode: 'local' }, localAllowRemote: false, databaseUrl: undefined, encryptionKeys: 'k', shutdownGraceMs: 25_000 } as unknown,
   getEnv: vi.fn(),
   getCipher: vi.fn(),
   recoverAtStart: vi.fn(),
   startScheduler: vi.fn(),
-  flushTokenReadAuditOnStop: vi.fn(),
+  stopGracefullyOnSignal: vi.fn(),
 }));
 
 vi.mock('./env', async (importOriginal) => ({ ...(await importOriginal<typeof import('./env')>()), getEnv: m.getEnv }));
@@ -21,7 +21,8 @@ vi.mock('./db', () => ({ getDb: async () => ({ driver: 'pglite' }) }));
 vi.mock('./tokens/keys', () => ({ getCipher: m.getCipher }));
 vi.mock('./refresh/recover', () => ({ recoverAtStart: m.recoverAtStart }));
 vi.mock('./refresh/scheduler', () => ({ startScheduler: m.startScheduler }));
-vi.mock('./refresh/token-read-audit', () => ({ flushTokenReadAuditOnStop: m.flushTokenReadAuditOnStop }));
+vi.mock('./refresh/token-read-audit', () => ({ getTokenReadAudit: vi.fn() }));
+vi.mock('./shutdown', () => ({ stopGracefullyOnSignal: m.stopGracefullyOnSignal }));
 
 const { startServer, describeDefaults } = await import('./startup');
 const { EnvError } = await import('./env');
@@ -31,7 +32,7 @@ let exit: ReturnType<typeof vi.spyOn>;
 
 beforeEach(() => {
   vi.clearAllMocks();
-  m.env = { auth: { mode: 'local' }, localAllowRemote: false, databaseUrl: undefined, encryptionKeys: 'k' };
+  m.env = { auth: { mode: 'local' }, localAllowRemote: false, databaseUrl: undefined, encryptionKeys: 'k', shutdownGraceMs: 25_000 };
   m.getEnv.mockImplementation(() => m.env);
   stderr = [];
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -47,7 +48,7 @@ describe('startServer', () => {
   it('recovers, then starts the scheduler, and exits for nothing', async () => {
     await startServer();
     expect(m.recoverAtStart).toHaveBeenCalledWith({ driver: 'pglite' }, m.env);
-    expect(m.flushTokenReadAuditOnStop).toHaveBeenCalled();
+    expect(m.stopGracefullyOnSignal).toHaveBeenCalledWith(expect.objectContaining({ graceMs: 25_000 }));
     expect(m.startScheduler).toHaveBeenCalled();
     expect(exit).not.toHaveBeenCalled();
     expect(stderr.join('')).toBe('');

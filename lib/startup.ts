@@ -4,7 +4,8 @@ import { EnvError, getEnv, type Env } from './env';
 import { getLogger } from './log';
 import { recoverAtStart } from './refresh/recover';
 import { startScheduler } from './refresh/scheduler';
-import { flushTokenReadAuditOnStop } from './refresh/token-read-audit';
+import { getTokenReadAudit } from './refresh/token-read-audit';
+import { stopGracefullyOnSignal } from './shutdown';
 import { getCipher } from './tokens/keys';
 
 /**
@@ -19,7 +20,8 @@ export async function startServer(): Promise<void> {
     const db = await getDb();
     await recoverAtStart(db, env);
     log.info({ database: db.driver, ...describeDefaults(env) }, 'grantkeeper ready');
-    flushTokenReadAuditOnStop();
+    // Before the scheduler: a stop signal must find the drain in place.
+    stopGracefullyOnSignal({ graceMs: env.shutdownGraceMs, flush: () => getTokenReadAudit().flush() });
     warnIfExposed(env);
     startScheduler();
   } catch (err) {

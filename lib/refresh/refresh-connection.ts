@@ -4,6 +4,7 @@ import { completeRefresh, type ClaimedConnection, type LeaseGuard } from '../db/
 import { refreshAccessToken } from '../oauth/token-endpoint';
 import { ProviderError, type ProviderSlug, type Region, type ResolvedProvider } from '../providers/types';
 import { recordRefresh } from '../metrics/record';
+import { trackRefresh } from '../shutdown';
 import { decryptToken, encryptToken, isUnreadableToken } from '../tokens/keys';
 import { parkUnreadable } from './key-unavailable';
 import { holdLease, type HeldLease } from './lease';
@@ -18,11 +19,12 @@ export type { RefreshContext, RefreshOutcome } from './refresh-context';
  * Refreshes one claimed connection and writes the result while holding its lease: new tokens,
  * or the failure with its retry schedule, each with its audit event and notification in the same
  * transaction. Never throws for provider failures; one connection's trouble stays its own.
+ * A graceful stop waits for it, write retries included (lib/shutdown.ts).
  */
 export async function refreshClaimedConnection(ctx: RefreshContext, c: ClaimedConnection): Promise<RefreshOutcome> {
   const started = performance.now();
   try {
-    const outcome = await refreshOnce(ctx, c);
+    const outcome = await trackRefresh(c.id, () => refreshOnce(ctx, c));
     recordRefresh(c.provider, outcome.kind, (performance.now() - started) / 1000);
     return outcome;
   } catch (err) {

@@ -8,11 +8,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 const m = vi.hoisted(() => ({
   env: { scheduler: undefined as 'on' | 'off' | undefined, refresh: { schedulerIntervalSec: 60 } },
   runSweep: vi.fn(),
+  stop: new AbortController(),
 }));
 
 vi.mock('../env', () => ({ getEnv: () => m.env }));
 vi.mock('../db', () => ({ getDb: async () => ({ driver: 'pglite' }) }));
 vi.mock('./sweep', () => ({ runSweep: m.runSweep }));
+vi.mock('../shutdown', () => ({ stopSignal: () => m.stop.signal }));
 vi.mock('./provider-resolver', () => ({ internalOrigin: () => 'http://127.0.0.1:3000' }));
 
 const { schedulerEnabled, startScheduler } = await import('./scheduler');
@@ -25,6 +27,7 @@ beforeEach(() => {
   m.runSweep.mockReset();
   m.runSweep.mockResolvedValue(summary);
   m.env.scheduler = undefined;
+  m.stop = new AbortController();
   delete process.env.VERCEL;
 });
 
@@ -94,5 +97,23 @@ describe('startScheduler', () => {
     await vi.advanceTimersByTimeAsync(1000);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(m.runSweep).toHaveBeenCalledTimes(2);
+  });
+
+  it('a stop signal ends it: the sweep in flight has the signal, and no sweep starts after', async () => {
+    startScheduler();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(m.runSweep).toHaveBeenCalledTimes(1);
+    const options = m.runSweep.mock.calls[0]![2] as { signal: AbortSignal };
+    m.stop.abort();
+    expect(options.signal.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(m.runSweep).toHaveBeenCalledTimes(1);
+  });
+
+  it('a stop before the first sweep: none runs', async () => {
+    startScheduler();
+    m.stop.abort();
+    await vi.advanceTimersByTimeAsync(61_000);
+    expect(m.runSweep).not.toHaveBeenCalled();
   });
 });

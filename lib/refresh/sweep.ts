@@ -8,6 +8,7 @@ import type { Env, RefreshSettings } from '../env';
 import { getLogger } from '../log';
 import { withLogContext } from '../log-context';
 import { recordSweep } from '../metrics/record';
+import { stopSignal } from '../shutdown';
 import { advanceInsights, type InsightSweepSummary } from '../insights/sweep';
 import { deliverDueNotifications } from '../notifications/deliver';
 import { PLATFORM_SLUGS } from '../providers/registry';
@@ -46,6 +47,8 @@ export interface SweepOptions {
   settings?: Partial<RefreshSettings>;
   owner?: string;
   providerTimeoutMs?: number;
+  /** Once aborted, nothing new starts and unstarted claims are handed back. Default: the process's stop signal. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -68,6 +71,9 @@ async function sweepOnce(db: Database, env: Env, options: SweepOptions & { owner
   const settings = { ...env.refresh, ...options.settings };
   const owner = options.owner;
   const deadline = started + settings.timeBudgetMs;
+  const signal = options.signal ?? stopSignal();
+  // Out of time, or the process is stopping: start nothing more.
+  const over = () => Date.now() >= deadline || signal.aborted;
   const summary: SweepSummary = {
     owner,
     trigger: options.trigger,
@@ -105,7 +111,7 @@ async function sweepOnce(db: Database, env: Env, options: SweepOptions & { owner
     const refill = () =>
       (refilling ??= (async () => {
         const limit = Math.min(settings.providerConcurrency * 2, budget);
-        if (limit <= 0 || Date.now() >= deadline) {
+        if (limit <= 0 || over()) {
           exhausted = true;
           return;
         }
@@ -117,14 +123,16 @@ async function sweepOnce(db: Database, env: Env, options: SweepOptions & { owner
         queue.push(...rows);
       })().finally(() => (refilling = undefined)));
 
+    const unstarted: string[] = [];
     const worker = async () => {
       for (;;) {
         if (queue.length === 0 && !exhausted) await refill();
-        if (Date.now() >= deadline) return;
+        if (over()) return;
         const next = queue.shift();
         if (!next) return;
         const outcome = await global
-          .run(() => refreshClaimedConnection(ctx, next))
+          // A stop may come while it waits for a slot: then it is handed back, not started.
+          .run(async () => (over() ? void unstarted.push(next.id) : refreshClaimedConnection(ctx, next)))
           .catch((err: unknown): RefreshOutcome | undefined => {
             summary.errors.push(`${provider}:${next.id}: ${(err as Error)?.message ?? String(err)}`.slice(0, 300));
             return undefined;
@@ -133,16 +141,19 @@ async function sweepOnce(db: Database, env: Env, options: SweepOptions & { owner
       }
     };
     await Promise.all(Array.from({ length: settings.providerConcurrency }, worker));
-    // Out of time: give the rest back so the next sweep (or another instance) takes them now.
-    const left = queue.splice(0).map((c) => c.id);
+    // Out of time or stopping: give the rest back so the next sweep (or another instance) takes them now.
+    const left = [...unstarted, ...queue.splice(0).map((c) => c.id)];
     summary.released += left.length;
     await releaseLeases(db, { owner, ids: left });
   };
 
   await Promise.all(PLATFORM_SLUGS.map((p) => sweepProvider(p).catch((err: unknown) => summary.errors.push(`${p}: ${String(err)}`))));
-  await housekeeping(db, summary, { owner, fetch: options.fetch, deadline });
-  summary.insights = await advanceInsights(db, env, { owner, origin: options.origin, deadline, fetch: options.fetch });
-  summary.errors.push(...summary.insights.errors);
+  // A stopping process leaves deliveries and campaign syncs to the next sweep (they are leased too).
+  if (!signal.aborted) {
+    await housekeeping(db, summary, { owner, fetch: options.fetch, deadline });
+    summary.insights = await advanceInsights(db, env, { owner, origin: options.origin, deadline, fetch: options.fetch });
+    summary.errors.push(...summary.insights.errors);
+  }
 
   summary.durationMs = Date.now() - started;
   await insertSweepRun(db, summary).catch((err: unknown) => getLogger().error({ err }, 'could not record the sweep'));

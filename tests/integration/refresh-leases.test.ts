@@ -78,6 +78,29 @@ describe('refresh leases on PostgreSQL', () => {
     await expectAlive(conn.id);
   });
 
+  it('a stop during a sweep: the refresh at the provider is written, the claimed rows not started are handed back at once', async () => {
+    const conns = [await h.connectX(), await h.connectX(), await h.connectX()];
+    h.sim.knobs.x.latencyMs = 500;
+    const stop = new AbortController();
+    // The stop lands while the first provider call is on its way (X has spent the old token by the answer).
+    const fetchStopping: typeof fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/2/oauth2/token')) stop.abort();
+      return h.fetchSim(input, init);
+    };
+    const settings = { concurrency: 1, providerConcurrency: 1, timeBudgetMs: 60_000 };
+    const summary = await h.sweep({ settings, fetch: fetchStopping, signal: stop.signal });
+
+    expect(summary).toMatchObject({ claimed: 2, refreshed: 1, released: 1, errors: [] });
+    expect(h.refreshCalls()).toEqual({ ok: 1 });
+    const rows = await Promise.all(conns.map((c) => h.row(c.id)));
+    const written = rows.filter((r, i) => decryptToken(r.refresh_token_enc!) !== conns[i]!.refreshToken);
+    expect(written).toHaveLength(1);
+    // Every row alive at the provider, none leased: another instance may take the rest right away.
+    for (const c of conns) await expectAlive(c.id);
+    const due = await t.db.query('select 1 from connections where id = any($1::uuid[]) and next_attempt_at <= now()', [conns.map((c) => c.id)]);
+    expect(due).toHaveLength(2);
+  });
+
   it('item 8: at start-up the leases of this host’s dead processes are released; live and foreign ones stay', async () => {
     const ids = await Promise.all([h.connectX(), h.connectX(), h.connectX(), h.connectX()]);
     const host = os.hostname();

@@ -17,3 +17,14 @@ export function fernetEncrypt(key: string, plaintext: string): string {
   const token = Buffer.concat([body, mac]).toString('base64url');
   return token + '='.repeat((4 - (token.length % 4)) % 4);
 }
+
+/** The reverse, for specs that check what the server stored; throws when the HMAC does not match. */
+export function fernetDecrypt(key: string, token: string): string {
+  const bytes = Buffer.from(key.replace(/=+$/, ''), 'base64url');
+  const raw = Buffer.from(token.replace(/=+$/, ''), 'base64url');
+  const body = raw.subarray(0, raw.length - 32);
+  const mac = crypto.createHmac('sha256', bytes.subarray(0, 16)).update(body).digest();
+  if (body[0] !== 0x80 || !crypto.timingSafeEqual(mac, raw.subarray(raw.length - 32))) throw new Error('not a Fernet token of this key');
+  const decipher = crypto.createDecipheriv('aes-128-cbc', bytes.subarray(16), body.subarray(9, 25));
+  return Buffer.concat([decipher.update(body.subarray(25)), decipher.final()]).toString('utf8');
+}

@@ -174,8 +174,8 @@ export async function runScaleOut(opts: ScaleOutOptions, apiKey: string, ids: st
   await sleep(opts.afterKillMs);
   running = false;
   await load;
-  // Stop at a quiet moment: provider calls held, every answer given stored. (A stop does not wait
-  // for the scheduler's own sweep: an answer in flight at SIGTERM would be lost; see scaling.md.)
+  // Stop at a quiet moment: provider calls held, every answer given stored. (A graceful stop now
+  // waits for answers in flight, lib/shutdown.ts; settling first keeps the counts exact.)
   await sim.gate('close');
   const { unsettled: unsettledAtStop } = await settle(sql, sim, '%', 30_000);
   await Promise.all(live.map((s) => s.stop()));

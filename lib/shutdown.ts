@@ -1,0 +1,153 @@
+import 'server-only';
+import os from 'node:os';
+import { getLogger } from './log';
+
+/**
+ * One orderly stop on SIGTERM/SIGINT: stop intake -> drain refreshes -> flush the audit batch ->
+ * exit with the signal's code (143/130). Why wait at all: X rotates refresh tokens, so once its
+ * answer is on the way the stored refresh token is already spent; exiting before the answer is
+ * written kills the grant silently. The wait is bounded by SHUTDOWN_GRACE_MS (default 25 s, under
+ * the usual 30 s before an orchestrator sends SIGKILL); what is still in flight then is logged by
+ * connection id and abandoned.
+ *
+ * `next start` has its own handler: it stops accepting connections, waits for open requests
+ * (cron-route sweeps, token API refreshes) and their `after()` callbacks, then calls
+ * `process.exit(143)` — without knowing about the in-process scheduler. So for the length of the
+ * stop, `process.exit` is held: Next's call is remembered and carried out once the refreshes are
+ * written. Where nothing else handles the signal (NEXT_MANUAL_SIG_HANDLE, a custom server), this
+ * module exits by itself.
+ */
+
+export type StopSignal = 'SIGTERM' | 'SIGINT';
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGTERM', 'SIGINT'];
+
+interface ShutdownState {
+  controller: AbortController;
+  /** Refreshes this process must finish before it exits: key -> connection id. */
+  inFlight: Map<symbol, string>;
+  idle: Set<() => void>;
+  installed: boolean;
+}
+
+const holder = globalThis as unknown as { grantkeeperShutdown?: ShutdownState };
+const state = (): ShutdownState =>
+  (holder.grantkeeperShutdown ??= { controller: new AbortController(), inFlight: new Map(), idle: new Set(), installed: false });
+
+/** Aborted the moment a stop begins: sweeps stop claiming and starting work when it is. */
+export function stopSignal(): AbortSignal {
+  return state().controller.signal;
+}
+
+export function stopping(): boolean {
+  return stopSignal().aborted;
+}
+
+/** Runs one refresh (provider call and its token write) that a stop waits for. */
+export async function trackRefresh<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+  const s = state();
+  const key = Symbol(connectionId);
+  s.inFlight.set(key, connectionId);
+  try {
+    return await work();
+  } finally {
+    s.inFlight.delete(key);
+    if (s.inFlight.size === 0) for (const resolve of s.idle) resolve();
+  }
+}
+
+/** Connection ids whose refresh is in flight in this process. */
+export function refreshesInFlight(): string[] {
+  return [...state().inFlight.values()];
+}
+
+function whenIdle(): Promise<void> {
+  const s = state();
+  if (s.inFlight.size === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      s.idle.delete(done);
+      resolve();
+    };
+    s.idle.add(done);
+  });
+}
+
+export interface StopPlan {
+  /** How long a stop may take in all (SHUTDOWN_GRACE_MS). */
+  graceMs: number;
+  /** Writes what is buffered (the token-read audit batch); runs once the drain is over. */
+  flush: () => Promise<void>;
+}
+
+/** Registers the stop sequence for SIGTERM and SIGINT, once per process. */
+export function stopGracefullyOnSignal(plan: StopPlan): void {
+  const s = state();
+  if (s.installed) return;
+  s.installed = true;
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
+      // Another handler (Next's) will ask to exit once its own requests are done.
+      const othersExit = process.listenerCount(signal) > 1;
+      void stopGracefully(signal, plan, othersExit);
+    });
+  }
+}
+
+/** A timer that keeps the event loop alive on purpose (nothing else may while a refresh waits). */
+function timer(ms: number): { elapsed: Promise<void>; cancel(): void } {
+  let handle: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (handle = setTimeout(resolve, Math.max(0, ms))));
+  return { elapsed, cancel: () => clearTimeout(handle) };
+}
+
+/**
+ * The stop sequence; resolves to the exit code it exited with. A second signal during a stop
+ * changes nothing (a shell sends SIGINT to the whole group, Next's parent sends one more).
+ */
+export async function stopGracefully(signal: StopSignal, plan: StopPlan, othersExit: boolean): Promise<number | undefined> {
+  const s = state();
+  if (s.controller.signal.aborted) return undefined;
+  const startedAt = Date.now();
+  const log = getLogger().child({ component: 'shutdown' });
+  s.controller.abort();
+
+  const exit = process.exit;
+  let requested: number | undefined;
+  let onRequest = () => {};
+  const exitRequested = new Promise<void>((resolve) => (onRequest = resolve));
+  process.exit = ((code?: number | string | null) => {
+    requested = typeof code === 'number' ? code : Number(code ?? 0) || 0;
+    onRequest();
+  }) as typeof process.exit;
+
+  // Started now so requests waiting for their batch (the token route's after()) finish soon.
+  void plan.flush().catch(() => {});
+  log.info({ signal, inFlight: s.inFlight.size, graceMs: plan.graceMs }, 'stopping: no new refreshes; waiting for those in flight');
+
+  // The last part of the grace is kept for the audit write.
+  const reserveMs = Math.min(2000, Math.floor(plan.graceMs / 5));
+  const drainEnds = startedAt + plan.graceMs - reserveMs;
+  const drainTimer = timer(drainEnds - Date.now());
+  const drained = await Promise.race([
+    Promise.all([whenIdle(), othersExit ? exitRequested : undefined]).then(() => true),
+    drainTimer.elapsed.then(() => false),
+  ]);
+  drainTimer.cancel();
+  if (!drained) {
+    const abandoned = refreshesInFlight();
+    log.error(
+      { signal, graceMs: plan.graceMs, abandoned, requestsOpen: othersExit && requested === undefined },
+      abandoned.length > 0
+        ? 'stopping: grace period over; refreshes abandoned (a rotated refresh token may be lost for these connections)'
+        : 'stopping: grace period over while requests were still open',
+    );
+  }
+  const flushTimer = timer(startedAt + plan.graceMs - Date.now());
+  await Promise.race([plan.flush().catch((err: unknown) => log.error({ err }, 'stopping: audit batch not written')), flushTimer.elapsed]);
+  flushTimer.cancel();
+  const code = requested ?? 128 + os.constants.signals[signal];
+  log.info({ signal, code, ms: Date.now() - startedAt, drained }, 'stopped');
+  process.exit = exit;
+  exit.call(process, code);
+  return code;
+}

@@ -24,6 +24,8 @@ export function progressPercent(progress: { daysDone: number; daysTotal: number 
 
 const ERROR_WORDS: Record<string, string> = {
   reconnect: 'The grant is no longer valid, so nothing can be synced: reconnect this account to sync again.',
+  key_unavailable:
+    'This server cannot read the account’s stored tokens: its encryption key is missing or changed. Nothing for you to do here; whoever runs Grantkeeper must restore the key, and syncing resumes then.',
   rate_limited: 'The provider’s rate limit was reached; the sync resumes by itself.',
   token_unavailable: 'The provider did not hand out a fresh token just now; the sync tries again by itself.',
   report_failed: 'Amazon failed to build the report, even after it was requested again; the next sync tries afresh.',
@@ -37,6 +39,9 @@ const ERROR_WORDS: Record<string, string> = {
   http_401: 'The provider no longer accepts the access token.',
   http_403: 'The provider refused access to this account’s reports: check the permissions of the account you connected.',
 };
+
+/** Failures of this server, not of the provider: their message is not "what the provider said". */
+const SERVER_CODES = new Set(['key_unavailable']);
 
 /** A run's error code in words (the code's own message, when it is not one we know, is said by the caller). */
 export function syncErrorWords(code: string | null, message?: string | null): string {
@@ -117,8 +122,10 @@ export function summarizeConnectionSync(targets: SyncTargetView[], connection: {
     : failed.state === 'reconnect' && revived
       ? 'The last sync stopped because the grant was no longer valid; it has been reconnected since, so syncing resumes.'
       : syncErrorWords(code, failed.lastRun?.errorMessage);
-  // A dead grant's provider message is already the card's "Last error"; other failures say theirs here.
-  const detail = (failed?.state === 'failed' && failed.lastRun?.state === 'failed' && failed.lastRun.errorMessage?.trim()) || null;
+  // A dead grant's provider message is already the card's "Last error"; other failures say theirs
+  // here, except ours that no provider said (an unreadable key).
+  const fromProvider = failed?.state === 'failed' && failed.lastRun?.state === 'failed' && !SERVER_CODES.has(code ?? '');
+  const detail = (fromProvider && failed.lastRun?.errorMessage?.trim()) || null;
   return {
     kind: 'idle',
     lastSuccessAt: sorted(enabled.map((t) => t.lastSuccessAt)).at(-1) ?? null,

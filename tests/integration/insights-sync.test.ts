@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { asUser } from '@/lib/db';
 import { listDailyMetrics, totalsByCurrency } from '@/lib/db/insights-metrics';
@@ -5,6 +6,7 @@ import { startAuthorization } from '@/lib/connections/authorize';
 import { completeAuthorization } from '@/lib/connections/callback';
 import { parseEnv } from '@/lib/env';
 import { queueDueRuns, queueSyncNow } from '@/lib/insights/queue';
+import { describeSyncStatus } from '@/lib/insights/status';
 import { advanceInsights } from '@/lib/insights/sweep';
 import { refreshSyncTargets } from '@/lib/insights/targets';
 import { simulateConsent } from '@/lib/simulator/consent-driver';
@@ -17,6 +19,7 @@ import { seedGrant } from '@/lib/simulator/seed';
 import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state';
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { fernetEncrypt } from '../support/fernet-encrypt';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
 
 /**
@@ -353,6 +356,19 @@ describe('insights sync on PostgreSQL', () => {
     await t.db.query(`update insight_sync_targets set next_run_at = now() - interval '1 second' where connection_id = $1`, [id]);
     expect(await queueDueRuns(t.db, env.insights)).toBe(0);
     expect(await runsOf(id)).toHaveLength(1);
+  });
+
+  it('tokens no configured key can decrypt fail the run with "key_unavailable", not "reconnect"', async () => {
+    const { id } = await connect('linkedin', '7200002');
+    const foreignKey = crypto.randomBytes(32).toString('base64url');
+    await t.db.query('update connections set access_token_enc = $2 where id = $1', [id, fernetEncrypt(foreignKey, 'unreadable-token')]);
+    await sweep();
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ state: 'failed', error_code: 'key_unavailable' });
+    const status = await describeSyncStatus(t.db, { userId: 'alice', connectionId: id });
+    expect(status.targets[0]).toMatchObject({ state: 'failed', lastRun: { errorCode: 'key_unavailable' } });
+    expect(status.targets[0]!.lastRun!.errorMessage).toMatch(/encryption keys/);
+    expect(status.targets[0]!.lastRun!.errorMessage).not.toMatch(/reconnect/i);
   });
 
   it('a 429 defers the run without failing it; it resumes after Retry-After', async () => {

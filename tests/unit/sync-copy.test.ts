@@ -163,6 +163,14 @@ describe('one connection, several ad accounts', () => {
     expect(sync.kind === 'idle' && sync.error?.words).toBe(syncErrorWords('reconnect'));
   });
 
+  it('an unreadable encryption key is the operator’s problem: its own words, no Reconnect, no "Provider said"', () => {
+    const message = 'This server cannot decrypt the connection’s stored tokens with its configured encryption keys.';
+    const sync = summarizeConnectionSync([target({ state: 'failed', lastRun: run({ state: 'failed', errorCode: 'key_unavailable', errorMessage: message }) })], ACTIVE);
+    expect(sync.kind === 'idle' && sync.error).toEqual({ code: 'key_unavailable', words: syncErrorWords('key_unavailable'), detail: null, reconnect: false });
+    expect(syncErrorWords('key_unavailable')).toMatch(/encryption key/);
+    expect(syncErrorWords('key_unavailable')).not.toMatch(/reconnect/i);
+  });
+
   it('says when nothing can be synced, or nothing is known yet', () => {
     expect(summarizeConnectionSync([], ACTIVE)).toEqual({ kind: 'none' });
     expect(summarizeConnectionSync([target({ state: 'disabled', skipReason: 'Amazon DSP (agency) profiles have no sponsored ads reports.' })], ACTIVE)).toEqual({

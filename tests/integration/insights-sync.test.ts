@@ -371,6 +371,19 @@ describe('insights sync on PostgreSQL', () => {
     expect(status.targets[0]!.lastRun!.errorMessage).not.toMatch(/reconnect/i);
   });
 
+  it('an Amazon backfill wholly older than its 60 days is refused with the reason, and nothing is queued', async () => {
+    const { id } = await connect('amazon-ads', '92000009');
+    const today = new Date().toISOString().slice(0, 10);
+    const day = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const range = { from: day(-200), to: day(-100) };
+    const result = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: id, range });
+    expect(result).toEqual({
+      kind: 'out_of_range',
+      message: `Amazon Ads keeps daily figures for 60 days, so nothing from ${range.from} to ${range.to} is left to read. The earliest day that can be backfilled is ${day(-59)}.`,
+    });
+    expect(await runsOf(id)).toEqual([]);
+  });
+
   it('a 429 defers the run without failing it; it resumes after Retry-After', async () => {
     const { id } = await connect('linkedin', '7300001');
     patchReportingKnobs(sim, { rateLimit: { linkedin: { count: 1, retryAfterSec: 120 } } });

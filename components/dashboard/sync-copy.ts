@@ -91,10 +91,14 @@ export type ConnectionSync =
       nextRunAt: string | null;
       /** The latest failure among the accounts, in words; null when all went well. */
       error: { code: string | null; words: string; detail: string | null; reconnect: boolean } | null;
+      /** Not a failure any more, but worth saying (a dead grant renewed since its run failed). */
+      note: string | null;
     };
 
+export const RESUMING_WORDS = 'The last sync stopped because the grant was no longer valid; it has been reconnected since, so syncing resumes.';
+
 /** One line for a connection, however many ad accounts it has: their progress summed, the earliest next run, the worst error. */
-export function summarizeConnectionSync(targets: SyncTargetView[], connection: { status: string; updatedAt: string }): ConnectionSync {
+export function summarizeConnectionSync(targets: SyncTargetView[]): ConnectionSync {
   if (targets.length === 0) return { kind: 'none' };
   const enabled = targets.filter((t) => t.state !== 'disabled');
   if (enabled.length === 0) return { kind: 'disabled', reason: targets.find((t) => t.skipReason)?.skipReason ?? 'No ad account here can be synced.' };
@@ -111,26 +115,19 @@ export function summarizeConnectionSync(targets: SyncTargetView[], connection: {
   const sorted = (values: (string | null)[]) => values.filter((v): v is string => v !== null).sort();
   const failed = enabled.find((t) => t.state === 'reconnect') ?? enabled.find((t) => t.state === 'failed');
   const code = failed?.state === 'reconnect' ? 'reconnect' : (failed?.lastRun?.errorCode ?? null);
-  // A run that died with the grant, on a connection that is active and changed after the run ended
-  // (reconnected, or refreshed fine): nothing is left to do. An "active" read before the run ended
-  // is only the card's older poll, so it does not count.
-  const finishedAt = failed?.lastRun?.finishedAt;
-  const revived = connection.status === 'active' && Boolean(finishedAt) && Date.parse(connection.updatedAt) > Date.parse(finishedAt!);
-  const reconnect = failed?.state === 'reconnect' && !revived;
-  const words = !failed
-    ? ''
-    : failed.state === 'reconnect' && revived
-      ? 'The last sync stopped because the grant was no longer valid; it has been reconnected since, so syncing resumes.'
-      : syncErrorWords(code, failed.lastRun?.errorMessage);
+  const words = failed ? syncErrorWords(code, failed.lastRun?.errorMessage) : '';
   // A dead grant's provider message is already the card's "Last error"; other failures say theirs
   // here, except ours that no provider said (an unreadable key).
   const fromProvider = failed?.state === 'failed' && failed.lastRun?.state === 'failed' && !SERVER_CODES.has(code ?? '');
   const detail = (fromProvider && failed.lastRun?.errorMessage?.trim()) || null;
+  // The server says "resuming" once the grant is renewed after the run that died with it.
+  const note = !failed && enabled.some((t) => t.state === 'resuming') ? RESUMING_WORDS : null;
   return {
     kind: 'idle',
     lastSuccessAt: sorted(enabled.map((t) => t.lastSuccessAt)).at(-1) ?? null,
     nextRunAt: sorted(enabled.map((t) => t.nextRunAt))[0] ?? null,
-    error: failed ? { code, words, detail: detail && detail !== words ? detail : null, reconnect } : null,
+    error: failed ? { code, words, detail: detail && detail !== words ? detail : null, reconnect: failed.state === 'reconnect' } : null,
+    note,
   };
 }
 

@@ -358,6 +358,18 @@ describe('insights sync on PostgreSQL', () => {
     expect(await runsOf(id)).toHaveLength(1);
   });
 
+  it('after the dead grant is reconnected, the status says the sync resumes, not "reconnect", before any new run', async () => {
+    const { id, personaId } = await connect('linkedin', '7200003');
+    for (const grant of sim.grants.values()) if (grant.personaId === personaId) revokeGrant(sim, grant, 'removed_by_user', 'admin');
+    await sweep();
+    const state = async () => (await describeSyncStatus(t.db, { userId: 'alice', connectionId: id })).targets[0]!.state;
+    expect(await state()).toBe('reconnect');
+    // Reconnecting stores the new grant as upsertConnection does: active, last_refreshed_at = now().
+    await t.db.query(`update connections set status = 'active', last_refreshed_at = now() where id = $1`, [id]);
+    expect(await state()).toBe('resuming');
+    expect(await runsOf(id)).toHaveLength(1);
+  });
+
   it('tokens no configured key can decrypt fail the run with "key_unavailable", not "reconnect"', async () => {
     const { id } = await connect('linkedin', '7200002');
     const foreignKey = crypto.randomBytes(32).toString('base64url');

@@ -507,6 +507,30 @@ describe('insights sync on PostgreSQL', () => {
     expect(sortRows(mine)).toEqual(sortRows(expected));
   });
 
+  it('Meta: report run ids that expired (Meta no longer knows them) are re-created and the run succeeds', async () => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    await refreshSyncTargets(t.db); // both ad accounts' targets exist before one is chosen
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
+    const before = (await runsOf(connectionId!)).length;
+    patchReportingKnobs(sim, { metaPollsUntilComplete: 1 });
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
+    await sweep('first', { pollWaitsMs: [] });
+    const [waiting] = (await runsOf(connectionId!)).slice(before);
+    expect(waiting).toMatchObject({ state: 'waiting' });
+    expect(waiting!.report_ids).toHaveLength(2);
+    // Meta forgets both report runs before the next sweep polls them.
+    reportingOf(sim).metaRuns.clear();
+    await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [waiting!.id]);
+    await sweep('second', { pollWaitsMs: [0, 0, 0] });
+    const [done] = (await runsOf(connectionId!)).slice(before);
+    expect(done).toMatchObject({ state: 'succeeded', days_done: 40, error_code: null });
+    expect(reportingOf(sim).calls.meta?.report_run_create).toBe(2 + 2); // each chunk's first run, and one re-creation each
+  });
+
   it('Meta: a report run that fails on every re-creation fails the run with report_failed', async () => {
     const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
     const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });

@@ -26,10 +26,11 @@ async function startErrorTracking() {
   const dsn = process.env.SENTRY_DSN?.trim();
   if (!dsn || process.env.NEXT_PHASE === 'phase-production-build') return;
   const { initErrorTracking } = await import('./lib/error-tracking/init');
+  const { commitSha } = await import('./lib/commit-sha');
   await initErrorTracking({
     dsn,
     environment: process.env.SENTRY_ENVIRONMENT?.trim() || undefined,
-    release: process.env.VERCEL_GIT_COMMIT_SHA || undefined,
+    release: commitSha() ?? undefined,
   });
 }
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { commitSha } from './commit-sha';
 import { getDb } from './db';
 import { migrationStatus } from './db/migrate';
 import { latestSweepRun } from './db/sweep-runs';
@@ -34,7 +35,7 @@ export interface Health {
 
 /** What /api/health reports: no secrets, only whether things work. */
 export async function checkHealth(now = Date.now()): Promise<Health> {
-  const base = { version: pkg.version, commit: process.env.VERCEL_GIT_COMMIT_SHA ?? null };
+  const base = { version: pkg.version, commit: commitSha() };
   try {
     const env = getEnv();
     const db = await getDb();

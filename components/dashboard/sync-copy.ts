@@ -24,6 +24,8 @@ export function progressPercent(progress: { daysDone: number; daysTotal: number 
 
 const ERROR_WORDS: Record<string, string> = {
   reconnect: 'The grant is no longer valid, so nothing can be synced: reconnect this account to sync again.',
+  key_unavailable:
+    'This server cannot read the account’s stored tokens: its encryption key is missing or changed. Nothing for you to do here; whoever runs Grantkeeper must restore the key, and syncing resumes then.',
   rate_limited: 'The provider’s rate limit was reached; the sync resumes by itself.',
   token_unavailable: 'The provider did not hand out a fresh token just now; the sync tries again by itself.',
   report_failed: 'Amazon failed to build the report, even after it was requested again; the next sync tries afresh.',
@@ -37,6 +39,9 @@ const ERROR_WORDS: Record<string, string> = {
   http_401: 'The provider no longer accepts the access token.',
   http_403: 'The provider refused access to this account’s reports: check the permissions of the account you connected.',
 };
+
+/** Failures of this server, not of the provider: their message is not "what the provider said". */
+const SERVER_CODES = new Set(['key_unavailable']);
 
 /** A run's error code in words (the code's own message, when it is not one we know, is said by the caller). */
 export function syncErrorWords(code: string | null, message?: string | null): string {
@@ -86,10 +91,14 @@ export type ConnectionSync =
       nextRunAt: string | null;
       /** The latest failure among the accounts, in words; null when all went well. */
       error: { code: string | null; words: string; detail: string | null; reconnect: boolean } | null;
+      /** Not a failure any more, but worth saying (a dead grant renewed since its run failed). */
+      note: string | null;
     };
 
+export const RESUMING_WORDS = 'The last sync stopped because the grant was no longer valid; it has been reconnected since, so syncing resumes.';
+
 /** One line for a connection, however many ad accounts it has: their progress summed, the earliest next run, the worst error. */
-export function summarizeConnectionSync(targets: SyncTargetView[], connection: { status: string; updatedAt: string }): ConnectionSync {
+export function summarizeConnectionSync(targets: SyncTargetView[]): ConnectionSync {
   if (targets.length === 0) return { kind: 'none' };
   const enabled = targets.filter((t) => t.state !== 'disabled');
   if (enabled.length === 0) return { kind: 'disabled', reason: targets.find((t) => t.skipReason)?.skipReason ?? 'No ad account here can be synced.' };
@@ -106,24 +115,19 @@ export function summarizeConnectionSync(targets: SyncTargetView[], connection: {
   const sorted = (values: (string | null)[]) => values.filter((v): v is string => v !== null).sort();
   const failed = enabled.find((t) => t.state === 'reconnect') ?? enabled.find((t) => t.state === 'failed');
   const code = failed?.state === 'reconnect' ? 'reconnect' : (failed?.lastRun?.errorCode ?? null);
-  // A run that died with the grant, on a connection that is active and changed after the run ended
-  // (reconnected, or refreshed fine): nothing is left to do. An "active" read before the run ended
-  // is only the card's older poll, so it does not count.
-  const finishedAt = failed?.lastRun?.finishedAt;
-  const revived = connection.status === 'active' && Boolean(finishedAt) && Date.parse(connection.updatedAt) > Date.parse(finishedAt!);
-  const reconnect = failed?.state === 'reconnect' && !revived;
-  const words = !failed
-    ? ''
-    : failed.state === 'reconnect' && revived
-      ? 'The last sync stopped because the grant was no longer valid; it has been reconnected since, so syncing resumes.'
-      : syncErrorWords(code, failed.lastRun?.errorMessage);
-  // A dead grant's provider message is already the card's "Last error"; other failures say theirs here.
-  const detail = (failed?.state === 'failed' && failed.lastRun?.state === 'failed' && failed.lastRun.errorMessage?.trim()) || null;
+  const words = failed ? syncErrorWords(code, failed.lastRun?.errorMessage) : '';
+  // A dead grant's provider message is already the card's "Last error"; other failures say theirs
+  // here, except ours that no provider said (an unreadable key).
+  const fromProvider = failed?.state === 'failed' && failed.lastRun?.state === 'failed' && !SERVER_CODES.has(code ?? '');
+  const detail = (fromProvider && failed.lastRun?.errorMessage?.trim()) || null;
+  // The server says "resuming" once the grant is renewed after the run that died with it.
+  const note = !failed && enabled.some((t) => t.state === 'resuming') ? RESUMING_WORDS : null;
   return {
     kind: 'idle',
     lastSuccessAt: sorted(enabled.map((t) => t.lastSuccessAt)).at(-1) ?? null,
     nextRunAt: sorted(enabled.map((t) => t.nextRunAt))[0] ?? null,
-    error: failed ? { code, words, detail: detail && detail !== words ? detail : null, reconnect } : null,
+    error: failed ? { code, words, detail: detail && detail !== words ? detail : null, reconnect: failed.state === 'reconnect' } : null,
+    note,
   };
 }
 

@@ -31,10 +31,7 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
         <Skeleton className="h-4 w-3/4" role="status" aria-label={`Loading the campaign sync of ${label}`} />
       );
     }
-    const sync = summarizeConnectionSync(
-      data.targets.filter((t) => t.connectionId === c.id),
-      c,
-    );
+    const sync = summarizeConnectionSync(data.targets.filter((t) => t.connectionId === c.id));
     switch (sync.kind) {
       case 'none':
         return <p data-testid="sync-summary">Not synced yet: the next sweep finds this account’s ad accounts, or press Sync now.</p>;
@@ -78,6 +75,11 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
               )}
               .
             </p>
+            {sync.note && (
+              <p className="break-words text-muted-foreground" data-testid="sync-note">
+                {sync.note}
+              </p>
+            )}
             {sync.error && (
               <p className="break-words text-destructive" data-testid="sync-error" data-code={sync.error.code ?? undefined}>
                 {sync.error.words}{' '}

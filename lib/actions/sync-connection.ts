@@ -39,6 +39,7 @@ async function syncConnectionActionInContext(connectionId: string, range?: { fro
   });
   if (result.kind === 'no_targets') return { ok: false, message: 'This connection has no ad accounts to sync.' };
   if (result.kind === 'running') return { ok: false, message: 'A sync is already running.', runId: result.runId };
+  if (result.kind === 'out_of_range') return { ok: false, message: result.message };
   const origin = await serverOrigin(env);
   afterResponse(() => advanceInsightsNow(db, env, origin));
   refresh();

@@ -22,7 +22,9 @@ const syncTarget = z.object({
   accountId: z.string(),
   accountName: z.string().nullable(),
   currency: z.string().nullable(),
-  state: z.enum(['syncing', 'deferred', 'idle', 'failed', 'reconnect', 'disabled']),
+  state: z
+    .enum(['syncing', 'deferred', 'idle', 'failed', 'reconnect', 'resuming', 'disabled'])
+    .describe('`reconnect`: the grant is dead; `resuming`: the last run died with the grant, which has been renewed since, so the next run syncs.'),
   skipReason: z.string().nullable(),
   lastSuccessAt: timestamp.nullable(),
   nextRunAt: timestamp.nullable(),

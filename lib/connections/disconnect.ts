@@ -55,7 +55,7 @@ export async function disconnectConnection(input: {
   } else if (stored.access_token_enc || stored.refresh_token_enc) {
     try {
       const revoked = await revokeGrant(provider, {
-        accessToken: stored.access_token_enc ? decryptToken(stored.access_token_enc) : '',
+        accessToken: stored.access_token_enc ? decryptToken(stored.access_token_enc) : undefined,
         refreshToken: stored.refresh_token_enc ? decryptToken(stored.refresh_token_enc) : undefined,
       });
       result.revokedAtProvider = revoked.revoked;

@@ -13,6 +13,11 @@ describe('sanitizeDetail', () => {
     expect(detail).toEqual({ provider: 'x', nested: { status: 400 }, list: [{ name: 'ok' }], error: 'invalid_grant' });
   });
 
+  it('keeps boolean facts under secret-sounding names (tokensErased) but never their string values', () => {
+    const detail = sanitizeDetail({ tokensErased: true, refreshTokenRotated: false, accessToken: 'a', tokens: { erased: 'x' } });
+    expect(detail).toEqual({ tokensErased: true, refreshTokenRotated: false });
+  });
+
   it('scrubs secrets inside strings and bounds their length', () => {
     const detail = sanitizeDetail({ message: `failed with Bearer abc123 ${'z'.repeat(1000)}` }) as { message: string };
     expect(detail.message).not.toContain('abc123');

@@ -27,7 +27,8 @@ export function sanitizeDetail(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([k]) => !SECRET_KEY.test(k))
+        // A boolean cannot carry a credential, so facts like `tokensErased: true` survive.
+        .filter(([k, v]) => typeof v === 'boolean' || !SECRET_KEY.test(k))
         .map(([k, v]) => [k, sanitizeDetail(v, depth + 1)]),
     );
   }

@@ -223,6 +223,8 @@ export interface TargetStatusRow {
   next_run_at: Date;
   last_success_at: Date | null;
   connection_status: string;
+  /** The connection's last new token (connect, reconnect or refresh). */
+  connection_refreshed_at: Date | null;
   run_id: string | null;
   run_state: string | null;
   run_trigger: string | null;
@@ -239,7 +241,7 @@ export interface TargetStatusRow {
 export async function listTargetStatus(sql: Sql, params: { userId: string; connectionId?: string }): Promise<TargetStatusRow[]> {
   return sql.query<TargetStatusRow>(
     `select t.id as target_id, t.connection_id, t.provider, t.account_id, t.account_name, t.currency, t.enabled, t.skip_reason,
-            t.next_run_at, t.last_success_at, c.status as connection_status,
+            t.next_run_at, t.last_success_at, c.status as connection_status, c.last_refreshed_at as connection_refreshed_at,
             r.id as run_id, r.state as run_state, r.trigger as run_trigger, r.days_done, r.days_total, r.rows_written,
             r.error_code, r.error_message, r.finished_at as run_finished_at, r.next_run_at as run_next_at
        from insight_sync_targets t

@@ -124,6 +124,25 @@ export async function claimDueDeliveries(
   );
 }
 
+/** Every current owner of a delivery lease (few: one per sweep in flight). */
+export async function listDeliveryLeaseOwners(sql: Sql): Promise<string[]> {
+  const rows = await sql.query<{ lease_owner: string }>(
+    `select distinct lease_owner from webhook_deliveries where status = 'pending' and lease_owner is not null and lease_until > now()`,
+  );
+  return rows.map((r) => r.lease_owner);
+}
+
+/** Hands the pending deliveries of these (dead) owners back to the queue, no attempt counted. */
+export async function releaseDeliveryLeasesOf(sql: Sql, owners: string[]): Promise<number> {
+  if (owners.length === 0) return 0;
+  const rows = await sql.query(
+    `update webhook_deliveries set lease_owner = null, lease_until = null
+      where lease_owner = any($1::text[]) and status = 'pending' returning 1`,
+    [owners],
+  );
+  return rows.length;
+}
+
 /** Gives claimed rows back untouched (no attempt counted), for a run that ran out of time. */
 export async function releaseDeliveries(sql: Sql, params: { owner: string; ids: string[] }): Promise<void> {
   await sql.query(

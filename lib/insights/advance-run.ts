@@ -49,6 +49,11 @@ export const pollDelaySec = (polls: number) => Math.min(15 * 2 ** Math.max(0, po
 /** Leave this much of the budget for writing the last result. */
 const MARGIN_MS = 2_000;
 
+/** Said by a run whose tokens no configured key can decrypt (an operator's problem, not the user's). */
+export const KEY_UNAVAILABLE_SYNC_MESSAGE =
+  'This server cannot decrypt the connection’s stored tokens with its configured encryption keys; ' +
+  'its operator must restore the key (ENCRYPTION_KEYS). Syncing resumes once the key is back.';
+
 class LostLease extends Error {}
 
 /**
@@ -119,6 +124,11 @@ async function recordFailure(
     if (err.code === 'provider_unavailable') {
       await write({ state: 'deferred', errorCode: 'token_unavailable', errorMessage: err.message, nextRunInSec: Math.max(60, err.retryAfterSec ?? 60) });
       return 'deferred';
+    }
+    if (err.code === 'key_unavailable') {
+      // The server's encryption key, not the user's grant: reconnecting is not what to ask for.
+      await write({ state: 'failed', errorCode: 'key_unavailable', errorMessage: KEY_UNAVAILABLE_SYNC_MESSAGE });
+      return 'failed';
     }
     // A dead grant: the run fails with "reconnect"; scheduling skips the connection until it is active again.
     await write({ state: 'failed', errorCode: 'reconnect', errorMessage: err.message });

@@ -8,7 +8,7 @@ const RUN_NEXT = new Date('2026-03-01T12:05:00Z');
 const target = (over: Partial<TargetStatusRow> = {}): TargetStatusRow => ({
   target_id: 't1', connection_id: 'c1', provider: 'meta', account_id: 'act_1', account_name: 'Ads', currency: 'EUR', enabled: true, skip_reason: null,
   next_run_at: NEXT, last_success_at: null, connection_status: 'active', run_id: null, run_state: null, run_trigger: null, days_done: null,
-  days_total: null, rows_written: null, error_code: null, error_message: null, run_finished_at: null, run_next_at: null,
+  days_total: null, rows_written: null, error_code: null, error_message: null, run_finished_at: null, run_next_at: null, connection_refreshed_at: null,
   ...over,
 });
 const withRun = (state: string, over: Partial<TargetStatusRow> = {}) =>
@@ -20,6 +20,18 @@ describe('sync status of a target (dashboard, GET /api/v1/analytics/sync-status)
     ['a dead grant', withRun('requesting', { connection_status: 'needs_reauth' }), 'reconnect', null],
     ['a run failed for want of a new grant', withRun('failed', { error_code: 'reconnect' }), 'reconnect', null],
     ['a failed run', withRun('failed', { error_code: 'provider_error' }), 'failed', NEXT.toISOString()],
+    [
+      'a run that died with the grant, reconnected since',
+      withRun('failed', { error_code: 'reconnect', run_finished_at: new Date('2026-03-01T10:00:00Z'), connection_refreshed_at: new Date('2026-03-01T10:05:00Z') }),
+      'resuming',
+      NEXT.toISOString(),
+    ],
+    [
+      'a run that died with the grant, the connection "active" but not renewed since',
+      withRun('failed', { error_code: 'reconnect', run_finished_at: new Date('2026-03-01T10:00:00Z'), connection_refreshed_at: new Date('2026-03-01T09:00:00Z') }),
+      'reconnect',
+      null,
+    ],
     ['a run waiting out a limit', withRun('deferred'), 'deferred', RUN_NEXT.toISOString()],
     ['a run in progress', withRun('requesting'), 'syncing', RUN_NEXT.toISOString()],
     ['a succeeded run', withRun('succeeded'), 'idle', NEXT.toISOString()],

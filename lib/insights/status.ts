@@ -8,15 +8,24 @@ import { countRunOutcomes, listRuns, listTargetStatus, type RunRow, type TargetS
  * succeeded/failed runs of the last 7 days. Read as the user (RLS).
  */
 
-export type TargetState = 'syncing' | 'deferred' | 'idle' | 'failed' | 'reconnect' | 'disabled';
+/** `resuming`: the last run died with the grant, which has been renewed since; the next scheduled run syncs. */
+export type TargetState = 'syncing' | 'deferred' | 'idle' | 'failed' | 'reconnect' | 'resuming' | 'disabled';
 
 function stateOf(row: TargetStatusRow): TargetState {
   if (!row.enabled) return 'disabled';
   if (row.connection_status === 'needs_reauth') return 'reconnect';
   if (row.run_state === 'deferred') return 'deferred';
   if (row.run_state && row.run_state !== 'succeeded' && row.run_state !== 'failed') return 'syncing';
-  if (row.run_state === 'failed') return row.error_code === 'reconnect' ? 'reconnect' : 'failed';
+  if (row.run_state === 'failed' && row.error_code === 'reconnect') return grantRenewedSinceRun(row) ? 'resuming' : 'reconnect';
+  if (row.run_state === 'failed') return 'failed';
   return 'idle';
+}
+
+/** Read in the same statement as the run, so an "active" from before the run ended cannot pass for a reconnect. */
+function grantRenewedSinceRun(row: TargetStatusRow): boolean {
+  const renewed = row.connection_refreshed_at;
+  const ended = row.run_finished_at;
+  return row.connection_status === 'active' && renewed !== null && ended !== null && renewed.getTime() > ended.getTime();
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '@/lib/env';
-import { clampWindow, daysIn, nextScheduledAt, scheduledWindow, splitWindow, todayIn } from './windows';
+import { clampWindow, daysIn, nextScheduledAt, scheduledWindow, splitWindow, todayIn, unreadableRangeMessage } from './windows';
 
 const settings = parseEnv({ NODE_ENV: 'test' }).insights;
 
@@ -25,6 +25,20 @@ describe('sync windows (insights.md "Windows")', () => {
   it('a requested backfill never reaches past today or before the provider’s retention', () => {
     expect(clampWindow('amazon-ads', { from: '2025-01-01', to: '2027-01-01' }, '2026-12-02')).toEqual({ from: '2026-10-04', to: '2026-12-02' });
     expect(clampWindow('linkedin', { from: '2025-01-01', to: '2025-02-01' }, '2026-12-02')).toEqual({ from: '2025-01-01', to: '2025-02-01' });
+  });
+
+  it('a range with none of its days left is refused, not turned into one day nobody asked for', () => {
+    // Wholly older than Amazon's 60 days (the earliest is 2026-10-04).
+    expect(clampWindow('amazon-ads', { from: '2026-06-01', to: '2026-06-30' }, '2026-12-02')).toBeNull();
+    expect(unreadableRangeMessage('amazon-ads', { from: '2026-06-01', to: '2026-06-30' }, '2026-12-02')).toBe(
+      'Amazon Ads keeps daily figures for 60 days, so nothing from 2026-06-01 to 2026-06-30 is left to read. The earliest day that can be backfilled is 2026-10-04.',
+    );
+    // Wholly after today.
+    expect(clampWindow('linkedin', { from: '2026-12-05', to: '2026-12-09' }, '2026-12-02')).toBeNull();
+    expect(unreadableRangeMessage('linkedin', { from: '2026-12-05', to: '2026-12-09' }, '2026-12-02')).toMatch(/after today/);
+    // The edges still count: the earliest day kept, and today.
+    expect(clampWindow('amazon-ads', { from: '2026-06-01', to: '2026-10-04' }, '2026-12-02')).toEqual({ from: '2026-10-04', to: '2026-10-04' });
+    expect(clampWindow('amazon-ads', { from: '2026-12-02', to: '2026-12-09' }, '2026-12-02')).toEqual({ from: '2026-12-02', to: '2026-12-02' });
   });
 
   it('splits long ranges into chunks of at most N days, covering every day once', () => {

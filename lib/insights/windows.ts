@@ -46,17 +46,37 @@ export function scheduledWindow(
   firstSync: boolean,
 ): DayRange {
   const span = firstSync ? settings.backfillDays - 1 : settings.lookbackDays[provider];
-  return clampWindow(provider, { from: addDays(today, -span), to: today }, today);
+  // Ends today, so some of it is always left.
+  return clampWindow(provider, { from: addDays(today, -span), to: today }, today) ?? { from: today, to: today };
 }
 
-/** Keeps a range within what the provider still has and never past today. */
-export function clampWindow(provider: InsightProvider, range: DayRange, today: Day): DayRange {
-  const to = range.to > today ? today : range.to;
+/** The oldest day the provider still has, or null when it keeps everything. */
+export function earliestDay(provider: InsightProvider, today: Day): Day | null {
   const retention = RETENTION_DAYS[provider];
-  const earliest = retention === null ? undefined : addDays(today, -(retention - 1));
-  let from = earliest && range.from < earliest ? earliest : range.from;
-  if (from > to) from = to;
-  return { from, to };
+  return retention === null ? null : addDays(today, -(retention - 1));
+}
+
+/**
+ * Keeps a range within what the provider still has and never past today; null when none of it is
+ * left (wholly older than the retention, or wholly after today): a one-day stand-in would read a
+ * day nobody asked for.
+ */
+export function clampWindow(provider: InsightProvider, range: DayRange, today: Day): DayRange | null {
+  const to = range.to > today ? today : range.to;
+  const earliest = earliestDay(provider, today);
+  const from = earliest && range.from < earliest ? earliest : range.from;
+  return from > to ? null : { from, to };
+}
+
+const PROVIDER_NAMES: Record<InsightProvider, string> = { 'amazon-ads': 'Amazon Ads', linkedin: 'LinkedIn', meta: 'Meta', x: 'X' };
+
+/** Why clampWindow left nothing of a range, in words for the person who asked for it. */
+export function unreadableRangeMessage(provider: InsightProvider, range: DayRange, today: Day): string {
+  if (range.from > today) return `Nothing to read yet: ${range.from} is after today (${today}) in the account’s time zone.`;
+  return (
+    `${PROVIDER_NAMES[provider]} keeps daily figures for ${RETENTION_DAYS[provider]} days, so nothing from ${range.from} to ${range.to} ` +
+    `is left to read. The earliest day that can be backfilled is ${earliestDay(provider, today)}.`
+  );
 }
 
 /** Consecutive chunks of at most `maxDays` covering the range. */

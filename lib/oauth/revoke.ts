@@ -13,7 +13,8 @@ import { processJsonResponse, sendProviderRequest, type CallOptions, type Provid
  */
 
 export interface RevokeParams extends CallOptions {
-  accessToken: string;
+  /** Absent when none is stored (erased, or imported without one): nothing is sent for it. */
+  accessToken?: string;
   refreshToken?: string;
 }
 
@@ -67,13 +68,17 @@ export async function revokeGrant(p: ResolvedProvider, params: RevokeParams): Pr
     return definition.manualRevokeHint ? { revoked: false, manual: definition.manualRevokeHint } : { revoked: false };
   }
   if (isMetaDefinition(definition)) {
+    // Meta has no refresh token; without an access token there is nothing to authenticate the DELETE with.
+    if (!params.accessToken) return { revoked: false };
     const response = await sendProviderRequest(p, buildMetaPermissionsDeleteRequest({ ...p, definition }, params.accessToken), params);
     processJsonResponse(p, response, MetaRevoked);
     return { revoked: true };
   }
   const tokens: [string, 'access_token' | 'refresh_token'][] = [];
   if (params.refreshToken) tokens.push([params.refreshToken, 'refresh_token']);
-  tokens.push([params.accessToken, 'access_token']);
+  if (params.accessToken) tokens.push([params.accessToken, 'access_token']);
+  // An empty `token=` is not a revocation; nothing stored, nothing to revoke.
+  if (tokens.length === 0) return { revoked: false };
   for (const [token, hint] of tokens) {
     const response = await sendProviderRequest(p, buildRevocationRequest(p, token, hint), params);
     processJsonResponse(p, response, AnyBody);

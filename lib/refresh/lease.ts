@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database } from '../db';
 import type { LeaseGuard } from '../db/refresh';
+import { listDeliveryLeaseOwners, releaseDeliveryLeasesOf } from '../db/notifications';
 import { extendLease, listLeaseOwners, releaseLeasesOf } from '../db/refresh-recovery';
 import { getLogger } from '../log';
 
@@ -44,6 +45,12 @@ export function isDeadLocalOwner(owner: string, alive: (pid: number) => boolean 
 export async function releaseDeadLocalLeases(db: Database, alive?: (pid: number) => boolean): Promise<number> {
   const dead = (await listLeaseOwners(db)).filter((owner) => isDeadLocalOwner(owner, alive));
   return releaseLeasesOf(db, dead);
+}
+
+/** The same for webhook deliveries: a dead sweep's claimed notifications go out at the next sweep, not after the lease. */
+export async function releaseDeadLocalDeliveryLeases(db: Database, alive?: (pid: number) => boolean): Promise<number> {
+  const dead = (await listDeliveryLeaseOwners(db)).filter((owner) => isDeadLocalOwner(owner, alive));
+  return releaseDeliveryLeasesOf(db, dead);
 }
 
 export interface HeldLease {

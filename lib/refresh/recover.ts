@@ -4,12 +4,14 @@ import { rearmKeyUnavailable } from '../db/refresh-recovery';
 import type { Env } from '../env';
 import { getLogger } from '../log';
 import { keySetFingerprint } from '../tokens/keys';
-import { releaseDeadLocalLeases } from './lease';
+import { releaseDeadLocalDeliveryLeases, releaseDeadLocalLeases } from './lease';
 import { applySpilledResults } from './pending-result';
 
 export interface Recovery {
   /** Leases of this host's dead processes, released instead of waited out. */
   releasedLeases: number;
+  /** Webhook deliveries those processes had claimed, back in the queue. */
+  releasedDeliveryLeases: number;
   /** key_unavailable connections given another try because the key set changed. */
   rearmed: number;
   /** Spilled refresh results applied, and dropped because their connection moved on. */
@@ -27,7 +29,7 @@ export async function recoverAtStart(
   opts: { keyset?: string; alive?: (pid: number) => boolean } = {},
 ): Promise<Recovery> {
   const log = getLogger().child({ component: 'recovery' });
-  const recovery: Recovery = { releasedLeases: 0, rearmed: 0, applied: 0, stale: 0 };
+  const recovery: Recovery = { releasedLeases: 0, releasedDeliveryLeases: 0, rearmed: 0, applied: 0, stale: 0 };
   const step = async (what: string, fn: () => Promise<void>) => {
     try {
       await fn();
@@ -37,6 +39,9 @@ export async function recoverAtStart(
   };
   await step('releasing dead leases', async () => {
     recovery.releasedLeases = await releaseDeadLocalLeases(db, opts.alive);
+  });
+  await step('releasing dead webhook delivery leases', async () => {
+    recovery.releasedDeliveryLeases = await releaseDeadLocalDeliveryLeases(db, opts.alive);
   });
   await step('re-arming key_unavailable connections', async () => {
     recovery.rearmed = await rearmKeyUnavailable(db, { keyset: opts.keyset ?? keySetFingerprint() });

@@ -329,6 +329,30 @@ describe.each(DRIVERS)('connecting accounts through the simulator on %s', (drive
     ).toBe('not_found');
   });
 
+  it('disconnect with only a refresh token stored revokes that one and sends no empty access-token revocation', async () => {
+    const { result } = await connect('x', 'x-riley');
+    await t.db.query('update connections set access_token_enc = null where id = $1', [result.connectionId]);
+    const sentTokens: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.url.includes('/2/oauth2/revoke')) sentTokens.push(new URLSearchParams(await request.clone().text()).get('token') ?? '');
+      return fetchSim(request);
+    };
+    const out = await disconnectConnection({ db: t.db, env, userId: 'alice', connectionId: result.connectionId, origin: ORIGIN, fetch: recording });
+    expect(out).toMatchObject({ revokedAtProvider: true, alreadyRevoked: false });
+    expect(out.providerError).toBeUndefined();
+    expect(sentTokens).toHaveLength(1);
+    expect(sentTokens[0]).not.toBe('');
+  });
+
+  it('the connection.disconnected audit row records tokensErased: true', async () => {
+    const { result } = await connect('linkedin', 'linkedin-maya');
+    await disconnectConnection({ db: t.db, env, userId: 'alice', connectionId: result.connectionId, origin: ORIGIN, fetch: fetchSim });
+    const audit = await lastAudit();
+    expect(audit).toMatchObject({ action: 'connection.disconnected', outcome: 'success' });
+    expect(audit.detail).toMatchObject({ provider: 'linkedin', revokedAtProvider: true, tokensErased: true });
+  });
+
   it('a provider failure during revoke still erases locally and says so', async () => {
     const { result } = await connect('linkedin', 'linkedin-maya');
     const failing: typeof fetch = async (input, init) => {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { asUser } from '@/lib/db';
 import { listDailyMetrics, totalsByCurrency } from '@/lib/db/insights-metrics';
@@ -5,6 +6,7 @@ import { startAuthorization } from '@/lib/connections/authorize';
 import { completeAuthorization } from '@/lib/connections/callback';
 import { parseEnv } from '@/lib/env';
 import { queueDueRuns, queueSyncNow } from '@/lib/insights/queue';
+import { describeSyncStatus } from '@/lib/insights/status';
 import { advanceInsights } from '@/lib/insights/sweep';
 import { refreshSyncTargets } from '@/lib/insights/targets';
 import { simulateConsent } from '@/lib/simulator/consent-driver';
@@ -17,6 +19,7 @@ import { seedGrant } from '@/lib/simulator/seed';
 import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state';
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { fernetEncrypt } from '../support/fernet-encrypt';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
 
 /**
@@ -355,6 +358,44 @@ describe('insights sync on PostgreSQL', () => {
     expect(await runsOf(id)).toHaveLength(1);
   });
 
+  it('after the dead grant is reconnected, the status says the sync resumes, not "reconnect", before any new run', async () => {
+    const { id, personaId } = await connect('linkedin', '7200003');
+    for (const grant of sim.grants.values()) if (grant.personaId === personaId) revokeGrant(sim, grant, 'removed_by_user', 'admin');
+    await sweep();
+    const state = async () => (await describeSyncStatus(t.db, { userId: 'alice', connectionId: id })).targets[0]!.state;
+    expect(await state()).toBe('reconnect');
+    // Reconnecting stores the new grant as upsertConnection does: active, last_refreshed_at = now().
+    await t.db.query(`update connections set status = 'active', last_refreshed_at = now() where id = $1`, [id]);
+    expect(await state()).toBe('resuming');
+    expect(await runsOf(id)).toHaveLength(1);
+  });
+
+  it('tokens no configured key can decrypt fail the run with "key_unavailable", not "reconnect"', async () => {
+    const { id } = await connect('linkedin', '7200002');
+    const foreignKey = crypto.randomBytes(32).toString('base64url');
+    await t.db.query('update connections set access_token_enc = $2 where id = $1', [id, fernetEncrypt(foreignKey, 'unreadable-token')]);
+    await sweep();
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ state: 'failed', error_code: 'key_unavailable' });
+    const status = await describeSyncStatus(t.db, { userId: 'alice', connectionId: id });
+    expect(status.targets[0]).toMatchObject({ state: 'failed', lastRun: { errorCode: 'key_unavailable' } });
+    expect(status.targets[0]!.lastRun!.errorMessage).toMatch(/encryption keys/);
+    expect(status.targets[0]!.lastRun!.errorMessage).not.toMatch(/reconnect/i);
+  });
+
+  it('an Amazon backfill wholly older than its 60 days is refused with the reason, and nothing is queued', async () => {
+    const { id } = await connect('amazon-ads', '92000009');
+    const today = new Date().toISOString().slice(0, 10);
+    const day = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const range = { from: day(-200), to: day(-100) };
+    const result = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: id, range });
+    expect(result).toEqual({
+      kind: 'out_of_range',
+      message: `Amazon Ads keeps daily figures for 60 days, so nothing from ${range.from} to ${range.to} is left to read. The earliest day that can be backfilled is ${day(-59)}.`,
+    });
+    expect(await runsOf(id)).toEqual([]);
+  });
+
   it('a 429 defers the run without failing it; it resumes after Retry-After', async () => {
     const { id } = await connect('linkedin', '7300001');
     patchReportingKnobs(sim, { rateLimit: { linkedin: { count: 1, retryAfterSec: 120 } } });
@@ -464,6 +505,30 @@ describe('insights sync on PostgreSQL', () => {
     const campaigns = new Set(expected.map((r) => r.campaignId));
     const mine = (await stored(connectionId!, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
     expect(sortRows(mine)).toEqual(sortRows(expected));
+  });
+
+  it('Meta: report run ids that expired (Meta no longer knows them) are re-created and the run succeeds', async () => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    await refreshSyncTargets(t.db); // both ad accounts' targets exist before one is chosen
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
+    const before = (await runsOf(connectionId!)).length;
+    patchReportingKnobs(sim, { metaPollsUntilComplete: 1 });
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
+    await sweep('first', { pollWaitsMs: [] });
+    const [waiting] = (await runsOf(connectionId!)).slice(before);
+    expect(waiting).toMatchObject({ state: 'waiting' });
+    expect(waiting!.report_ids).toHaveLength(2);
+    // Meta forgets both report runs before the next sweep polls them.
+    reportingOf(sim).metaRuns.clear();
+    await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [waiting!.id]);
+    await sweep('second', { pollWaitsMs: [0, 0, 0] });
+    const [done] = (await runsOf(connectionId!)).slice(before);
+    expect(done).toMatchObject({ state: 'succeeded', days_done: 40, error_code: null });
+    expect(reportingOf(sim).calls.meta?.report_run_create).toBe(2 + 2); // each chunk's first run, and one re-creation each
   });
 
   it('Meta: a report run that fails on every re-creation fails the run with report_failed', async () => {

@@ -120,6 +120,35 @@ describe('refresh leases on PostgreSQL', () => {
     expect(leaseOwner('sweep')).toMatch(new RegExp(`^sweep:${host}:${process.pid}:[0-9a-f]+-[0-9a-f]+$`));
   });
 
+  it('at start-up the webhook deliveries claimed by this host’s dead processes go back to the queue; live and foreign ones stay', async () => {
+    const host = os.hostname();
+    const owners = [
+      `sweep:${host}:999999:0badc0de-aaaaaa`, // a dead process on this host
+      `sweep:${host}:${process.pid}:0badc0de-bbbbbb`, // an earlier life of this pid
+      `sweep:${host}:${process.ppid}:12345678-cccccc`, // alive
+      `sweep:another-host:999999:0badc0de-dddddd`, // another host: its leases lapse by themselves
+    ];
+    const ids: string[] = [];
+    for (const owner of owners) {
+      const [row] = await t.db.query<{ id: string }>(
+        `insert into webhook_deliveries (user_id, event_type, payload, lease_owner, lease_until)
+         values ('alice', 'connection.error', '{}', $1, now() + interval '30 seconds') returning id`,
+        [owner],
+      );
+      ids.push(row!.id);
+    }
+    const recovery = await recoverAtStart(t.db, env, { alive: (pid) => pid !== 999999 });
+    expect(recovery.releasedDeliveryLeases).toBe(2);
+    const rows = await t.db.query<{ id: string; lease_owner: string | null; lease_until: Date | null; attempts: number }>(
+      'select id, lease_owner, lease_until, attempts from webhook_deliveries where id = any($1::uuid[])',
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(ids.map((id) => byId.get(id)!.lease_owner)).toEqual([null, null, owners[2], owners[3]]);
+    expect(byId.get(ids[0]!)).toMatchObject({ lease_until: null, attempts: 0 });
+    await t.db.query('delete from webhook_deliveries where id = any($1::uuid[])', [ids]);
+  });
+
   it('item 8: the token API’s Retry-After is the time until the blocking lease ends', async () => {
     const conn = await h.connectX({ expiresInSec: 5 }); // too close to expiry to be served
     await t.db.query(`update connections set lease_owner = 'sweep:elsewhere:1:00-00', lease_until = now() + interval '20 seconds' where id = $1`, [

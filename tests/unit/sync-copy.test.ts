@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   newlyFinishedRuns,
+  RESUMING_WORDS,
   progressPercent,
   progressWords,
   rowsWords,
@@ -32,8 +33,6 @@ function target(patch: Partial<SyncTargetView> = {}): SyncTargetView {
     ...patch,
   };
 }
-
-const ACTIVE = { status: 'active', updatedAt: '2026-12-01T00:00:00.000Z' };
 
 const run = (patch: Partial<NonNullable<SyncTargetView['lastRun']>> = {}): NonNullable<SyncTargetView['lastRun']> => ({
   id: 'r1',
@@ -101,14 +100,13 @@ describe('one connection, several ad accounts', () => {
         target({ id: 'b', state: 'syncing', progress: { daysDone: 0, daysTotal: 30 } }),
         target({ id: 'c', state: 'idle', lastSuccessAt: '2026-12-01T00:00:00.000Z' }),
       ],
-      ACTIVE,
     );
     expect(sync).toEqual({ kind: 'syncing', progress: { daysDone: 12, daysTotal: 60 }, accounts: 2, paused: false, pausedBy: null });
   });
 
   it('says why every running account waits', () => {
     const waiting = target({ state: 'deferred', progress: { daysDone: 0, daysTotal: 8 }, lastRun: run({ state: 'deferred', errorCode: 'token_unavailable', finishedAt: null }) });
-    expect(summarizeConnectionSync([waiting], ACTIVE)).toMatchObject({ kind: 'syncing', paused: true, pausedBy: 'token_unavailable' });
+    expect(summarizeConnectionSync([waiting])).toMatchObject({ kind: 'syncing', paused: true, pausedBy: 'token_unavailable' });
   });
 
   it('takes the latest success and the earliest next run', () => {
@@ -117,9 +115,8 @@ describe('one connection, several ad accounts', () => {
         target({ id: 'a', lastSuccessAt: '2026-12-01T08:00:00.000Z', nextRunAt: '2026-12-03T09:00:00.000Z' }),
         target({ id: 'b', lastSuccessAt: '2026-12-02T08:00:00.000Z', nextRunAt: '2026-12-02T20:00:00.000Z' }),
       ],
-      ACTIVE,
     );
-    expect(sync).toEqual({ kind: 'idle', lastSuccessAt: '2026-12-02T08:00:00.000Z', nextRunAt: '2026-12-02T20:00:00.000Z', error: null });
+    expect(sync).toEqual({ kind: 'idle', lastSuccessAt: '2026-12-02T08:00:00.000Z', nextRunAt: '2026-12-02T20:00:00.000Z', error: null, note: null });
   });
 
   it('a dead grant wins over another failure and asks to reconnect', () => {
@@ -128,7 +125,6 @@ describe('one connection, several ad accounts', () => {
         target({ id: 'a', state: 'failed', lastRun: run({ state: 'failed', errorCode: 'http_503', errorMessage: 'http_503' }) }),
         target({ id: 'b', state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', errorMessage: 'LinkedIn says the grant was revoked.' }) }),
       ],
-      { status: 'needs_reauth', updatedAt: '2026-12-02T10:00:00.000Z' },
     );
     expect(sync.kind === 'idle' && sync.error).toEqual({
       code: 'reconnect',
@@ -140,7 +136,7 @@ describe('one connection, several ad accounts', () => {
   });
 
   it('quotes the provider for other failures', () => {
-    const sync = summarizeConnectionSync([target({ state: 'failed', lastRun: run({ state: 'failed', errorCode: 'http_403', errorMessage: 'http_403: Not authorized for account 5001' }) })], ACTIVE);
+    const sync = summarizeConnectionSync([target({ state: 'failed', lastRun: run({ state: 'failed', errorCode: 'http_403', errorMessage: 'http_403: Not authorized for account 5001' }) })]);
     expect(sync.kind === 'idle' && sync.error).toEqual({
       code: 'http_403',
       words: syncErrorWords('http_403'),
@@ -149,23 +145,35 @@ describe('one connection, several ad accounts', () => {
     });
   });
 
-  it('does not ask to reconnect a connection that has been reconnected since the run failed', () => {
-    const dead = [target({ state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', finishedAt: '2026-12-02T10:00:00.000Z' }) })];
-    const sync = summarizeConnectionSync(dead, { status: 'active', updatedAt: '2026-12-02T10:05:00.000Z' });
-    expect(sync.kind === 'idle' && sync.error?.reconnect).toBe(false);
-    expect(sync.kind === 'idle' && sync.error?.words).toMatch(/reconnected since/);
+  it('says syncing resumes, without a Reconnect or an error, when the server says the grant was renewed since', () => {
+    const resuming = [target({ state: 'resuming', nextRunAt: '2026-12-02T11:00:00.000Z', lastRun: run({ state: 'failed', errorCode: 'reconnect' }) })];
+    expect(summarizeConnectionSync(resuming)).toEqual({
+      kind: 'idle',
+      lastSuccessAt: null,
+      nextRunAt: '2026-12-02T11:00:00.000Z',
+      error: null,
+      note: RESUMING_WORDS,
+    });
   });
 
-  it('still asks to reconnect when the card’s "active" was read before the run failed', () => {
+  it('asks to reconnect while the server says so, whatever the card last read', () => {
     const dead = [target({ state: 'reconnect', lastRun: run({ state: 'failed', errorCode: 'reconnect', finishedAt: '2026-12-02T10:00:00.000Z' }) })];
-    const sync = summarizeConnectionSync(dead, { status: 'active', updatedAt: '2026-12-02T09:59:00.000Z' });
+    const sync = summarizeConnectionSync(dead);
     expect(sync.kind === 'idle' && sync.error?.reconnect).toBe(true);
     expect(sync.kind === 'idle' && sync.error?.words).toBe(syncErrorWords('reconnect'));
   });
 
+  it('an unreadable encryption key is the operator’s problem: its own words, no Reconnect, no "Provider said"', () => {
+    const message = 'This server cannot decrypt the connection’s stored tokens with its configured encryption keys.';
+    const sync = summarizeConnectionSync([target({ state: 'failed', lastRun: run({ state: 'failed', errorCode: 'key_unavailable', errorMessage: message }) })]);
+    expect(sync.kind === 'idle' && sync.error).toEqual({ code: 'key_unavailable', words: syncErrorWords('key_unavailable'), detail: null, reconnect: false });
+    expect(syncErrorWords('key_unavailable')).toMatch(/encryption key/);
+    expect(syncErrorWords('key_unavailable')).not.toMatch(/reconnect/i);
+  });
+
   it('says when nothing can be synced, or nothing is known yet', () => {
-    expect(summarizeConnectionSync([], ACTIVE)).toEqual({ kind: 'none' });
-    expect(summarizeConnectionSync([target({ state: 'disabled', skipReason: 'Amazon DSP (agency) profiles have no sponsored ads reports.' })], ACTIVE)).toEqual({
+    expect(summarizeConnectionSync([])).toEqual({ kind: 'none' });
+    expect(summarizeConnectionSync([target({ state: 'disabled', skipReason: 'Amazon DSP (agency) profiles have no sponsored ads reports.' })])).toEqual({
       kind: 'disabled',
       reason: 'Amazon DSP (agency) profiles have no sponsored ads reports.',
     });

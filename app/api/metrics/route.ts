@@ -14,10 +14,12 @@ export const dynamic = 'force-dynamic';
  * route does not exist (404, like any unknown path): nothing tells a prober that metrics could be
  * switched on, and counts of connections are never public.
  */
+const notFound = (req: Request) => errorResponse('not_found', 'There is no API at this path.', req.headers.get(REQUEST_ID_HEADER));
+
 async function getMetricsText(req: NextRequest) {
   const requestId = req.headers.get(REQUEST_ID_HEADER);
   const token = getEnv().observability.metricsToken;
-  if (!token) return errorResponse('not_found', 'There is no API at this path.', requestId);
+  if (!token) return notFound(req);
   const presented = bearerToken(req.headers.get('authorization'));
   if (!presented || !secretsEqual(presented, token)) {
     const res = errorResponse('unauthenticated', 'A valid metrics token is required: Authorization: Bearer <METRICS_TOKEN>.', requestId);
@@ -28,4 +30,17 @@ async function getMetricsText(req: NextRequest) {
   return new Response(body, { headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' } });
 }
 
-export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getMetricsText });
+const route = apiRoute({ GET: getMetricsText });
+
+/** Every other method: 405 with `Allow` only once metrics are on; before that a 405 would say the path exists. */
+const hiddenUnlessOn =
+  (method: Exclude<keyof typeof route, 'GET'>) =>
+  async (req: NextRequest): Promise<Response> =>
+    getEnv().observability.metricsToken ? route[method](req) : notFound(req);
+
+export const { GET } = route;
+export const POST = hiddenUnlessOn('POST');
+export const PUT = hiddenUnlessOn('PUT');
+export const PATCH = hiddenUnlessOn('PATCH');
+export const DELETE = hiddenUnlessOn('DELETE');
+export const OPTIONS = hiddenUnlessOn('OPTIONS');

@@ -53,7 +53,9 @@ export const analyticsOperations = [
     path: '/api/v1/analytics/sync/{connectionId}',
     tag: TAG,
     summary: 'Sync now, or backfill a range',
-    description: 'An empty body syncs the usual window; `{ "from", "to" }` backfills those days.',
+    description:
+      'An empty body syncs the usual window; `{ "from", "to" }` backfills those days, cut to what the provider still keeps ' +
+      '(Amazon Ads: 60 days) and to today. A range with none of its days left answers 400 `bad_request` and queues nothing.',
     auth: ['session'],
     params: connectionIdParams,
     body: backfillSchema.optional(),

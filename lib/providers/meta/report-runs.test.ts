@@ -89,6 +89,18 @@ describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
     expect(err.status).toBe(400);
   });
 
+  it('a report run id Meta no longer knows (code 100, subcode 33) fails the report, so the engine re-creates it', async () => {
+    const unknown = (type: string) =>
+      json({ error: { message: "Unsupported get request. Object with ID '6000000000003' does not exist", type, code: 100, error_subcode: 33 } }, { status: 400 });
+    server.use(answer('get', `${GRAPH}/6000000000003`, () => unknown('GraphMethodException')));
+    const p = await resolveConfigured('meta');
+    const ctx = { provider: p, accessToken: 'EAAtoken', target, now: new Date() };
+    expect(await metaReportRuns.pollReport(ctx, '6000000000003')).toEqual({ status: 'failed', reason: 'Meta no longer knows report run 6000000000003 (expired)' });
+    // Other code-100 answers stay errors (a bad parameter is not an expired run).
+    server.use(answer('get', `${GRAPH}/6000000000003`, () => json({ error: { message: 'Invalid parameter', type: 'OAuthException', code: 100 } }, { status: 400 })));
+    expect(await rejectionOf(metaReportRuns.pollReport(ctx, '6000000000003'))).toMatchObject({ code: 'OAuthException/100', status: 400 });
+  });
+
   it('long windows (over INSIGHTS_META_ASYNC_AFTER_DAYS) use report runs; short ones and other providers read directly', () => {
     expect(fetcherFor('meta', 90, { metaAsyncAfterDays: 31 })).toBe(metaReportRuns);
     expect(fetcherFor('meta', 31, { metaAsyncAfterDays: 31 })).toBe(metaInsights);

@@ -4,7 +4,7 @@ import { invalidResponseError } from '../../oauth/errors';
 import type { FetchContext, ReportFetcher, ReportStatus } from '../../insights/fetcher';
 import { requestJson, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow } from '../../insights/types';
-import type { ProviderCredentials } from '../types';
+import { ProviderError, type ProviderCredentials } from '../types';
 import { isMetaDefinition, type MetaDefinition } from './definition';
 import { buildGraphRequest } from './graph';
 import { actId, InsightsPage, insightParams, MAX_PAGES, PAGE_LIMIT, parseInsightsPage } from './insights';
@@ -57,6 +57,15 @@ export function reportRunStatus(body: z.infer<typeof Status>, reportRunId: strin
   }
 }
 
+/**
+ * Graph's answer for an id it does not know (or no longer keeps): code 100, subcode 33, "Unsupported
+ * get request. Object with ID '…' does not exist" [M4]. Type varies (GraphMethodException or
+ * OAuthException), so the numbers decide.
+ */
+export function isUnknownReportRun(err: unknown): boolean {
+  return err instanceof ProviderError && /\/100$/.test(err.code) && err.subcode === 33;
+}
+
 const graphOf = (ctx: FetchContext): Graph => {
   const definition = ctx.provider.definition;
   if (!isMetaDefinition(definition)) throw invalidResponseError(0, [{ path: ['definition'] }]);
@@ -70,8 +79,15 @@ export const metaReportRuns: ReportFetcher = {
     return body.report_run_id;
   },
   async pollReport(ctx, reportRunId) {
-    const { body } = await requestJson(ctx.provider, buildReportStatusRequest(graphOf(ctx), reportRunId, ctx.accessToken), Status);
-    return reportRunStatus(body, reportRunId);
+    try {
+      const { body } = await requestJson(ctx.provider, buildReportStatusRequest(graphOf(ctx), reportRunId, ctx.accessToken), Status);
+      return reportRunStatus(body, reportRunId);
+    } catch (err) {
+      // Report runs are kept for a limited time: one Meta no longer knows is re-created by the engine
+      // (within its bounded re-creations) rather than failing the run for good.
+      if (isUnknownReportRun(err)) return { status: 'failed', reason: `Meta no longer knows report run ${reportRunId} (expired)` };
+      throw err;
+    }
   },
   /** `url` is the report run id (reportRunStatus): the rows are read page by page with the token. */
   async downloadReport(ctx, reportRunId) {

@@ -144,4 +144,12 @@ describe('X (providers.md §3)', () => {
     ]);
     for (const r of sent) expect(decodeBasic(r.headers.get('authorization'))).toEqual(['x-client', 'x:secret+with/odd chars']);
   });
+
+  it('revokes only the refresh token when no access token is stored: never an empty token= (RFC 7009)', async () => {
+    server.use(answer('post', 'https://api.x.com/2/oauth2/revoke', () => json({ revoked: true })));
+    const p = await resolveConfigured('x');
+    expect(await revokeGrant(p, { refreshToken: 'x-rt' })).toEqual({ revoked: true });
+    const sent = await requests();
+    expect(sent.map((r) => Object.fromEntries(r.body))).toEqual([{ token: 'x-rt', token_type_hint: 'refresh_token', client_id: 'x-client' }]);
+  });
 });

@@ -33,6 +33,7 @@ export async function POST(req: NextRequest, ctx: { params: Promise<{ connection
   const db = await getDb();
   const result = await queueSyncNow(db, env.insights, { userId: user.id, connectionId: id.data.connectionId, range: range?.data, requestId });
   if (result.kind === 'no_targets') return errorResponse('not_found', 'This connection has no ad accounts to sync.', requestId);
+  if (result.kind === 'out_of_range') return errorResponse('bad_request', result.message, requestId);
   if (result.kind === 'running') {
     return respond(
       syncRunningSchema,

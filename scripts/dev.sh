@@ -7,7 +7,7 @@
 # loopback names unless LOCAL_MODE_ALLOW_REMOTE=on (see .env.example).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/ensure-node-modules.sh
+source scripts/ensure-node-modules.sh app
 export NEXT_TELEMETRY_DISABLED=1
 
 host=127.0.0.1

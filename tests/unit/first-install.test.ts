@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -215,4 +216,76 @@ describe('the first page, /', () => {
       .filter((f) => importedPackages(path.join(ROOT, f)).some((i) => !i.dynamic && i.specifier.includes('error-tracking/browser')));
     expect(staticSentry, 'modules that import the browser Sentry SDK statically').toEqual([]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// scripts/dev.sh warms / : run it with a stand-in `next` that records what it is asked for.
+
+/** A `next` that listens where dev.sh says, records each request line, and exits after the first or after `waitMs`. */
+const FAKE_NEXT = `#!/usr/bin/env node
+const http = require('node:http');
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+const port = Number(args[args.indexOf('-p') + 1]);
+const host = args[args.indexOf('-H') + 1];
+fs.writeFileSync(process.env.FAKE_NEXT_LOG, 'args ' + args.join(' ') + '\\n');
+const stop = setTimeout(() => process.exit(0), Number(process.env.FAKE_NEXT_WAIT_MS));
+// Listens a moment after start, like Next: the warm-up must wait for it.
+setTimeout(() => {
+  const server = http.createServer((req, res) => {
+    fs.appendFileSync(process.env.FAKE_NEXT_LOG, req.method + ' ' + req.url + ' ' + req.headers.host + '\\n');
+    res.end('ok');
+    clearTimeout(stop);
+    setTimeout(() => process.exit(0), 500);
+  });
+  server.listen(port, host);
+}, 700);
+`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function runDevScript(env: Record<string, string>, waitMs: number): Promise<string[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gk-dev-warm-'));
+  scratchDirs.push(dir);
+  fs.mkdirSync(path.join(dir, 'scripts'));
+  fs.mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+  for (const f of ['dev.sh', 'ensure-node-modules.sh']) fs.copyFileSync(path.join(ROOT, 'scripts', f), path.join(dir, 'scripts', f));
+  // An installed tree, so ensure-node-modules.sh installs nothing.
+  const old = new Date(Date.now() - 60_000);
+  fs.writeFileSync(path.join(dir, 'package-lock.json'), '{}');
+  fs.utimesSync(path.join(dir, 'package-lock.json'), old, old);
+  fs.writeFileSync(path.join(dir, 'node_modules/.package-lock.json'), '{}');
+  fs.writeFileSync(path.join(dir, 'node_modules/.bin/vitest'), '', { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'node_modules/.bin/next'), FAKE_NEXT, { mode: 0o755 });
+  const log = path.join(dir, 'next.log');
+  const port = await freePort();
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      'bash',
+      [path.join(dir, 'scripts/dev.sh'), '-p', String(port)],
+      { env: { ...process.env, ...env, FAKE_NEXT_LOG: log, FAKE_NEXT_WAIT_MS: String(waitMs) }, timeout: waitMs + 20_000 },
+      (error) => (error ? reject(error) : resolve()),
+    );
+  });
+  return fs.readFileSync(log, 'utf8').trim().split('\n');
+}
+
+describe('npm run dev warms the first page', () => {
+  it('asks for / once, as soon as Next listens on loopback', async () => {
+    const lines = await runDevScript({}, 15_000);
+    expect(lines[0]).toMatch(/^args dev -H 127\.0\.0\.1 -p \d+$/);
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^GET \/ 127\.0\.0\.1:\d+$/)]);
+  }, 40_000);
+
+  it('asks for nothing with DEV_WARM_FIRST_PAGE=off', async () => {
+    const lines = await runDevScript({ DEV_WARM_FIRST_PAGE: 'off' }, 3_000);
+    expect(lines).toEqual([expect.stringMatching(/^args dev -H 127\.0\.0\.1 -p \d+$/)]);
+  }, 40_000);
 });

@@ -2,7 +2,9 @@
 # Time from a fresh clone to the first page (issue 10 item 3; docs/benchmarks.md "First run"):
 # `git clone`, then `npm run dev` exactly as a newcomer runs it (it installs the packages itself),
 # then `GET /api/health` until 200 and `GET /` until rendered; then a second start of the same
-# clone. Prints one line per phase, from the server's own output lines, timestamped as they arrive.
+# clone. Prints one line per phase, from the server's own output lines, timestamped as they arrive,
+# and the CPU seconds (user + sys) of `npm run dev`'s process tree, which a shared machine's load
+# moves much less than wall time.
 #
 #   bash bench/first-run.sh [repository, default: this one] [commit-ish, default: HEAD]
 #

@@ -65,6 +65,8 @@ git clone -q "$src" "$work/app"
 git -C "$work/app" checkout -q "$rev"
 t_clone=$(now)
 start_dev "$work/first.log"
+# CPU once a second, to read off what `npm ci` used by the time its "added N packages" line came.
+( while kill -0 "$server_pid" 2>/dev/null; do echo "$(now) $(group_cpu "$server_pid")"; sleep 1; done ) >"$work/cpu.samples" 2>/dev/null &
 t_health=$(wait_for "http://localhost:$port/api/health")
 cpu_health=$(group_cpu "$server_pid")
 t_page=$(wait_for "http://localhost:$port/")
@@ -87,6 +89,7 @@ echo "then GET / rendered:                $(since "$t_health" "$t_page")"
 echo "total, clone to first page:         $(since "$t0" "$t_page")"
 echo "CPU (npm ci + next dev) to health:  $cpu_health"
 echo "CPU (npm ci + next dev) to page:    $cpu_page"
+if [ -n "$t_npm_end" ]; then echo "CPU at npm ci's end (1 s samples):   $(awk -v t="$t_npm_end" '$1 >= t { print $2, $3; exit }' "$work/cpu.samples")"; fi
 echo "files in node_modules:              $(find "$work/app/node_modules" -type f | wc -l)"
 echo "the next GET /:                     $(since "$t_again0" "$t_again")"
 grep -E 'GET /(api/health)? 200 in' "$log" | head -3 | cut -d' ' -f2- | sed 's/^/  next: /'

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 export NEXT_TELEMETRY_DISABLED=1 CLERK_TELEMETRY_DISABLED=1
 bash scripts/install-system-deps.sh
-source scripts/ensure-node-modules.sh
+source scripts/ensure-node-modules.sh all
 
 step() {
   local name=$1

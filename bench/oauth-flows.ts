@@ -10,6 +10,10 @@
  *   pass = every one connected, none crossed (checked in the database: each user's connection
  *   has its persona's external id, and its tokens decrypt to what the simulator issued to that
  *   persona), no 5xx.
+ * The simulator runs as its own process by default (tests/support/simulator-server.ts through
+ * SIMULATOR_URL), as a real provider is elsewhere: in-process, 500 callbacks queue in front of the
+ * very token and identity requests they wait for, on the same event loop
+ * (`--oauth-simulator in-process` measures that too).
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -17,13 +21,18 @@ import postgres from 'postgres';
 import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
 import { clerkServerEnv, makeClerkKeys, mintSession, sessionHeaders, type Session } from '../e2e/support/clerk';
 import { crossedFlows, FLOW_PROVIDERS, type Flow, type StoredConnection } from '../tests/support/synthetic-flows';
+import { freePort } from '../tests/support/postgres-server';
+import { startSharedSimulator } from '../tests/support/shared-simulator';
 import { onCleanup } from './cleanup';
 import { SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './seed';
 import { pct, type Percentiles } from './seeds';
 import { startBenchServer } from './server';
 
+export type SimulatorPlacement = 'process' | 'in-process';
+
 export interface OAuthFlowsResult {
   authMode: 'clerk';
+  simulator: SimulatorPlacement;
   loadAverageAtStart: number[];
   loadAverageAtEnd: number[];
   latency: { n: number; warmup: number; connected: number; authorizeMs: Percentiles; callbackMs: Percentiles; statuses: Record<string, number> };
@@ -54,7 +63,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 const TIMEOUT_MS = 120_000;
 
 /** One flow as a browser would make it, without the browser; every status is counted under its step. */
-async function runFlow(base: string, flow: Flow, session: Session, statuses: Record<string, number>): Promise<FlowRun> {
+async function runFlow(base: string, simulatorOrigin: string, flow: Flow, session: Session, statuses: Record<string, number>): Promise<FlowRun> {
   const count = (step: string, status: number) => (statuses[`${step} ${status}`] = (statuses[`${step} ${status}`] ?? 0) + 1);
   const expectRedirect = async (step: string, res: Response) => {
     count(step, res.status);
@@ -72,7 +81,7 @@ async function runFlow(base: string, flow: Flow, session: Session, statuses: Rec
       await fetch(`${base}/api/v1/oauth/${flow.provider}/authorize`, { headers: cookie, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }),
     );
     const authorizeMs = performance.now() - a0;
-    if (consentUrl.origin !== base) throw new Error(`authorize sent the browser to ${consentUrl.origin}, not the simulator`);
+    if (consentUrl.origin !== simulatorOrigin) throw new Error(`authorize sent the browser to ${consentUrl.origin}, not the simulator`);
     const callbackUrl = await expectRedirect(
       'consent',
       await fetch(consentUrl, {
@@ -103,16 +112,22 @@ const flowsFor = (prefix: string, count: number, firstPersona: number): Flow[] =
 export async function oauthFlowsPhase(
   adminSql: postgres.Sql,
   pgUrl: string,
-  spec: { latencyFlows: number; concurrentFlows: number },
+  spec: { latencyFlows: number; concurrentFlows: number; simulator: SimulatorPlacement },
   log: (line: string) => void,
 ): Promise<OAuthFlowsResult> {
-  log(`\n(f) OAuth: authorize/callback p99 over ${spec.latencyFlows} sequential flows, then ${spec.concurrentFlows} concurrent flows (Clerk mode, simulator 0 ms)…`);
+  log(`\n(f) OAuth: authorize/callback p99 over ${spec.latencyFlows} sequential flows, then ${spec.concurrentFlows} concurrent flows (Clerk mode, simulator 0 ms, ${spec.simulator})…`);
   await adminSql.unsafe('create database grantkeeper_oauth');
   const dbUrl = pgUrl.replace(/\/postgres$/, '/grantkeeper_oauth');
   const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
   onCleanup('close the oauth connection', () => sql.end({ timeout: 1 }));
   const encryptionKey = generateFernetKey();
   const keys = await makeClerkKeys();
+  const port = await freePort();
+  const sim =
+    spec.simulator === 'process'
+      ? await startSharedSimulator({ SIMULATOR_LATENCY_MS: '0', SIMULATOR_APP_ORIGINS: `http://127.0.0.1:${port}` }, SIMULATOR_ADMIN_SECRET)
+      : undefined;
+  if (sim) onCleanup('stop the OAuth simulator', () => sim.stop());
   const server = await startBenchServer({
     ...clerkServerEnv(keys),
     AUTH_MODE: 'clerk',
@@ -129,7 +144,9 @@ export async function oauthFlowsPhase(
     // The limits stay on (their cost is part of the time) but far above what the bench sends.
     RATE_LIMIT_AUTHORIZE: '999999999/60s',
     RATE_LIMIT_CALLBACK: '999999999/60s',
-  });
+    ...(sim ? { SIMULATOR_URL: sim.url } : {}),
+  }, { port });
+  const simulatorOrigin = sim?.url ?? server.url;
   const sessions = async (flows: Flow[]) => Promise.all(flows.map((f) => mintSession(server.url, keys.signingKey, f.userId)));
   const loadAverageAtStart = os.loadavg().map((l) => Number(l.toFixed(2)));
 
@@ -140,7 +157,7 @@ export async function oauthFlowsPhase(
   const latencyStatuses: Record<string, number> = {};
   const measured: FlowRun[] = [];
   for (const [i, flow] of latencyFlows.entries()) {
-    const run = await runFlow(server.url, flow, latencySessions[i]!, latencyStatuses);
+    const run = await runFlow(server.url, simulatorOrigin, flow, latencySessions[i]!, latencyStatuses);
     if (i >= warmup) measured.push(run);
     if (!run.connected && measured.length + warmup > i) log(`    sequential flow ${i} (${flow.provider}) failed: ${run.error}`);
   }
@@ -160,7 +177,7 @@ export async function oauthFlowsPhase(
   const concurrentSessions = await sessions(flows);
   const statuses: Record<string, number> = {};
   const t0 = performance.now();
-  const runs = await Promise.all(flows.map((flow, i) => runFlow(server.url, flow, concurrentSessions[i]!, statuses)));
+  const runs = await Promise.all(flows.map((flow, i) => runFlow(server.url, simulatorOrigin, flow, concurrentSessions[i]!, statuses)));
   const wallMs = Math.round(performance.now() - t0);
 
   const rows = await sql<{ user_id: string; provider: string; external_account_id: string; access_token_enc: string; refresh_token_enc: string | null }[]>`
@@ -173,7 +190,7 @@ export async function oauthFlowsPhase(
     accessToken: cipher.decrypt(r.access_token_enc),
     refreshToken: r.refresh_token_enc ? cipher.decrypt(r.refresh_token_enc) : null,
   }));
-  const issuedRes = await fetch(`${server.url}/api/simulator/_admin/issued`, { headers: SIMULATOR_ADMIN_HEADERS });
+  const issuedRes = await fetch(`${simulatorOrigin}/api/simulator/_admin/issued`, { headers: SIMULATOR_ADMIN_HEADERS });
   if (issuedRes.status !== 200) throw new Error(`GET _admin/issued answered ${issuedRes.status}`);
   const issued = (await issuedRes.json()) as Record<'accessTokens' | 'refreshTokens', { value: string; personaId: string | null }[]>;
   const personaOfToken = new Map([...issued.accessTokens, ...issued.refreshTokens].map((t) => [t.value, t.personaId]));
@@ -202,5 +219,6 @@ export async function oauthFlowsPhase(
   );
   const loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
   await server.stop();
-  return { authMode: 'clerk', loadAverageAtStart, loadAverageAtEnd, latency, concurrency };
+  sim?.stop();
+  return { authMode: 'clerk', simulator: spec.simulator, loadAverageAtStart, loadAverageAtEnd, latency, concurrency };
 }

@@ -10,7 +10,8 @@
  * --seeds-only / --no-seeds ((f), bench/seeds.ts), --scheduler-window S (default 600),
  * --oauth-only / --no-oauth ((f)'s OAuth part, bench/oauth-flows.ts: authorize/callback p99 and
  * concurrent flows; it runs with (f) unless --no-oauth), --oauth-flows N (sequential flows timed,
- * default 500), --oauth-concurrency N (flows at once, default 500).
+ * default 500), --oauth-concurrency N (flows at once, default 500), --oauth-simulator in-process
+ * (the simulator inside the app server instead of its own process).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -60,7 +61,11 @@ const INSIGHT_SPEC = {
   accountsPerConnection: 10,
 };
 const INSIGHT_CONCURRENCY = args.includes('--insights-concurrency') ? option('--insights-concurrency', 1) : undefined;
-const OAUTH_SPEC = { latencyFlows: option('--oauth-flows', 500), concurrentFlows: option('--oauth-concurrency', 500) };
+const OAUTH_SPEC = {
+  latencyFlows: option('--oauth-flows', 500),
+  concurrentFlows: option('--oauth-concurrency', 500),
+  simulator: args[args.indexOf('--oauth-simulator') + 1] === 'in-process' && flag('--oauth-simulator') ? ('in-process' as const) : ('process' as const),
+};
 const WARMUP_SECONDS = 5;
 const CLIENTS = 50;
 const TOKEN_API_CONNECTIONS = 1_000;
@@ -643,7 +648,7 @@ function oauthRows(r: OAuthFlowsResult): Row[] {
   return [
     { metric: `(f) authorize, simulator 0 ms: p99 (n ${l.n}, sequential)`, measured: `${l.authorizeMs.p99} ms`, goal: '< 200 ms', met: sequentialOk && l.authorizeMs.p99 < 200 },
     { metric: `(f) callback, simulator 0 ms: p99 (n ${l.n}, sequential)`, measured: `${l.callbackMs.p99} ms`, goal: '< 200 ms', met: sequentialOk && l.callbackMs.p99 < 200 },
-    { metric: `(f) ${c.flows} concurrent OAuth flows (${c.users} Clerk users, 4 providers): connected`, measured: `${c.connected} / ${c.flows}`, goal: 'all', met: c.connected === c.flows },
+    { metric: `(f) ${c.flows} concurrent OAuth flows (${c.users} Clerk users, 4 providers, simulator ${r.simulator}): connected`, measured: `${c.connected} / ${c.flows}`, goal: 'all', met: c.connected === c.flows },
     { metric: '(f) concurrent flows crossed (DB: persona external id + tokens)', measured: String(c.crossed), goal: '0', met: c.connected === c.flows && c.crossed === 0 },
     { metric: '(f) concurrent flows: 5xx responses', measured: String(c.fiveXx), goal: '0', met: c.fiveXx === 0 },
     { metric: '(f) concurrent flows: wall time / callback p99', measured: `${(c.wallMs / 1000).toFixed(1)} s / ${c.callbackMs.p99} ms`, goal: '', met: null },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthorization } from '@/lib/connections/authorize';
 import { completeAuthorization } from '@/lib/connections/callback';
 import { parseEnv } from '@/lib/env';
+import { appCallbackUris } from '@/lib/simulator/access';
 import { listIssued } from '@/lib/simulator/admin';
 import { simulateConsent } from '@/lib/simulator/consent-driver';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
@@ -64,5 +65,22 @@ describe('concurrent connect flows on PostgreSQL', () => {
     // The check itself bites: the same rows with two users' tokens swapped are two crossed flows each way.
     const swapped = stored.map((c, i) => (i < 2 ? { ...c, accessToken: stored[1 - i]!.accessToken } : c));
     expect(crossedFlows(FLOWS, swapped, personaOfToken)).toHaveLength(2);
+  });
+
+  it('with SIMULATOR_URL, connects through the shared simulator, whose grants the sweep refreshes', async () => {
+    const simulatorUrl = 'http://127.0.0.1:4999';
+    const sharedEnv = parseEnv({ SIMULATOR: 'on', SIMULATOR_URL: simulatorUrl, ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS });
+    const shared = createSimulatorState();
+    // Serves only the shared simulator's origin: a call to the app's own simulator throws.
+    const fetchShared = createSimulatorFetch(shared, { origin: simulatorUrl, context: { admin: 'open', redirectUris: appCallbackUris(ORIGIN) } });
+    const flow = { userId: USERS[0]!, provider: 'linkedin' as const, personaId: 'bench-900' };
+    const authorizeUrl = await startAuthorization({ db: t.db, env: sharedEnv, userId: flow.userId, provider: flow.provider, origin: ORIGIN, returnPath: '/', fetch: fetchShared });
+    expect(authorizeUrl.startsWith(`${simulatorUrl}/api/simulator/linkedin/`)).toBe(true);
+    // The provider still sends the browser back to the app.
+    expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe(`${ORIGIN}/api/v1/oauth/linkedin/callback`);
+    const redirect = await simulateConsent(fetchShared, authorizeUrl, { personaId: flow.personaId });
+    const result = await completeAuthorization({ db: t.db, env: sharedEnv, provider: flow.provider, sessionUserId: flow.userId, query: redirect.searchParams, origin: ORIGIN, fetch: fetchShared });
+    expect(result.outcome).toBe('connected');
+    expect([...shared.grants.values()].map((g) => g.personaId)).toEqual(['bench-900']);
   });
 });

@@ -7,7 +7,11 @@
  * (just the keep-alive phases, or just the insights sync), --insights-accounts N, --insights-days D,
  * --insights-concurrency C (INSIGHTS_PROVIDER_CONCURRENCY of the (d) server; default: the app's),
  * --scale-only (only (e), the three-instance scale-out run, bench/scale.ts), --no-scale,
- * --seeds-only / --no-seeds ((f), bench/seeds.ts), --scheduler-window S (default 600).
+ * --seeds-only / --no-seeds ((f), bench/seeds.ts), --scheduler-window S (default 600),
+ * --oauth-only / --no-oauth ((f)'s OAuth part, bench/oauth-flows.ts: authorize/callback p99 and
+ * concurrent flows; it runs with (f) unless --no-oauth), --oauth-flows N (sequential flows timed,
+ * default 500), --oauth-concurrency N (flows at once, default 500), --oauth-simulator in-process
+ * (the simulator inside the app server instead of its own process).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -22,6 +26,7 @@ import { benchFernet, type FernetResult } from './fernet';
 import { insightRows, insightsPhase, type InsightBenchResult } from './insights';
 import { SURVIVOR_ANSWERS } from '../tests/support/scale-out';
 import { scaleOutBench, type ScaleBenchResult } from './scale';
+import { oauthFlowsPhase, type OAuthFlowsResult } from './oauth-flows';
 import { refreshDurations, seedsPhase, type SeedsResult } from './seeds';
 import type { LoadResult, LoadSpec } from './loadgen';
 import { cpuSeconds, cpuSecondsOf, memory, resetPeak, type Memory } from './proc';
@@ -56,6 +61,11 @@ const INSIGHT_SPEC = {
   accountsPerConnection: 10,
 };
 const INSIGHT_CONCURRENCY = args.includes('--insights-concurrency') ? option('--insights-concurrency', 1) : undefined;
+const OAUTH_SPEC = {
+  latencyFlows: option('--oauth-flows', 500),
+  concurrentFlows: option('--oauth-concurrency', 500),
+  simulator: args[args.indexOf('--oauth-simulator') + 1] === 'in-process' && flag('--oauth-simulator') ? ('in-process' as const) : ('process' as const),
+};
 const WARMUP_SECONDS = 5;
 const CLIENTS = 50;
 const TOKEN_API_CONNECTIONS = 1_000;
@@ -631,6 +641,20 @@ function seedRows(r: SeedsResult): Row[] {
   return rows;
 }
 
+/** (f), OAuth: the auth endpoints' p99 and the concurrent flows' pass conditions. */
+function oauthRows(r: OAuthFlowsResult): Row[] {
+  const { latency: l, concurrency: c } = r;
+  const sequentialOk = l.connected === l.n;
+  return [
+    { metric: `(f) authorize, simulator 0 ms: p99 (n ${l.n}, sequential)`, measured: `${l.authorizeMs.p99} ms`, goal: '< 200 ms', met: sequentialOk && l.authorizeMs.p99 < 200 },
+    { metric: `(f) callback, simulator 0 ms: p99 (n ${l.n}, sequential)`, measured: `${l.callbackMs.p99} ms`, goal: '< 200 ms', met: sequentialOk && l.callbackMs.p99 < 200 },
+    { metric: `(f) ${c.flows} concurrent OAuth flows (${c.users} Clerk users, 4 providers, simulator ${r.simulator}): connected`, measured: `${c.connected} / ${c.flows}`, goal: 'all', met: c.connected === c.flows },
+    { metric: '(f) concurrent flows crossed (DB: persona external id + tokens)', measured: String(c.crossed), goal: '0', met: c.connected === c.flows && c.crossed === 0 },
+    { metric: '(f) concurrent flows: 5xx responses', measured: String(c.fiveXx), goal: '0', met: c.fiveXx === 0 },
+    { metric: '(f) concurrent flows: wall time / callback p99', measured: `${(c.wallMs / 1000).toFixed(1)} s / ${c.callbackMs.p99} ms`, goal: '', met: null },
+  ];
+}
+
 // -------------------------------------------------------------------------------------------- main
 
 async function main() {
@@ -665,10 +689,22 @@ async function main() {
     return { url, sql };
   };
 
+  const runOAuth = async () => {
+    const oauth = await oauthFlowsPhase(admin, pg.url, OAUTH_SPEC, log);
+    if (oauth.concurrency.problems.length) log(`    problems (first 10): ${JSON.stringify(oauth.concurrency.problems)}`);
+    return oauth;
+  };
+  if (flag('--oauth-only')) {
+    const oauth = await runOAuth();
+    log(`\n${table(oauthRows(oauth))}`);
+    writeResults('oauth-latest.json', { startedAt: started.toISOString(), command: `npm run bench -- ${args.join(' ')}`, machine: { ...host, postgres: pgVersion }, build, oauth });
+    return;
+  }
   if (flag('--seeds-only')) {
     const seeds = await seedsPhase(admin, pg.url, option('--scheduler-window', 600), null, log);
-    log(`\n${table(seedRows(seeds))}`);
-    writeResults('seeds-latest.json', { startedAt: started.toISOString(), command: `npm run bench -- ${args.join(' ')}`, machine: { ...host, postgres: pgVersion }, build, seeds });
+    const oauth = flag('--no-oauth') ? null : await runOAuth();
+    log(`\n${table([...seedRows(seeds), ...(oauth ? oauthRows(oauth) : [])])}`);
+    writeResults('seeds-latest.json', { startedAt: started.toISOString(), command: `npm run bench -- ${args.join(' ')}`, machine: { ...host, postgres: pgVersion }, build, seeds, oauth });
     return;
   }
   if (flag('--scale-only')) {
@@ -786,8 +822,10 @@ async function main() {
   // (e) and (f) start their own servers and databases; a full run includes them unless --no-scale / --no-seeds.
   const scale = ONLY || flag('--no-scale') ? null : await scaleOutBench(admin, pg.url, log);
   const seeds = ONLY || flag('--no-seeds') ? null : await seedsPhase(admin, pg.url, option('--scheduler-window', 600), refreshAt100ms, log);
+  const oauth = ONLY || flag('--no-seeds') || flag('--no-oauth') ? null : await runOAuth();
   if (scale) rows.push(...scaleRows(scale));
   if (seeds) rows.push(...seedRows(seeds));
+  if (oauth) rows.push(...oauthRows(oauth));
 
   log('\nResults');
   log(table(rows));
@@ -806,6 +844,7 @@ async function main() {
     fernet,
     scale,
     seeds,
+    oauth,
     table: rows,
   };
   writeResults(ONLY === 'd' ? 'latest-insights.json' : 'latest.json', results);

@@ -6,7 +6,7 @@
  *   (10 minutes; --scheduler-window S for a shorter local run: the results say which);
  * - the dashboard `/` for a user with 1,000 connections: server time and HTML + RSC bytes, and the
  *   status API's size.
- * Not measured here (see docs/benchmarks.md): authorize/callback p99 and 500 concurrent OAuth flows.
+ * Authorize/callback p99 and 500 concurrent OAuth flows are bench/oauth-flows.ts, also (f).
  */
 import crypto from 'node:crypto';
 import postgres from 'postgres';
@@ -22,13 +22,13 @@ export interface SeedsResult {
   dashboard: { connections: number; runs: number; serverMs: Percentiles; htmlBytes: number; rscBytes: number; statusApiBytes: number; statusApiPaginated: boolean };
 }
 
-interface Percentiles {
+export interface Percentiles {
   p50: number;
   p99: number;
   max: number;
 }
 
-const pct = (values: number[]): Percentiles => {
+export const pct = (values: number[]): Percentiles => {
   const s = [...values].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
   return { p50: at(50), p99: at(99), max: s[s.length - 1] ?? NaN };

@@ -43,9 +43,10 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 
 export async function startBenchServer(
   env: Record<string, string>,
-  options: { cpuProfDir?: string; nodeArgs?: string[] } = {},
+  /** `port`: when something must know the app's origin before it starts (a separate simulator). */
+  options: { cpuProfDir?: string; nodeArgs?: string[]; port?: number } = {},
 ): Promise<BenchServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-bench-'));
   onCleanup('remove the server data dir', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   const base: Record<string, string> = {};

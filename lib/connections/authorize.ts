@@ -10,7 +10,7 @@ import { codeChallengeS256, generateCodeVerifier } from '../oauth/pkce';
 import { resolveProvider } from '../providers/registry';
 import { ProviderError, type ProviderSlug, type Region } from '../providers/types';
 import { encryptToken } from '../tokens/keys';
-import { callbackUrl } from './origin';
+import { callbackUrl, providerOrigin } from './origin';
 import { FlowError } from './outcomes';
 
 export const STATE_TTL_SEC = 10 * 60;
@@ -39,7 +39,7 @@ export interface StartAuthorization {
  * and, where the provider takes it, a PKCE verifier stored encrypted; returns the provider URL.
  */
 export async function startAuthorization(input: StartAuthorization): Promise<string> {
-  const provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin, fetch: input.fetch }).catch(
+  const provider = await resolveProvider(input.provider, { env: input.env, origin: providerOrigin(input), fetch: input.fetch }).catch(
     (err: unknown) => {
       // The generic OIDC provider reads its discovery document: an unreachable issuer is transient.
       if (err instanceof ProviderError) throw new FlowError('provider_unavailable', err.code);

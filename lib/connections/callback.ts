@@ -12,7 +12,7 @@ import { resolveProvider } from '../providers/registry';
 import { ProviderError, type ProviderSlug, type Region } from '../providers/types';
 import { decryptToken, encryptToken } from '../tokens/keys';
 import { hashState } from './authorize';
-import { callbackUrl } from './origin';
+import { callbackUrl, providerOrigin } from './origin';
 import { FlowError, type OutcomeCode } from './outcomes';
 import { nextCheckInSec } from '../refresh/schedule';
 
@@ -80,7 +80,7 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
   let account;
   try {
     // Inside the try: the generic OIDC provider reads its discovery document here.
-    provider = await resolveProvider(input.provider, { env: input.env, origin: input.origin, fetch: input.fetch });
+    provider = await resolveProvider(input.provider, { env: input.env, origin: providerOrigin(input), fetch: input.fetch });
     if (!provider) return fail('not_configured', 'provider_not_configured', state.user_id);
     tokens = await completeCodeExchange(provider, {
       code: query.data.code,

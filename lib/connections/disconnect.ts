@@ -7,6 +7,7 @@ import { revokeGrant } from '../oauth/revoke';
 import { resolveProvider } from '../providers/registry';
 import { ProviderError, type ProviderSlug } from '../providers/types';
 import { decryptToken } from '../tokens/keys';
+import { providerOrigin } from './origin';
 import { FlowError } from './outcomes';
 
 export interface DisconnectResult {
@@ -42,7 +43,7 @@ export async function disconnectConnection(input: {
   const result: DisconnectResult = { revokedAtProvider: false, alreadyRevoked: false };
   const provider = await resolveProvider(stored.provider as ProviderSlug, {
     env: input.env,
-    origin: input.origin,
+    origin: providerOrigin(input),
     fetch: input.fetch,
   }).catch((err: unknown) => {
     if (err instanceof ProviderError) return undefined;

@@ -21,3 +21,12 @@ export function callbackUrl(origin: string, provider: ProviderSlug): string {
 export function safeReturnPath(path: string | null | undefined): string {
   return path && /^\/(?![/\\])[\w\-./?=&%]*$/.test(path) && path.length <= 200 ? path : '/';
 }
+
+/**
+ * Where simulated providers live for a connect, callback or disconnect: the shared simulator when
+ * SIMULATOR_URL is set (so its grants are the ones the sweep later refreshes there), else this
+ * app's own. Real providers ignore it.
+ */
+export function providerOrigin(input: { env: { simulatorUrl?: string }; origin: string }): string {
+  return input.env.simulatorUrl ?? input.origin;
+}

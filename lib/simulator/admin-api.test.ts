@@ -46,7 +46,7 @@ describe('simulator admin API', () => {
     const { accessToken, refreshToken } = seedGrant(sim.state, 'x', { personaId: 'x-riley', scopes: ['tweet.read', 'offline.access'] });
     const issued = (await (await admin(sim, 'issued')).json()) as { codes: unknown[]; accessTokens: { provider: string; value: string }[]; refreshTokens: { value: string }[] };
     expect(issued.codes).toEqual([]);
-    expect(issued.accessTokens).toEqual([{ provider: 'x', value: accessToken }]);
+    expect(issued.accessTokens).toEqual([{ provider: 'x', value: accessToken, personaId: 'x-riley' }]);
     expect(issued.refreshTokens.map((t) => t.value)).toEqual([refreshToken]);
   });
 });

@@ -3,7 +3,7 @@ import { SIMULATED_PROVIDERS } from './credentials';
 import { revokeGrant } from './grants';
 import { json } from './http';
 import { applyKnobPatch } from './knobs';
-import { externalIdsOf } from './personas';
+import { externalIdsOf } from './persona-lookup';
 import { seedGrant } from './seed';
 import { resetSimulatorState, type Grant, type SimulatorState } from './state';
 import { randomId } from './token-format';
@@ -140,12 +140,16 @@ function describeGrant(state: SimulatorState, grant: Grant) {
   };
 }
 
-/** Every authorization code, access token (Meta page tokens included) and refresh token still held. */
+/**
+ * Every authorization code, access token (Meta page tokens included) and refresh token still held,
+ * with the persona it was issued to (a test checks a stored token belongs to the right person).
+ */
 export function listIssued(state: SimulatorState) {
+  const personaOf = (grantId: string) => state.grants.get(grantId)?.personaId ?? null;
   return {
-    codes: [...state.codes.values()].map((c) => ({ provider: c.provider, value: c.code })),
-    accessTokens: [...state.accessTokens.values()].map((t) => ({ provider: t.provider, value: t.token })),
-    refreshTokens: [...state.refreshTokens.values()].map((t) => ({ provider: t.provider, value: t.token })),
+    codes: [...state.codes.values()].map((c) => ({ provider: c.provider, value: c.code, personaId: c.personaId })),
+    accessTokens: [...state.accessTokens.values()].map((t) => ({ provider: t.provider, value: t.token, personaId: personaOf(t.grantId) })),
+    refreshTokens: [...state.refreshTokens.values()].map((t) => ({ provider: t.provider, value: t.token, personaId: personaOf(t.grantId) })),
   };
 }
 

@@ -3,7 +3,8 @@ import { handleConsent, type ConsentSpec } from './consent';
 import { injectedFailure, oauthError, type TokenFailureShapes } from './failures';
 import { findCode, grantForCode, issueAccessToken, issueRefreshToken, lookupAccessToken, lookupRefreshToken, markCodeUsed } from './grants';
 import { basicCredentials, bearerToken, json, param, type Route, type SimRequest } from './http';
-import { AMAZON_PERSONAS, type AmazonRegion } from './personas';
+import type { AmazonRegion } from './personas';
+import { findAmazonPersona } from './persona-lookup';
 import { verifyPkce } from './pkce';
 
 /** Amazon Ads via Login with Amazon (providers.md §1). */
@@ -106,7 +107,7 @@ const INVALID_TOKEN = 'The access token provided is expired, revoked, malformed,
 function userProfile(req: SimRequest): Response {
   const found = lookupAccessToken(req.state, req.provider, bearerToken(req.headers));
   if (!found.ok) return oauthError(401, 'invalid_token', INVALID_TOKEN);
-  const persona = AMAZON_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findAmazonPersona(found.grant.personaId);
   const scopes = found.grant.scopes;
   if (!persona || !(scopes.includes('profile') || scopes.includes('profile:user_id'))) {
     return oauthError(403, 'insufficient_scope', 'The access token provided does not have access to the profile scope.');
@@ -132,7 +133,7 @@ function profiles(req: SimRequest): Response {
   if (!found.grant.scopes.some((s) => s.includes('advertising'))) return unauthorized('Not authorized to access scope');
   const region = ADS_HOST_REGION[req.host];
   const types = param(req.query, 'profileTypeFilter')?.split(',');
-  const persona = AMAZON_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findAmazonPersona(found.grant.personaId);
   const list = (persona?.profiles ?? [])
     .filter((p) => p.region === region && (!types || types.includes(p.accountInfo.type)))
     .map((p) => ({ profileId: p.profileId, countryCode: p.countryCode, currencyCode: p.currencyCode, dailyBudget: p.dailyBudget, timezone: p.timezone, accountInfo: p.accountInfo }));
@@ -143,7 +144,7 @@ function profiles(req: SimRequest): Response {
 function tokenInfo(req: SimRequest): Response {
   const found = lookupAccessToken(req.state, req.provider, param(req.query, 'access_token') ?? bearerToken(req.headers));
   if (!found.ok) return oauthError(400, 'invalid_token', INVALID_TOKEN);
-  const persona = AMAZON_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findAmazonPersona(found.grant.personaId);
   const expiresAt = found.record.expiresAt ?? req.state.now();
   return json({
     iss: 'https://www.amazon.com',

@@ -3,13 +3,15 @@ import { isKnownClient } from './client-auth';
 import { renderConsentPage, renderErrorPage, type Brand } from './consent-page';
 import { issueCode } from './grants';
 import { html, param, redirect, type SimRequest } from './http';
+import { syntheticPersonaNumber } from './persona-lookup';
 import { listPersonas } from './personas';
 import { parseChallengeMethod } from './pkce';
 import type { AuthCode } from './state';
 
 /**
  * The authorization endpoint of every simulated provider. GET shows the consent page; the page
- * posts back to the same URL (query string included) with `decision` and `persona`. Problems
+ * posts back to the same URL (query string included) with `decision` and `persona` (a listed
+ * persona, or a synthetic `bench-<n>` where the admin API is allowed: persona-lookup.ts). Problems
  * with the client or redirect_uri show an error page (never redirect to an unchecked URL, RFC
  * 6749 §4.1.2.1); anything else goes back to the redirect_uri as an OAuth error. A redirect_uri
  * must be one registered for the app, exactly, as Amazon, X and LinkedIn require [AZ1][X1][LI1]: otherwise a
@@ -105,7 +107,11 @@ export async function handleConsent(req: SimRequest, spec: ConsentSpec): Promise
   if (form.data.decision === 'deny') return back(spec.denial);
 
   const personaId = form.data.persona ?? personas[0]?.id;
-  if (!personaId || !personas.some((p) => p.id === personaId)) return errorPage('Choose one of the simulated accounts.');
+  const synthetic = personaId !== undefined && syntheticPersonaNumber(personaId) !== undefined;
+  if (synthetic && !req.syntheticPersonas) {
+    return errorPage('Synthetic accounts (bench-<n>) need the simulator admin access: SIMULATOR_ADMIN_SECRET as a Bearer token.');
+  }
+  if (!personaId || !(synthetic || personas.some((p) => p.id === personaId))) return errorPage('Choose one of the simulated accounts.');
   const code = issueCode(
     req.state,
     { provider: req.provider, clientId, redirectUri, personaId, scopes, ...pkce },

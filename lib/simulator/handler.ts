@@ -55,7 +55,9 @@ export async function handleSimulatorRequest(state: SimulatorState, request: Req
   }
   if (!isProvider(first) || !host) return notFound();
 
-  const req = createSimRequest(state, first, request, host, `/${segments.join('/')}`, context.redirectUris(first));
+  // The consent page's synthetic personas are a test affordance: allowed exactly where the admin API is.
+  const syntheticPersonas = refuseAdminRequest(context.admin, request) === null;
+  const req = createSimRequest(state, first, request, host, `/${segments.join('/')}`, context.redirectUris(first), syntheticPersonas);
   const latencyMs = isReporting(first, req) ? reportingOf(state).knobs.latencyMs : state.knobs[first].latencyMs;
   await state.sleep(latencyMs, request.signal);
   pruneState(state);

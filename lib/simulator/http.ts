@@ -14,6 +14,8 @@ export interface SimRequest {
   path: string;
   /** The redirect URIs registered for this provider's simulated app (exact match). */
   redirectUris: readonly string[];
+  /** Whether this request may consent as a synthetic `bench-<n>` persona: where the admin API would answer it (persona-lookup.ts). */
+  syntheticPersonas: boolean;
   url: URL;
   query: URLSearchParams;
   headers: Headers;
@@ -37,6 +39,7 @@ export function createSimRequest(
   host: string,
   path: string,
   redirectUris: readonly string[],
+  syntheticPersonas = false,
 ): SimRequest {
   const url = new URL(request.url);
   let body: Promise<URLSearchParams> | undefined;
@@ -48,6 +51,7 @@ export function createSimRequest(
     host: host.toLowerCase(),
     path,
     redirectUris,
+    syntheticPersonas,
     url,
     query: url.searchParams,
     headers: request.headers,

@@ -1,6 +1,7 @@
 import { lookupAccessToken, type AccessTokenLookup } from './grants';
 import { bearerToken, json, param, type Route, type SimRequest } from './http';
-import { LINKEDIN_PERSONAS, type LinkedInPersona } from './personas';
+import type { LinkedInPersona } from './personas';
+import { findLinkedInPersona } from './persona-lookup';
 
 /** LinkedIn identity and ad accounts (providers.md §2 "Identity after connect"). */
 
@@ -22,7 +23,7 @@ function authorize(req: SimRequest, resource: string, anyOf: string[]): Authoriz
           : ['Invalid access token', 65600];
     return { ok: false, response: restError(401, message, code) };
   }
-  const persona = LINKEDIN_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findLinkedInPersona(found.grant.personaId);
   if (!persona || !anyOf.some((s) => found.grant.scopes.includes(s))) {
     return { ok: false, response: restError(403, `Not enough permissions to access: ${resource}`, 100) };
   }

@@ -5,7 +5,8 @@ import { SIMULATOR_CREDENTIALS } from './credentials';
 import { issueAccessToken, lookupAccessToken, revokeGrant } from './grants';
 import { bearerToken, json, param, type Route, type SimRequest } from './http';
 import { deadTokenDetails, deadTokenError, graphError, throttledError } from './meta-errors';
-import { META_PERSONAS, type MetaPersona } from './personas';
+import type { MetaPersona } from './personas';
+import { findMetaPersona } from './persona-lookup';
 import type { AccessTokenRecord, Grant } from './state';
 
 /** The Graph calls a connect flow makes: /me, /me/accounts, /{page}, /me/adaccounts, permissions, debug_token. */
@@ -32,7 +33,7 @@ async function authenticate(req: SimRequest): Promise<Auth> {
   if (proof !== undefined && !secretsEqual(proof, appSecretProof(token))) {
     return { ok: false, response: graphError(400, 'Invalid appsecret_proof provided in the API argument', 100, undefined, { type: 'GraphMethodException' }) };
   }
-  const persona = META_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findMetaPersona(found.grant.personaId);
   if (!persona) return { ok: false, response: graphError(400, 'Invalid OAuth access token - Cannot parse access token', 190) };
   return { ok: true, record: found.record, grant: found.grant, persona };
 }
@@ -174,7 +175,7 @@ function debugToken(req: SimRequest): Response {
     return json({ data: { error: { code: 190, message: 'Invalid OAuth access token.' }, is_valid: false, scopes: [] } });
   }
   const { record, grant } = found;
-  const persona = META_PERSONAS.find((p) => p.id === grant.personaId);
+  const persona = findMetaPersona(grant.personaId);
   const sec = (ms: number) => Math.floor(ms / 1000);
   const error = found.ok ? undefined : deadTokenDetails(found, req.state.now());
   return json({

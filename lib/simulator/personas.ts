@@ -180,32 +180,3 @@ export function listPersonas(provider: SimulatedProvider): PersonaSummary[] {
       }));
   }
 }
-
-/**
- * Every identifier a connection might store for a persona (user ids, profile/account ids, URNs),
- * so `_admin/revoke` finds the grant whichever one the client engine chose as externalAccountId.
- */
-export function externalIdsOf(provider: SimulatedProvider, personaId: string): string[] {
-  switch (provider) {
-    case 'amazon-ads': {
-      const p = AMAZON_PERSONAS.find((x) => x.id === personaId);
-      return p ? [p.id, p.userId, ...p.profiles.map((f) => String(f.profileId))] : [];
-    }
-    case 'linkedin': {
-      const p = LINKEDIN_PERSONAS.find((x) => x.id === personaId);
-      return p
-        ? [p.id, p.sub, `urn:li:person:${p.sub}`, ...p.adAccounts.flatMap((a) => [String(a.id), `urn:li:sponsoredAccount:${a.id}`])]
-        : [];
-    }
-    case 'x': {
-      const p = X_PERSONAS.find((x) => x.id === personaId);
-      return p ? [p.id, p.userId, p.username, `@${p.username}`] : [];
-    }
-    case 'meta': {
-      const p = META_PERSONAS.find((x) => x.id === personaId);
-      return p
-        ? [p.id, p.userId, ...p.pages.map((g) => g.id), ...p.adAccounts.flatMap((a) => [a.accountId, `act_${a.accountId}`])]
-        : [];
-    }
-  }
-}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { lookupAccessToken } from './grants';
 import { bearerToken, json, type Route, type SimRequest } from './http';
 import { AMAZON_PERSONAS } from './personas';
+import { findAmazonPersona } from './persona-lookup';
 import { accountDays, addDays, campaignsFor, cents } from './reporting-data';
 import { countCall, reportingOf, restatementOf, takeReportingFailure, type SimReport } from './reporting-state';
 
@@ -34,7 +35,7 @@ function authorize(req: SimRequest): Caller {
     return { ok: false, response: error(401, 'UNAUTHORIZED', 'Amazon-Advertising-API-ClientId header is missing or does not match the access token') };
   }
   const profileId = req.headers.get('amazon-advertising-api-scope') ?? '';
-  const persona = AMAZON_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findAmazonPersona(found.grant.personaId);
   // Seeded (synthetic) personas may report on any profile id; the named personas only on their own.
   const profile = persona?.profiles.find((p) => String(p.profileId) === profileId);
   if (!/^\d+$/.test(profileId) || (persona && !profile)) {

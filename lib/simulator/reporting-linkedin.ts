@@ -1,6 +1,6 @@
 import { lookupAccessToken } from './grants';
 import { bearerToken, json, param, type Route, type SimRequest } from './http';
-import { LINKEDIN_PERSONAS } from './personas';
+import { findLinkedInPersona } from './persona-lookup';
 import { accountDays, campaignsFor, cents } from './reporting-data';
 import { countCall, reportingOf, restatementOf, takeReportingFailure } from './reporting-state';
 
@@ -45,7 +45,7 @@ function analytics(req: SimRequest): Response {
   if (fields.length > knobs.linkedinFieldLimit) {
     return restError(400, `Too many fields requested: at most ${knobs.linkedinFieldLimit} are allowed per request`);
   }
-  const persona = LINKEDIN_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findLinkedInPersona(found.grant.personaId);
   // An account the member cannot see gives an empty result, not an error [LI9].
   if (persona && !persona.adAccounts.some((a) => String(a.id) === account)) return json({ elements: [], paging: { start: 0, count: 10, links: [] } });
 
@@ -87,7 +87,7 @@ function adCampaigns(req: SimRequest, match: RegExpMatchArray): Response {
   if (!found.grant.scopes.includes('r_ads') && !found.grant.scopes.includes('rw_ads')) return restError(403, 'Not enough permissions to access: adCampaigns.FINDER-search');
   if (param(req.query, 'q') !== 'search') return restError(400, 'Only q=search is simulated');
   const account = match[1] ?? '';
-  const persona = LINKEDIN_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findLinkedInPersona(found.grant.personaId);
   if (persona && !persona.adAccounts.some((a) => String(a.id) === account)) return restError(403, `Not enough permissions to access account ${account}`);
   countCall(req.state, 'linkedin', 'adCampaigns');
   const all = campaignsFor('linkedin', account).map((c) => ({

@@ -3,7 +3,7 @@ import { SIMULATOR_CREDENTIALS } from './credentials';
 import { lookupAccessToken } from './grants';
 import { bearerToken, json, param, type Route, type SimRequest } from './http';
 import { deadTokenError, graphError } from './meta-errors';
-import { META_PERSONAS } from './personas';
+import { findMetaPersona } from './persona-lookup';
 import { accountDays, campaignsFor, cents } from './reporting-data';
 import { countCall, reportingOf, restatementOf, takeReportingFailure } from './reporting-state';
 
@@ -55,7 +55,7 @@ function authorizeInsights(req: SimRequest, accountId: string): Authorized {
   if (!found.grant.scopes.includes('ads_read') && !found.grant.scopes.includes('ads_management')) {
     return { ok: false, response: graphError(403, '(#200) Requires either ads_management or ads_read permission', 200) };
   }
-  const persona = META_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findMetaPersona(found.grant.personaId);
   const account = persona?.adAccounts.find((a) => `act_${a.accountId}` === accountId);
   if (!account) return { ok: false, response: graphError(400, `Unsupported get request. Object with ID '${accountId}' does not exist`, 100, 33) };
   return { ok: true, clientId: found.grant.clientId, currency: account.currency };

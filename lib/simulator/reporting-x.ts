@@ -1,6 +1,6 @@
 import { lookupAccessToken } from './grants';
 import { bearerToken, json, param, type Route, type SimRequest } from './http';
-import { X_PERSONAS } from './personas';
+import { findXPersona } from './persona-lookup';
 import { postsFor } from './reporting-data';
 import { countCall, restatementOf, takeReportingFailure } from './reporting-state';
 
@@ -28,7 +28,7 @@ function userPosts(req: SimRequest, match: RegExpMatchArray): Response {
   const found = lookupAccessToken(req.state, 'x', bearerToken(req.headers));
   if (injected?.kind === 'unauthorized' || !found.ok) return problem(401, 'Unauthorized', 'Unauthorized');
   if (!found.grant.scopes.includes('tweet.read')) return problem(403, 'Forbidden', 'Missing scope tweet.read');
-  const persona = X_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findXPersona(found.grant.personaId);
   // Seeded (synthetic) personas read any user id; the named ones only their own.
   if (persona && persona.userId !== userId) return problem(403, 'Forbidden', 'You can only read your own posts here (simulated)');
   countCall(req.state, 'x', 'tweets');

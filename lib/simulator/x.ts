@@ -13,7 +13,7 @@ import {
   revokeGrant,
 } from './grants';
 import { basicCredentials, bearerToken, json, param, type Route, type SimRequest } from './http';
-import { X_PERSONAS } from './personas';
+import { findXPersona } from './persona-lookup';
 import { verifyPkce } from './pkce';
 import { recordRevocations } from './stats';
 import type { Grant } from './state';
@@ -137,7 +137,7 @@ function usersMe(req: SimRequest): Response {
   const problem = (status: number, title: string) => json({ title, type: 'about:blank', status, detail: title }, status);
   const found = lookupAccessToken(req.state, req.provider, bearerToken(req.headers));
   if (!found.ok) return problem(401, 'Unauthorized');
-  const persona = X_PERSONAS.find((p) => p.id === found.grant.personaId);
+  const persona = findXPersona(found.grant.personaId);
   if (!persona || !['tweet.read', 'users.read'].every((s) => found.grant.scopes.includes(s))) return problem(403, 'Forbidden');
   const resetSec = Math.ceil(req.state.now() / 1000) + 900;
   return json(

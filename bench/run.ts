@@ -4,7 +4,8 @@
  * goals and writes the same figures to bench/results/latest.json. Cleans up everything it starts,
  * also on failure and Ctrl-C. Options: --rebuild (rebuild .next-bench first), --cpu-prof (write
  * V8 CPU profiles of the server to bench/cpu-profiles/), --connections N, --seconds S, --only abc|d
- * (just the keep-alive phases, or just the insights sync), --insights-accounts N, --insights-days D,
+ * (just the keep-alive phases, or just the insights sync; `--only b` is the token API alone on
+ * 1,000 fresh connections, no sweep: the quick phase to interleave for A/B runs), --insights-accounts N, --insights-days D,
  * --insights-concurrency C (INSIGHTS_PROVIDER_CONCURRENCY of the (d) server; default: the app's),
  * --scale-only (only (e), the three-instance scale-out run, bench/scale.ts), --no-scale,
  * --seeds-only / --no-seeds ((f), bench/seeds.ts), --scheduler-window S (default 600),
@@ -51,7 +52,7 @@ const LOAD_SECONDS = option('--seconds', 30);
 const ONLY = (() => {
   const i = args.indexOf('--only');
   const value = i >= 0 ? args[i + 1] : undefined;
-  if (value !== undefined && value !== 'abc' && value !== 'd') throw new Error('--only takes abc or d');
+  if (value !== undefined && value !== 'abc' && value !== 'b' && value !== 'd') throw new Error('--only takes abc, b or d');
   return value;
 })();
 const INSIGHT_SPEC = {
@@ -750,6 +751,51 @@ async function main() {
   let keepAlive:
     | { serverEnv: Record<string, string>; serverIdleRssMiB: number; sweep: SweepResult; tokenApi: TokenApiResult; frameworkFloor: LoadResult; liveHeapAtEnd: Awaited<ReturnType<typeof liveHeapAtEnd>> }
     | undefined;
+  if (ONLY === 'b') {
+    const { url, sql } = await createDatabase('grantkeeper_bench');
+    const serverEnv = { ...commonEnv, INSIGHTS: 'off' };
+    const { server, wireDir, idle } = await startServer(serverEnv, url);
+    log(`\n(b) seeding ${TOKEN_API_CONNECTIONS} fresh connections (no sweep)…`);
+    await seedDueConnections(sql, server.url, new MultiFernet([encryptionKey]), TOKEN_API_CONNECTIONS, 'fresh');
+    const api = await tokenApiPhase(server, sql, wireDir);
+    const floor = await floorPhase(server);
+    const liveHeap = await liveHeapAtEnd(server, wireDir);
+    const loadAverageAtEnd = os.loadavg().map((l) => round(l, 2));
+    await server.stop();
+    const summary = {
+      loadAverage: { start: host.loadAverageAtStart, end: loadAverageAtEnd },
+      rps50: round(api.concurrent.rps),
+      floorRps50: round(floor.rps),
+      ratio: round(api.concurrent.rps / floor.rps, 3),
+      p50x1: round(api.single.latencyMs.p50, 2),
+      p99x1: round(api.single.latencyMs.p99, 2),
+      idleRssMiB: round(idle.rssMiB),
+      peakRssMiB: round(api.peakRssDuringMiB),
+      rssAfterMiB: round(api.rssAfterMiB),
+      liveHeapMiB: liveHeap.heapUsedMiB,
+      heapTotalAtEndMiB: liveHeap.heapTotalMiB,
+      cpuMsPerRead: round((api.serverCpuSec * 1000) / Math.max(1, api.concurrent.requests + api.single.requests), 3),
+      pgCpuMsPerRead: round((api.postgresCpuSec * 1000) / Math.max(1, api.concurrent.requests + api.single.requests), 3),
+      statementsPerRead: round(api.statementsPerRequest, 2),
+      roundTripsPerRead: round(api.roundTripsPerRequest, 2),
+      gcShare1Client: api.gc.single.share,
+      non200: api.non200,
+      auditRowsEqualOk: api.audit.tokenReadRows === api.audit.okResponses,
+    };
+    log(`\nSUMMARY ${JSON.stringify(summary)}`);
+    writeResults('token-api-latest.json', {
+      startedAt: started.toISOString(),
+      command: `npm run bench -- ${args.join(' ')}`,
+      machine: { ...host, postgres: pgVersion },
+      build: { ...build, appRoot: APP_ROOT === ROOT ? '.' : APP_ROOT },
+      serverNodeOptions: SERVER_NODE_OPTIONS || null,
+      summary,
+      tokenApi: api,
+      frameworkFloor: floor,
+      liveHeapAtEnd: liveHeap,
+    });
+    return;
+  }
   if (ONLY !== 'd') {
     const { url, sql } = await createDatabase('grantkeeper_bench');
     const serverEnv = {

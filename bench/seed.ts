@@ -52,7 +52,11 @@ export async function seedDueConnections(
   baseUrl: string,
   cipher: MultiFernet,
   total: number,
+  /** 'fresh': not due for an hour and valid for two (token-API-only runs, `--only b`). */
+  when: 'due' | 'fresh' = 'due',
 ): Promise<Record<SeedProvider, number>> {
+  const [expires, nextAttempt] =
+    when === 'due' ? ['now() + make_interval(secs => ttl)', "now() - interval '1 minute'"] : ["now() + interval '2 hours'", "now() + interval '1 hour'"];
   const split = splitAcross(total);
   await sql`insert into users (id, display_name) values ('local', 'Local operator') on conflict do nothing`;
   for (const provider of SEED_PROVIDERS) {
@@ -62,7 +66,7 @@ export async function seedDueConnections(
       await sql.unsafe(
         `insert into connections (user_id, provider, external_account_id, display_name, access_token_enc, refresh_token_enc,
                                   expires_at, next_attempt_at, metadata)
-         select 'local', $1, ext, ext, acc, ref, now() + make_interval(secs => ttl), now() - interval '1 minute', meta::jsonb
+         select 'local', $1, ext, ext, acc, ref, ${expires}, ${nextAttempt}, meta::jsonb
            from unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[]) as t(ext, acc, ref, ttl, meta)`,
         [
           provider,

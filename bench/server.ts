@@ -21,6 +21,16 @@ export const APP_ROOT = process.env.BENCH_APP_ROOT ? path.resolve(process.env.BE
 export const BENCH_DIST_DIR = '.next-bench';
 const NEXT_BIN = path.join(APP_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 
+/**
+ * The node flags `npm start` passes (package.json: `node <flags> node_modules/next/dist/bin/next
+ * start`), so the bench measures the server a user runs, V8 heap settings included.
+ */
+export function startScriptNodeArgs(appRoot = APP_ROOT): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const match = /^node((?:\s+--\S+)*)\s+\S*next(?:\.js)?\s+start\b/.exec(pkg.scripts?.start ?? '');
+  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
 export interface BenchServer {
   /** The process group leader (the `next start` CLI). */
   pgid: number;
@@ -63,7 +73,7 @@ export async function startBenchServer(
     APP_URL: `http://127.0.0.1:${port}`,
     ...env,
   };
-  const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  const nodeArgs = [...startScriptNodeArgs(), ...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: APP_ROOT,
     env: childEnv as NodeJS.ProcessEnv,

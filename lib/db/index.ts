@@ -3,8 +3,6 @@ import { getEnv, type Env } from '../env';
 import { getLogger } from '../log';
 import { guardDatabase, markDatabaseError } from './errors';
 import { migrate } from './migrate';
-import { openPGlite } from './pglite-driver';
-import { describeUrl, openPostgres } from './postgres-driver';
 import type { Database, Sql } from './types';
 
 export type { Database, Sql } from './types';
@@ -26,11 +24,19 @@ export function getDb(): Promise<Database> {
 
 export async function openDatabase(env: Pick<Env, 'databaseUrl' | 'dataDir' | 'migrate'> & Partial<Pick<Env, 'dbPrepare'>>): Promise<Database> {
   const log = getLogger();
-  const db = guardDatabase(env.databaseUrl ? await openPostgres(env.databaseUrl, { prepare: env.dbPrepare }) : await openPGlite(env.dataDir));
-  log.info(
-    { driver: db.driver, where: env.databaseUrl ? describeUrl(env.databaseUrl) : env.dataDir },
-    'database opened',
-  );
+  // Only the driver in use is loaded: each is ~5 MiB of heap the other mode never needs (issue 12).
+  let db: Database;
+  let where: string | null;
+  if (env.databaseUrl) {
+    const { describeUrl, openPostgres } = await import('./postgres-driver');
+    db = guardDatabase(await openPostgres(env.databaseUrl, { prepare: env.dbPrepare }));
+    where = describeUrl(env.databaseUrl);
+  } else {
+    const { openPGlite } = await import('./pglite-driver');
+    db = guardDatabase(await openPGlite(env.dataDir));
+    where = env.dataDir;
+  }
+  log.info({ driver: db.driver, where }, 'database opened');
   if (shouldMigrate(env)) {
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');

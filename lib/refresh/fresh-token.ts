@@ -42,6 +42,13 @@ export interface FreshTokenInput {
   waitMs?: number;
   /** Refresh even if the token is fresh (Refresh now). */
   force?: boolean;
+  /** The first read, already started (prefetchTokenRow) alongside other work; later reads are fresh. */
+  firstRead?: Promise<TokenRow | undefined>;
+}
+
+/** Starts the read getFreshAccessToken begins with, to pass in as `firstRead`. */
+export function prefetchTokenRow(db: Database, params: { userId: string; connectionId: string }): Promise<TokenRow | undefined> {
+  return readTokenRowAsUser(db, { userId: params.userId, id: params.connectionId });
 }
 
 /** Tokens this close to expiry are never handed out without trying to refresh first. */
@@ -62,7 +69,7 @@ export async function getFreshAccessToken(input: FreshTokenInput): Promise<Fresh
   let outcome: RefreshOutcome | undefined;
   let force = input.force ?? false;
 
-  for (let row = await read(); ; row = await read()) {
+  for (let row = await (input.firstRead ?? read()); ; row = await read()) {
     if (!row) throw new TokenUnavailable('not_found', 'No such connection.');
     if (row.status === 'revoked') throw new TokenUnavailable('revoked', 'This connection was disconnected.');
     if (row.status === 'needs_reauth') {

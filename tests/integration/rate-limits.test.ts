@@ -163,6 +163,52 @@ describe.each(DRIVERS)('rate limits on %s', (driver) => {
       });
     });
 
+    it('token API: the row is read alongside the rate-limit hit (one wait), and a refused call serves and audits nothing', async () => {
+      const { key } = await createApiKey(t.db, { userId: 'bob', name: 'overlap' });
+      const connection = await insertConnection(t.db, { userId: 'bob', accessTokenEnc: encryptToken('at-overlap') });
+      // What was in flight when each statement went out: the upsert and the read must overlap.
+      const inFlight = new Set<string>();
+      const overlaps: string[][] = [];
+      const label = (text: string) => (/rate_limits/.test(text) ? 'rate_limit' : /read_token_row_as_user/.test(text) ? 'read' : 'other');
+      const watched: Database = {
+        ...t.db,
+        driver: t.db.driver,
+        query: async (text, values) => {
+          const l = label(text);
+          inFlight.add(l);
+          overlaps.push([...inFlight].sort());
+          try {
+            return await t.db.query(text, values);
+          } finally {
+            inFlight.delete(l);
+          }
+        },
+        exec: (script) => t.db.exec(script),
+        transaction: (fn) => t.db.transaction(fn),
+        close: () => t.db.close(),
+      } as Database;
+      useDatabase(watched);
+      try {
+        const call = () =>
+          accessToken(request(`/api/v1/connections/${connection}/access-token`, { headers: { authorization: `Bearer ${key}` } }), params({ id: connection }));
+        const ok = await call();
+        expect(ok.status).toBe(200);
+        expect((await ok.json()).access_token).toBe('at-overlap');
+        expect(overlaps).toContainEqual(['rate_limit', 'read']);
+
+        for (let i = 0; i < 2; i++) expect((await call()).status).toBe(200);
+        await getTokenReadAudit().flush();
+        const audited = await auditCount();
+        const refused = await call();
+        expect(refused.status).toBe(429);
+        expect(await refused.text()).not.toContain('at-overlap');
+        await getTokenReadAudit().flush();
+        expect(await auditCount()).toBe(audited);
+      } finally {
+        useDatabase(t.db);
+      }
+    });
+
     it('a flood of bad API keys is refused per client, counted, logged, and not audited', async () => {
       const before = await auditCount();
       const statuses: number[] = [];

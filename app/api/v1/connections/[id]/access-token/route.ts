@@ -7,7 +7,7 @@ import { apiKeyRoute } from '@/lib/http/api-key-route';
 import { errorResponse } from '@/lib/http/errors';
 import { withRateLimitHeaders } from '@/lib/rate-limit/headers';
 import { getTokenReadAudit } from '@/lib/refresh/token-read-audit';
-import { getFreshAccessToken, TokenUnavailable } from '@/lib/refresh/fresh-token';
+import { getFreshAccessToken, prefetchTokenRow, TokenUnavailable } from '@/lib/refresh/fresh-token';
 import { apiRoute } from '@/lib/http/handle-route';
 import { respond } from '@/lib/http/respond';
 import { connectionIdParams } from '@/lib/api-schemas/common';
@@ -20,13 +20,14 @@ export const dynamic = 'force-dynamic';
 async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
   const db = await getDb();
   const env = getEnv();
-  const auth = await apiKeyRoute(req, db, env);
+  const params = connectionIdParams.safeParse(await ctx.params);
+  const connectionId = params.success ? params.data.id : null;
+  // The row is read alongside the rate-limit hit (one round trip for both), used only if allowed.
+  const auth = await apiKeyRoute(req, db, env, connectionId ? (k) => prefetchTokenRow(db, { userId: k.userId, connectionId }) : undefined);
   if (auth.response) return auth.response;
   const { key, requestId } = auth;
-  const params = connectionIdParams.safeParse(await ctx.params);
   // An unknown id and another user's connection look the same: no existence leak.
-  if (!params.success) return errorResponse('not_found', 'No such connection.', requestId);
-  const connectionId = params.data.id;
+  if (!connectionId) return errorResponse('not_found', 'No such connection.', requestId);
   const actor = `api_key:${key.prefix}`;
   const audit = (outcome: 'success' | 'denied', detail: Record<string, unknown>) => {
     const buffer = getTokenReadAudit();
@@ -39,7 +40,16 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
     afterResponse(() => buffer.settled());
   };
   try {
-    const token = await getFreshAccessToken({ db, env, userId: key.userId, connectionId, actor, origin: publicOrigin(env, req), requestId });
+    const token = await getFreshAccessToken({
+      db,
+      env,
+      userId: key.userId,
+      connectionId,
+      actor,
+      origin: publicOrigin(env, req),
+      requestId,
+      firstRead: auth.alongside,
+    });
     audit('success', { expiresAt: token.expiresAt.toISOString(), refreshed: token.outcome?.kind === 'refreshed' });
     return withRateLimitHeaders(
       respond(

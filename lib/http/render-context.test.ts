@@ -66,9 +66,11 @@ describe('page renders', () => {
     expect(lines.every((l) => l.requestId === 'req-page-render-1')).toBe(true);
   });
 
-  it('every page.tsx and layout.tsx renders inside withRequestContext (a new one that skips it fails here)', () => {
+  it('every page.tsx, layout.tsx and async not-found.tsx renders inside withRequestContext (a new one that skips it fails here)', () => {
     const root = path.resolve(import.meta.dirname, '../../app');
-    const files = fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)(page|layout)\.tsx$/.test(f));
+    const files = fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /(^|\/)(page|layout)\.tsx$/.test(f) || (/(^|\/)not-found\.tsx$/.test(f) && /async function/.test(fs.readFileSync(path.join(root, f), 'utf8'))));
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       const source = fs.readFileSync(path.join(root, file), 'utf8');

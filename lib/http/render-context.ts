@@ -19,7 +19,7 @@ export async function inRequestContext<T>(fn: () => Promise<T>): Promise<T> {
  * A page, layout or async section that renders inside its request's log context. React renders
  * each async server component on its own, outside its parent's call, so the context does not flow
  * from a page to the sections it returns: every one that calls lib code is wrapped itself.
- * Every page.tsx and layout.tsx is (tests/unit/render-context.test.ts checks).
+ * Every page.tsx and layout.tsx is, and every async not-found.tsx (render-context.test.ts checks).
  */
 export function withRequestContext<P>(render: (props: P) => ReactNode | Promise<ReactNode>): (props: P) => Promise<ReactNode> {
   const rendered = (props: P) => inRequestContext(async () => render(props));

@@ -7,6 +7,7 @@ import { QueryProvider } from '@/components/query-provider';
 import { Toaster } from '@/components/ui/sonner';
 import { getEnv } from '@/lib/env';
 import { parseTheme, THEME_COOKIE, themeClass } from '@/lib/theme';
+import { withRequestContext } from '@/lib/http/render-context';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -14,7 +15,7 @@ export const metadata: Metadata = {
   description: 'Keeps your Amazon Ads, LinkedIn, X and Meta grants alive.',
 };
 
-export default async function RootLayout({ children }: { children: React.ReactNode }) {
+export default withRequestContext(async function RootLayout({ children }: { children: React.ReactNode }) {
   // Every page is per-user, the sign-in mode is read at run time, and each response carries its
   // own CSP nonce (proxy.ts): nothing is prerendered.
   await connection();
@@ -39,4 +40,4 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       {page}
     </ClerkProvider>
   );
-}
+});

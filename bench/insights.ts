@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import type { ExpectedRow } from '@/lib/simulator/reporting-admin';
 import type { MultiFernet } from '@/lib/tokens/fernet';
 import { cpuSeconds, cpuSecondsOf, memory, resetPeak } from './proc';
 import { seedGrants, SIMULATOR_ADMIN_HEADERS } from './seed';
@@ -91,17 +92,6 @@ async function seedInsightConnections(
     }
   }
   return perProvider;
-}
-
-interface ExpectedRow {
-  campaignId: string;
-  day: string;
-  impressions: number;
-  clicks: number | null;
-  spend: string | null;
-  conversions: number | null;
-  conversionValue: string | null;
-  currency: string | null;
 }
 
 /** Exact decimal text without trailing zeros ("12.50" and "12.500000" are the same figure). */

@@ -7,9 +7,11 @@ import { fernetKey, freePort, startServer, waitForHealthy, type Server } from '.
 
 /**
  * Issue 11 §4, with SENTRY_DSN pointing at a local envelope receiver and METRICS_TOKEN set: an
- * error thrown in a route (a table gone from under the token API) reaches "Sentry" with its
- * request id and without any secret the request or the server held; a browser error does too,
- * through a CSP that now allows the DSN host; /api/metrics answers only the token and counts the 500.
+ * error thrown in a route (the token API's table replaced by a view whose every read fails with a
+ * message that quotes credentials, on a path holding a key) reaches "Sentry" with its request id
+ * and with those credentials scrubbed (lib/error-tracking/scrub-event.ts), and without any other secret the
+ * request or the server held; a browser error does too, through a CSP that now allows the DSN
+ * host; /api/metrics answers only the token and counts the 500.
  */
 
 const PASSWORD = 'pw-e2e-sentry-SECRET';
@@ -17,7 +19,15 @@ const METRICS_TOKEN = 'metrics-token-e2e-SECRET-0123456789';
 const CODE = 'CODE-e2e-SECRET-42';
 const COOKIE = 'COOKIE-e2e-SECRET-43';
 const PUBLIC_KEY = 'e2epublickey';
-const NO_CONNECTION = '00000000-0000-4000-8000-000000000000';
+/**
+ * The failing request's path holds an API-key-shaped value (a key pasted where the connection id
+ * goes): the path reaches the event only as its `path` tag, which no code before Sentry's
+ * beforeSend scrubs; the database error's message is scrubbed twice (lib/db/errors.ts, then beforeSend).
+ */
+const PATH_KEY = 'gk_e2epath2_PATH-SECRET-0123456789abcdefghijklmnopqrstuvwxyz';
+/** What the failing read's message quotes: shapes the scrubber knows (a URL token, a bearer value; the API key is added). */
+const SERVER_ACCESS_TOKEN = 'AT-SERVER-SECRET-21';
+const SERVER_BEARER = 'BEARER-SERVER-SECRET-22';
 
 let pg: PostgresServer | undefined;
 let server: Server | undefined;
@@ -65,12 +75,18 @@ test('a route error reaches the DSN with its request id and no secret; metrics n
   expect(created.status, await created.clone().text()).toBe(201);
   const { key } = (await created.json()) as { key: string };
 
-  // A table gone from under the running app: the token API fails in a way nothing handles.
+  // The token API's table replaced from under the running app by a view whose every read fails, with
+  // a message that quotes credentials (as a driver or a provider error may): nothing handles it.
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+  const leak = `upstream refused https://api.example.test/v1/me?access_token=${SERVER_ACCESS_TOKEN} (Bearer ${SERVER_BEARER}, key ${key})`;
   await admin.unsafe('alter table api_keys rename to api_keys_elsewhere');
-  const res = await fetch(`${url}/api/v1/connections/${NO_CONNECTION}/access-token?code=${CODE}`, {
+  await admin.unsafe(`create function e2e_leaky_read() returns boolean language plpgsql as $$ begin raise exception '${leak}'; end $$`);
+  await admin.unsafe('create view api_keys as select * from api_keys_elsewhere where e2e_leaky_read()');
+  const res = await fetch(`${url}/api/v1/connections/${PATH_KEY}/access-token?code=${CODE}`, {
     headers: { authorization: `Bearer ${key}`, cookie: `__session=${COOKIE}` },
   });
+  await admin.unsafe('drop view api_keys');
+  await admin.unsafe('drop function e2e_leaky_read()');
   await admin.unsafe('alter table api_keys_elsewhere rename to api_keys');
   await admin.end();
   expect(res.status).toBe(500);
@@ -79,10 +95,13 @@ test('a route error reaches the DSN with its request id and no secret; metrics n
 
   await expect.poll(() => receiver!.events().filter((e) => e.tags?.request_id === requestId).length, { timeout: 20_000 }).toBe(1);
   const event = receiver.events().find((e) => e.tags?.request_id === requestId)!;
-  expect(event.exception?.values?.[0]?.value).toContain('api_keys');
-  expect(event.tags).toMatchObject({ path: `/api/v1/connections/${NO_CONNECTION}/access-token` });
+  // The server's scrubber (beforeSend) kept the message and took the credentials out of it.
+  expect(event.exception?.values?.[0]?.value).toBe(
+    'upstream refused https://api.example.test/v1/me?access_token=[redacted] (Bearer [redacted], key gk_[redacted])',
+  );
+  expect(event.tags).toMatchObject({ path: '/api/v1/connections/gk_[redacted]/access-token' });
   const everything = receiver.raw().join('\n');
-  for (const secret of [key, key.slice(3), PASSWORD, CODE, COOKIE, METRICS_TOKEN, encryptionKey, encryptionKey.slice(0, 20)]) {
+  for (const secret of [key, key.slice(3), PATH_KEY, PATH_KEY.slice(3), SERVER_ACCESS_TOKEN, SERVER_BEARER, PASSWORD, CODE, COOKIE, METRICS_TOKEN, encryptionKey, encryptionKey.slice(0, 20)]) {
     expect(everything, 'a secret reached the error tracker').not.toContain(secret);
   }
 

@@ -25,16 +25,16 @@ import { checkHealth } from '@/lib/health';
 import { describeSyncStatus } from '@/lib/insights/status';
 import { activeDefaults, exposureWarning } from '@/lib/modes';
 import { listProviderStatus } from '@/lib/providers/registry';
+import { withRequestContext } from '@/lib/http/render-context';
 
 export const dynamic = 'force-dynamic';
 
-export default async function DashboardPage() {
+export default withRequestContext(async function DashboardPage() {
   const user = await getSessionUser();
   if (!user) redirect('/signed-out');
   const env = getEnv();
   const db = await getDb();
   // A Server Component renders once per request: this is the moment it did (see ClockProvider).
-  // eslint-disable-next-line react-hooks/purity
   const renderedAt = Date.now();
   // Read once, awaited by both sections below (each in its own boundary); marked handled here so a
   // failure is reported by the sections, not as an unhandled rejection.
@@ -89,7 +89,7 @@ export default async function DashboardPage() {
       </main>
     </ClockProvider>
   );
-}
+});
 
 interface SectionProps {
   connections: Promise<ConnectionStatusView[]>;
@@ -99,7 +99,7 @@ interface SectionProps {
 
 type SyncStatus = Awaited<ReturnType<typeof describeSyncStatus>>;
 
-async function ConnectionsSection({ connections, syncStatus, readAt }: SectionProps & { syncStatus: Promise<SyncStatus | null> }) {
+const ConnectionsSection = withRequestContext(async function ConnectionsSection({ connections, syncStatus, readAt }: SectionProps & { syncStatus: Promise<SyncStatus | null> }) {
   // A failed sync-status read leaves the lines to load it themselves; the list still shows.
   const [data, status] = await Promise.all([connections, syncStatus.catch(() => null)]);
   const queries: HydratedQuery[] = [{ key: CONNECTIONS_QUERY_KEY, data, updatedAt: readAt }];
@@ -111,9 +111,9 @@ async function ConnectionsSection({ connections, syncStatus, readAt }: SectionPr
       </InsightsSyncProvider>
     </Hydrate>
   );
-}
+});
 
-async function HealthSection({ connections, readAt }: SectionProps) {
+const HealthSection = withRequestContext(async function HealthSection({ connections, readAt }: SectionProps) {
   // The connection list reports its own failure; health still shows without it.
   const [health, data] = await Promise.all([checkHealth(), connections.catch(() => null)]);
   const queries: HydratedQuery[] = [{ key: HEALTH_QUERY_KEY, data: health, updatedAt: readAt }];
@@ -123,10 +123,10 @@ async function HealthSection({ connections, readAt }: SectionProps) {
       <HealthPanel />
     </Hydrate>
   );
-}
+});
 
 /** The sync status read with the page, so the card and every connection's sync line start from it. */
-async function SyncSection({ status: statusPromise, enabled, readAt }: { status: Promise<SyncStatus | null>; enabled: boolean; readAt: number }) {
+const SyncSection = withRequestContext(async function SyncSection({ status: statusPromise, enabled, readAt }: { status: Promise<SyncStatus | null>; enabled: boolean; readAt: number }) {
   const status = await statusPromise;
   return (
     <Hydrate queries={status ? [{ key: SYNC_STATUS_QUERY_KEY, data: status, updatedAt: readAt }] : []}>
@@ -135,4 +135,4 @@ async function SyncSection({ status: statusPromise, enabled, readAt }: { status:
       </InsightsSyncProvider>
     </Hydrate>
   );
-}
+});

@@ -11,6 +11,7 @@ import { getSessionUser } from '@/lib/auth/session';
 import { asUser, getDb } from '@/lib/db';
 import { listAuditActions, listAuditLogPage } from '@/lib/db/audit-log';
 import { listConnections, type ConnectionSummary } from '@/lib/db/connections';
+import { withRequestContext } from '@/lib/http/render-context';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Audit log · Grantkeeper' };
@@ -20,7 +21,7 @@ function connectionLabel(c: ConnectionSummary): string {
   return `${c.display_name ?? c.external_account_id} · ${provider}${c.status === 'revoked' ? ' (disconnected)' : ''}`;
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default withRequestContext(async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await getSessionUser();
   // The layout has redirected already; this narrows the type.
   if (!user) redirect('/signed-out');
@@ -66,4 +67,4 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </main>
     </ClockProvider>
   );
-}
+});

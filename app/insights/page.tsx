@@ -9,6 +9,7 @@ import { asUser, getDb } from '@/lib/db';
 import { listConnections } from '@/lib/db/connections';
 import { getEnv } from '@/lib/env';
 import { describeSyncStatus } from '@/lib/insights/status';
+import { withRequestContext } from '@/lib/http/render-context';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Insights · Grantkeeper' };
@@ -19,7 +20,7 @@ const isPlatform = (p: string): p is Platform => (PLATFORMS as readonly string[]
  * Campaign insights: the server finds the user's ad accounts (the filters' choices) and today;
  * the figures themselves come from the insights API in the browser (components/insights/).
  */
-export default async function InsightsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default withRequestContext(async function InsightsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await getSessionUser();
   // The layout has redirected already; this narrows the type.
   if (!user) redirect('/signed-out');
@@ -60,4 +61,4 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
       )}
     </main>
   );
-}
+});

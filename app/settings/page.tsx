@@ -16,13 +16,14 @@ import { getEnv } from '@/lib/env';
 import { serverOrigin } from '@/lib/http/server-origin';
 import { listWebhookDeliveries } from '@/lib/notifications/deliveries';
 import { getWebhookEndpoint } from '@/lib/notifications/endpoint';
+import { withRequestContext } from '@/lib/http/render-context';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Settings · Grantkeeper' };
 
 const RECENT_DELIVERIES = 20;
 
-export default async function SettingsPage() {
+export default withRequestContext(async function SettingsPage() {
   const user = await getSessionUser();
   // The layout has redirected already; this narrows the type.
   if (!user) redirect('/signed-out');
@@ -109,4 +110,4 @@ export default async function SettingsPage() {
       </main>
     </ClockProvider>
   );
-}
+});

@@ -1,10 +1,11 @@
 import Link from 'next/link';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { withRequestContext } from '@/lib/http/render-context';
 
 export const metadata = { title: 'Signed out · Grantkeeper' };
 
 /** Where sign-out lands, and any request without a usable session (e.g. the account was deleted). */
-export default function SignedOutPage() {
+export default withRequestContext(function SignedOutPage() {
   return (
     <main className="mx-auto flex min-h-dvh max-w-lg items-center px-4">
       <Card className="w-full">
@@ -24,4 +25,4 @@ export default function SignedOutPage() {
       </Card>
     </main>
   );
-}
+});

@@ -1,5 +1,6 @@
 'use client';
 
+import { FIELD, FilterSelect } from './filter-select';
 import { platformName } from './insights-format';
 import { presetRange, RANGE_PRESETS, type InsightsView, type Platform, type RangePreset } from './insights-query';
 
@@ -17,8 +18,7 @@ export interface CampaignChoice {
   label: string;
 }
 
-const FIELD =
-  'h-9 w-full min-w-0 rounded-md border border-input bg-background px-2 text-sm outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/70';
+const RANGE_OPTIONS = [...RANGE_PRESETS.map((p) => ({ value: String(p), label: `Last ${p} days` })), { value: 'custom', label: 'Custom range' }];
 
 /**
  * Range and filters. Native controls (keyboard and screen-reader friendly, a real date picker on a
@@ -61,19 +61,7 @@ export function InsightsFilters({
       className="grid gap-3 rounded-xl border bg-card p-4 sm:grid-cols-2 lg:grid-cols-6"
       data-testid="insights-filters"
     >
-      <div className="flex min-w-0 flex-col gap-1 text-sm lg:col-span-2">
-        <label htmlFor="insights-range" className="font-medium">
-          Days
-        </label>
-        <select id="insights-range" value={String(view.range)} onChange={(e) => setRange(e.target.value)} className={FIELD} data-testid="filter-range">
-          {RANGE_PRESETS.map((p) => (
-            <option key={p} value={String(p)}>
-              Last {p} days
-            </option>
-          ))}
-          <option value="custom">Custom range</option>
-        </select>
-      </div>
+      <FilterSelect id="insights-range" label="Days" value={String(view.range)} options={RANGE_OPTIONS} onChange={setRange} testId="filter-range" />
       <div className="grid min-w-0 grid-cols-2 gap-2 text-sm lg:col-span-4">
         <div className="flex min-w-0 flex-col gap-1">
           <label htmlFor="insights-from" className="font-medium">
@@ -88,63 +76,30 @@ export function InsightsFilters({
           <input id="insights-to" type="date" value={view.to} min={view.from} max={today} onChange={(e) => setDay('to', e.target.value)} className={FIELD} data-testid="filter-to" />
         </div>
       </div>
-      <div className="flex min-w-0 flex-col gap-1 text-sm lg:col-span-2">
-        <label htmlFor="insights-platform" className="font-medium">
-          Platform
-        </label>
-        <select
-          id="insights-platform"
-          value={view.platform ?? ''}
-          onChange={(e) => onChange({ ...view, platform: (e.target.value || null) as Platform | null, account: null, campaign: null })}
-          className={FIELD}
-          data-testid="filter-platform"
-        >
-          <option value="">All platforms</option>
-          {platforms.map((p) => (
-            <option key={p} value={p}>
-              {platformName(p)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="flex min-w-0 flex-col gap-1 text-sm lg:col-span-2">
-        <label htmlFor="insights-account" className="font-medium">
-          Account
-        </label>
-        <select
-          id="insights-account"
-          value={view.account ?? ''}
-          onChange={(e) => onChange({ ...view, account: e.target.value || null, campaign: null })}
-          className={FIELD}
-          data-testid="filter-account"
-        >
-          <option value="">All accounts</option>
-          {accountChoices.map((a) => (
-            <option key={`${a.provider}:${a.accountId}`} value={a.accountId}>
-              {a.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="flex min-w-0 flex-col gap-1 text-sm lg:col-span-2">
-        <label htmlFor="insights-campaign" className="font-medium">
-          Campaign
-        </label>
-        <select
-          id="insights-campaign"
-          value={view.campaign ?? ''}
-          onChange={(e) => onChange({ ...view, campaign: e.target.value || null })}
-          className={FIELD}
-          data-testid="filter-campaign"
-        >
-          <option value="">All campaigns</option>
-          {campaignChoices.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        id="insights-platform"
+        label="Platform"
+        value={view.platform ?? ''}
+        options={[{ value: '', label: 'All platforms' }, ...platforms.map((p) => ({ value: p, label: platformName(p) }))]}
+        onChange={(v) => onChange({ ...view, platform: (v || null) as Platform | null, account: null, campaign: null })}
+        testId="filter-platform"
+      />
+      <FilterSelect
+        id="insights-account"
+        label="Account"
+        value={view.account ?? ''}
+        options={[{ value: '', label: 'All accounts' }, ...accountChoices.map((a) => ({ value: a.accountId, label: a.label, key: `${a.provider}:${a.accountId}` }))]}
+        onChange={(v) => onChange({ ...view, account: v || null, campaign: null })}
+        testId="filter-account"
+      />
+      <FilterSelect
+        id="insights-campaign"
+        label="Campaign"
+        value={view.campaign ?? ''}
+        options={[{ value: '', label: 'All campaigns' }, ...campaignChoices.map((c) => ({ value: c.id, label: c.label }))]}
+        onChange={(v) => onChange({ ...view, campaign: v || null })}
+        testId="filter-campaign"
+      />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import type { InsightsRow } from '@/lib/api-schemas/analytics';
 import { ratio, sumDecimals } from './decimal-sum';
 
 /**
@@ -6,21 +7,12 @@ import { ratio, sumDecimals } from './decimal-sum';
  * spend, CPC and cost per conversion are per currency; counts are currency-free and summed whole.
  */
 
-/** One row of `GET /api/v1/analytics/insights` (granularity=day): figures as exact text, null where the provider has none. */
-export interface InsightsRow {
-  provider: string;
-  connection_id: string | null;
-  account_id: string;
-  campaign_id: string;
-  campaign_name: string | null;
-  day: string;
-  impressions: string | null;
-  clicks: string | null;
-  spend: string | null;
-  conversions: string | null;
-  conversion_value: string | null;
-  currency: string | null;
-}
+/**
+ * One row of `GET /api/v1/analytics/insights` (granularity=day): figures as exact text, null where
+ * the provider has none. A type-only import: erased from the bundle, so the server-only module
+ * never reaches the browser.
+ */
+export type { InsightsRow };
 
 export interface CurrencyKpis {
   currency: string;

@@ -95,21 +95,22 @@ export function shownRows(rows: readonly InsightsRow[], view: Pick<InsightsView,
 }
 
 const nullableText = z.string().nullable();
-export const insightsResponseSchema = z.object({
-  rows: z.array(
-    z.object({
-      provider: z.string(),
-      connection_id: nullableText,
-      account_id: z.string(),
-      campaign_id: z.string(),
-      campaign_name: nullableText,
-      day: z.string(),
-      impressions: nullableText,
-      clicks: nullableText,
-      spend: nullableText,
-      conversions: nullableText,
-      conversion_value: nullableText,
-      currency: nullableText,
-    }),
-  ),
+/**
+ * The browser's parser for the row of lib/api-schemas/analytics.ts (that module is server-only, so
+ * only its type comes here): typed as that row, so the two cannot drift apart without tsc failing.
+ */
+const insightsRowSchema: z.ZodType<InsightsRow> = z.object({
+  provider: z.string(),
+  connection_id: nullableText,
+  account_id: z.string(),
+  campaign_id: z.string(),
+  campaign_name: nullableText,
+  day: z.string(),
+  impressions: nullableText,
+  clicks: nullableText,
+  spend: nullableText,
+  conversions: nullableText,
+  conversion_value: nullableText,
+  currency: nullableText,
 });
+export const insightsResponseSchema = z.object({ rows: z.array(insightsRowSchema) });

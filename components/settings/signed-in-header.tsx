@@ -3,6 +3,7 @@ import { SiteHeader } from '@/components/dashboard/site-header';
 import { getSessionUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
+import { withRequestContext } from '@/lib/http/render-context';
 
 /**
  * The site header for a section layout, after checking the session. It runs in the layout, above
@@ -10,9 +11,9 @@ import { getUser } from '@/lib/db/users';
  * before anything streams; a redirect from inside the page would arrive after the loading shell,
  * as a 200 with a client-side redirect.
  */
-export async function SignedInHeader() {
+export const SignedInHeader = withRequestContext(async function SignedInHeader() {
   const user = await getSessionUser();
   if (!user) redirect('/signed-out');
   const row = await getUser(await getDb(), user.id);
   return <SiteHeader user={{ id: user.id, label: row?.display_name ?? row?.email ?? user.id, mode: user.mode }} />;
-}
+});

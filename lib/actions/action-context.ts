@@ -1,14 +1,11 @@
 import 'server-only';
-import { headers } from 'next/headers';
-import { REQUEST_ID_HEADER } from '../http/request-id';
-import { withLogContext } from '../log-context';
+import { inRequestContext } from '../http/render-context';
 
 /**
  * Runs a server action inside its request's log context, as handle-route.ts does for route
  * handlers: every line lib code logs while the action runs carries the request id proxy.ts gave
- * the POST, without the id being passed down.
+ * the POST, without the id being passed down (lib/http/render-context.ts).
  */
-export async function inActionContext<T>(fn: () => Promise<T>): Promise<T> {
-  const requestId = (await headers()).get(REQUEST_ID_HEADER) ?? undefined;
-  return withLogContext({ requestId }, fn);
+export function inActionContext<T>(fn: () => Promise<T>): Promise<T> {
+  return inRequestContext(fn);
 }

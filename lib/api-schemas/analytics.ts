@@ -72,6 +72,26 @@ export const syncRunningSchema = errorBodySchema(['conflict']).extend({ runId: z
 /** Metric sums are exact decimals, sent as strings (numeric in Postgres). */
 const decimal = z.string().nullable();
 
+/**
+ * One row of the insights response (granularity=day: one campaign's day). The one definition of
+ * the row: lib/db/insights-metrics.ts returns it and the /insights page computes from it.
+ */
+export const insightsRowSchema = z.object({
+  provider: z.string(),
+  connection_id: z.uuid().nullable(),
+  account_id: z.string(),
+  campaign_id: z.string(),
+  campaign_name: z.string().nullable(),
+  day: z.string(),
+  impressions: decimal,
+  clicks: decimal,
+  spend: decimal,
+  conversions: decimal,
+  conversion_value: decimal,
+  currency: z.string().nullable(),
+});
+export type InsightsRow = z.infer<typeof insightsRowSchema>;
+
 export const insightsResponseSchema = z.object({
   from: z.string(),
   to: z.string(),
@@ -81,22 +101,7 @@ export const insightsResponseSchema = z.object({
   campaign: z.string().optional(),
   granularity: z.enum(['day', 'week', 'month']),
   format: z.literal('json'),
-  rows: z.array(
-    z.object({
-      provider: z.string(),
-      connection_id: z.uuid().nullable(),
-      account_id: z.string(),
-      campaign_id: z.string(),
-      campaign_name: z.string().nullable(),
-      day: z.string(),
-      impressions: decimal,
-      clicks: decimal,
-      spend: decimal,
-      conversions: decimal,
-      conversion_value: decimal,
-      currency: z.string().nullable(),
-    }),
-  ),
+  rows: z.array(insightsRowSchema),
   totals: z.array(
     z.object({
       currency: z.string().nullable(),

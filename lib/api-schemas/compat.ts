@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { PROTOTYPE_PLATFORM_ALIASES, PROTOTYPE_PLATFORMS } from '../connections/prototype-compat';
+import { PROTOTYPE_PLATFORM_ALIASES, PROTOTYPE_PLATFORMS } from '../connections/platform-names';
 import { timestamp } from './common';
 import { connectionStatusSchema, disconnectOutcomeSchema, notRefreshedSchema, refreshedSchema } from './connections';
 

@@ -1,11 +1,17 @@
 import 'server-only';
-import { asUser, type Database } from '../db';
+import type { NextRequest, NextResponse } from 'next/server';
+import { platformParams, platformQuery } from '../api-schemas/compat';
+import { asUser, getDb, type Database } from '../db';
 import { listConnections } from '../db/connections';
 import { getUser } from '../db/users';
-import type { Env } from '../env';
-import { PROVIDER_SLUGS, type ProviderSlug } from '../providers/types';
+import { getEnv, type Env } from '../env';
+import { errorResponse } from '../http/errors';
+import { sessionRoute } from '../http/session-route';
+import type { ProviderSlug } from '../providers/types';
 import { refreshNow, type RefreshNowResult } from '../refresh/refresh-now';
 import { disconnectConnection, type DisconnectResult } from './disconnect';
+import { publicOrigin } from './origin';
+import { resolvePlatform } from './platform-names';
 import { toStatusView, type ConnectionStatusView } from './status';
 
 /**
@@ -13,15 +19,6 @@ import { toStatusView, type ConnectionStatusView } from './status';
  * working: refresh or disconnect every connection of a platform (or one, `?connection=`), and the
  * user routes. The prototype named platforms its own way; both its names and our slugs are accepted.
  */
-
-/** The prototype's platform names that are not our slugs (it knew Amazon Ads as "amazon"). */
-export const PROTOTYPE_PLATFORM_ALIASES = { amazon: 'amazon-ads', twitter: 'x', facebook: 'meta' } as const satisfies Record<string, ProviderSlug>;
-export const PROTOTYPE_PLATFORMS = [...PROVIDER_SLUGS, ...(Object.keys(PROTOTYPE_PLATFORM_ALIASES) as (keyof typeof PROTOTYPE_PLATFORM_ALIASES)[])];
-
-export function resolvePlatform(name: string): ProviderSlug | null {
-  if ((PROVIDER_SLUGS as readonly string[]).includes(name)) return name as ProviderSlug;
-  return Object.hasOwn(PROTOTYPE_PLATFORM_ALIASES, name) ? PROTOTYPE_PLATFORM_ALIASES[name as keyof typeof PROTOTYPE_PLATFORM_ALIASES] : null;
-}
 
 interface PlatformInput {
   db: Database;
@@ -33,6 +30,29 @@ interface PlatformInput {
   origin: string;
   requestId?: string | null;
   fetch?: typeof fetch;
+}
+
+/**
+ * The start of both platform routes: the signed-in user, the platform (ours or the prototype's
+ * name) and `?connection=`, as the input of refreshPlatform / disconnectPlatform, or the error
+ * response to return (401, 404 for an unknown platform, 400 for a malformed connection id).
+ */
+export async function parsePlatformRequest(
+  req: NextRequest,
+  ctx: { params: Promise<{ provider: string }> },
+): Promise<{ input: PlatformInput; response?: never } | { response: NextResponse }> {
+  const session = await sessionRoute(req);
+  if (session.response) return session;
+  const { user, requestId } = session;
+  const params = platformParams.safeParse(await ctx.params);
+  const provider = params.success ? resolvePlatform(params.data.provider) : null;
+  if (!provider) return { response: errorResponse('not_found', 'Unknown platform.', requestId) };
+  const query = platformQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!query.success) return { response: errorResponse('bad_request', 'connection must be a connection id.', requestId) };
+  const env = getEnv();
+  return {
+    input: { db: await getDb(), env, userId: user.id, provider, connectionId: query.data.connection, origin: publicOrigin(env, req), requestId },
+  };
 }
 
 /** The user's live (not revoked) connections of one provider, or the one asked for. */

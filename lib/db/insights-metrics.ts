@@ -1,4 +1,5 @@
 import 'server-only';
+import type { InsightsRow } from '../api-schemas/analytics';
 import type { CampaignInfo } from '../insights/fetcher';
 import type { InsightRow } from '../insights/types';
 import type { Sql } from './types';
@@ -87,20 +88,8 @@ export interface InsightFilter {
   campaignId?: string;
 }
 
-export interface MetricRow {
-  provider: string;
-  connection_id: string | null;
-  account_id: string;
-  campaign_id: string;
-  campaign_name: string | null;
-  day: string;
-  impressions: string | null;
-  clicks: string | null;
-  spend: string | null;
-  conversions: string | null;
-  conversion_value: string | null;
-  currency: string | null;
-}
+/** A row as the insights API sends it (lib/api-schemas/analytics.ts defines the shape once). */
+export type MetricRow = InsightsRow;
 
 const FILTER = `m.user_id = $1 and m.day between $2::date and $3::date
   and ($4::text is null or m.provider = $4) and ($5::uuid is null or m.connection_id = $5)

@@ -135,6 +135,17 @@ describe.each(DRIVERS)("the prototype's routes on %s", (driver) => {
     expect((await call(disconnectRoute, 'DELETE', '/api/v1/oauth/amazon-ads/disconnect', { provider: 'amazon-ads' })).status).toBe(404);
   });
 
+  it('answers 404 for an unknown platform and 400 for a malformed ?connection=, on both routes', async () => {
+    signedInAs('alice');
+    for (const [route, method, verb] of [[refreshRoute, 'POST', 'refresh'], [disconnectRoute, 'DELETE', 'disconnect']] as const) {
+      const unknown = await call(route, method, `/api/v1/oauth/tiktok/${verb}`, { provider: 'tiktok' });
+      expect(unknown).toEqual({ status: 404, body: { error: expect.objectContaining({ code: 'not_found', message: 'Unknown platform.', requestId: 'compat-test' }) } });
+      const malformed = await call(route, method, `/api/v1/oauth/x/${verb}?connection=nope`, { provider: 'x' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error).toMatchObject({ code: 'bad_request', requestId: 'compat-test' });
+    }
+  });
+
   it('needs a signed-in user', async () => {
     signedInAs(null);
     expect((await call(refreshRoute, 'POST', '/api/v1/oauth/x/refresh', { provider: 'x' })).status).toBe(401);

@@ -3,9 +3,10 @@ import { NotFoundCard } from '@/components/not-found-card';
 import { getSessionUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
+import { withRequestContext } from '@/lib/http/render-context';
 
 /** Unknown ids and other people's connections land here alike: nothing says which it was. */
-export default async function ConnectionNotFound() {
+export default withRequestContext(async function ConnectionNotFound() {
   // The page only 404s for a signed-in user (signed-out ones were redirected), so the header is theirs.
   const user = await getSessionUser();
   const row = user ? await getUser(await getDb(), user.id) : undefined;
@@ -17,4 +18,4 @@ export default async function ConnectionNotFound() {
       </NotFoundCard>
     </>
   );
-}
+});

@@ -28,6 +28,7 @@ import { getUser } from '@/lib/db/users';
 import { getEnv } from '@/lib/env';
 import { serverOrigin } from '@/lib/http/server-origin';
 import { listSyncHistory } from '@/lib/insights/status';
+import { withRequestContext } from '@/lib/http/render-context';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Connection · Grantkeeper' };
@@ -41,7 +42,7 @@ const pageQuery = z.object({
 });
 
 /** One connection: accounts, scopes, expiries, refresh history and its audit events. */
-export default async function ConnectionPage({
+export default withRequestContext(async function ConnectionPage({
   params,
   searchParams,
 }: {
@@ -56,7 +57,6 @@ export default async function ConnectionPage({
 
   const db = await getDb();
   // A Server Component renders once per request: this is the moment it did (see ClockProvider).
-  // eslint-disable-next-line react-hooks/purity
   const renderedAt = Date.now();
   // Awaited before anything streams, so an unknown id is a real 404.
   const [connection, connections, row, origin] = await Promise.all([
@@ -139,7 +139,7 @@ export default async function ConnectionPage({
       </main>
     </ClockProvider>
   );
-}
+});
 
 interface SectionProps {
   db: Database;
@@ -147,21 +147,21 @@ interface SectionProps {
   connectionId: string;
 }
 
-async function RefreshHistorySection(props: SectionProps) {
+const RefreshHistorySection = withRequestContext(async function RefreshHistorySection(props: SectionProps) {
   return <RefreshHistory refresh={await getRefreshHistory(props.db, props)} />;
-}
+});
 
 /** Ten runs a page; `after` is the last run of the page before. */
-async function SyncHistorySection(props: SectionProps & { provider: string; after?: string }) {
+const SyncHistorySection = withRequestContext(async function SyncHistorySection(props: SectionProps & { provider: string; after?: string }) {
   const history = getEnv().insights.enabled
     ? await listSyncHistory(props.db, { userId: props.userId, connectionId: props.connectionId, limit: 10, after: props.after })
     : null;
   return <SyncHistory connectionId={props.connectionId} provider={props.provider} history={history} paged={Boolean(props.after)} />;
-}
+});
 
-async function EventsSection(props: SectionProps & { page: EventPage }) {
+const EventsSection = withRequestContext(async function EventsSection(props: SectionProps & { page: EventPage }) {
   const events = await getConnectionEvents(props.db, props);
   return <ConnectionEvents connectionId={props.connectionId} events={events} withRefreshes={Boolean(props.page.withRefreshes)} />;
-}
+});
 
 const providerName = (slug: string) => PROVIDER_COPY[slug as keyof typeof PROVIDER_COPY]?.name ?? slug;

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { InlineText, OperationView, type DocOperation } from '@/components/api-docs/operation-view';
 import { ERROR_STATUS } from '@/lib/http/errors';
 import { openApiDocument } from '@/lib/openapi/document';
+import { withRequestContext } from '@/lib/http/render-context';
 
 export const metadata = { title: 'API reference · Grantkeeper' };
 
@@ -9,7 +10,7 @@ export const metadata = { title: 'API reference · Grantkeeper' };
  * The API reference, rendered on the server from the same OpenAPI document as
  * /api/v1/openapi.json: no script, no CDN, nothing fetched, so it works offline and under the CSP.
  */
-export default function ApiReferencePage() {
+export default withRequestContext(function ApiReferencePage() {
   const doc = openApiDocument();
   const info = doc.info as { title: string; version: string; description: string };
   const tags = (doc.tags as { name: string }[]).map((t) => t.name);
@@ -87,7 +88,7 @@ export default function ApiReferencePage() {
       </section>
     </main>
   );
-}
+});
 
 function slug(tag: string): string {
   return tag.toLowerCase().replace(/[^a-z0-9]+/g, '-');

@@ -3,11 +3,12 @@ import Link from 'next/link';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
 import { isOutcomeCode, OUTCOMES } from '@/lib/connections/outcomes';
+import { withRequestContext } from '@/lib/http/render-context';
 
 export const metadata = { title: 'Sign-in problem · Grantkeeper' };
 
 /** Where a refused OAuth callback lands: what happened, and that nothing was stored. */
-export default async function OAuthErrorPage({ searchParams }: { searchParams: Promise<{ outcome?: string }> }) {
+export default withRequestContext(async function OAuthErrorPage({ searchParams }: { searchParams: Promise<{ outcome?: string }> }) {
   const { outcome } = await searchParams;
   const message = isOutcomeCode(outcome) ? OUTCOMES[outcome].message : 'Something went wrong during sign-in.';
   return (
@@ -31,4 +32,4 @@ export default async function OAuthErrorPage({ searchParams }: { searchParams: P
       </Card>
     </main>
   );
-}
+});

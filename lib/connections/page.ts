@@ -103,3 +103,18 @@ export async function readConnectionOverview(db: Database, userId: string): Prom
     attentionMore: attention.length > ATTENTION_SHOWN || candidates.length === ATTENTION_SHOWN * 2,
   };
 }
+
+/**
+ * The dashboard's page: the cursor's, or after a connect (`connection`, no cursor) the page that
+ * holds that connection, so the new card is on screen. A cursor not from us opens the first page.
+ */
+export async function openListPage(
+  db: Database,
+  userId: string,
+  q: Omit<ConnectionPageQuery, 'cursor'> & { cursor?: string; connection?: string },
+): Promise<ConnectionPage> {
+  const { connection, cursor, ...filter } = q;
+  const valid = cursor && decodeCursor(cursor) ? cursor : undefined;
+  const opened = valid ?? (connection ? await cursorOfPageWith(db, userId, connection, filter) : null);
+  return readConnectionPage(db, userId, { ...filter, cursor: opened ?? undefined });
+}

@@ -1,6 +1,8 @@
 'use client';
 
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useId, useState } from 'react';
 import { Card, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import type { ConnectionOverview } from '@/lib/connections/page';
 import { ConnectionCard } from './connection-card';
@@ -43,17 +45,7 @@ export function ConnectionList({ params }: { params: ListParams }) {
             </>
           )}
         </p>
-        {overview && overview.removed > 0 && (
-          <Link
-            href={listHref({ ...params, removed: !params.removed, cursor: undefined }, '#connections-heading')}
-            scroll={false}
-            className="text-sm text-primary underline underline-offset-4"
-            data-testid="show-removed"
-            aria-pressed={Boolean(params.removed)}
-          >
-            {params.removed ? 'Hide removed connections' : `Show removed connections (${overview.removed})`}
-          </Link>
-        )}
+        {overview && overview.removed > 0 && <ShowRemoved key={String(Boolean(params.removed))} params={params} count={overview.removed} />}
       </div>
       {data.connections.length === 0 ? (
         <EmptyList overview={overview} params={params} />
@@ -76,6 +68,30 @@ export function ConnectionList({ params }: { params: ListParams }) {
 }
 
 const listedCount = (o: ConnectionOverview) => o.total - o.removed;
+
+/** Lists the removed connections too (from the first page: the pages change when they join). */
+function ShowRemoved({ params, count }: { params: ListParams; count: number }) {
+  const router = useRouter();
+  const id = useId();
+  // Ticked at once, while the server renders the list it asks for (keyed by the URL's value).
+  const [checked, setChecked] = useState(Boolean(params.removed));
+  return (
+    <label htmlFor={id} className="flex items-center gap-2 text-sm">
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        onChange={(e) => {
+          setChecked(e.target.checked);
+          router.push(listHref({ ...params, removed: e.target.checked, cursor: undefined }), { scroll: false });
+        }}
+        className="size-4 accent-primary"
+        data-testid="show-removed"
+      />
+      Show removed connections ({count})
+    </label>
+  );
+}
 
 function EmptyList({ overview, params }: { overview: ConnectionOverview | undefined; params: ListParams }) {
   const none = overview ? overview.total === 0 : !isFiltered(params) && !params.cursor;

@@ -27,7 +27,7 @@ const cards = (page: Page) => page.locator('[data-testid="connection-grid"] [dat
 const cardIds = async (page: Page) => cards(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-connection-id')!));
 
 test('120 connections: summary first, 30 cards a page, every card once, the needs-attention ones first', async ({ page, browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(400_000);
   pg = await startPostgres();
   const port = await freePort();
   server = await startServer({
@@ -123,8 +123,10 @@ test('120 connections: summary first, 30 cards a page, every card once, the need
 
   await test.step('a provider filter lists only its cards, counted alike', async () => {
     await page.goto(`${server!.url}/`);
+    await expect(cards(page)).toHaveCount(PAGE);
     await page.getByTestId('count-provider-linkedin').click();
-    await expect(page).toHaveURL(/provider=linkedin/);
+    // A client navigation: the URL changes once the server has rendered the filtered page.
+    await expect(page).toHaveURL(/provider=linkedin/, { timeout: 30_000 });
     await expect(cards(page)).toHaveCount(PAGE);
     expect(new Set(await cards(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-provider'))))).toEqual(new Set(['linkedin']));
     await page.getByTestId('page-next').click();

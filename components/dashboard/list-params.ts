@@ -32,7 +32,9 @@ export function parseListParams(search: Search): ListParams & { connection?: str
   const connection = one(search.connection);
   const params: ListParams & { connection?: string } = {};
   if (cursor && CURSOR.test(cursor)) params.cursor = cursor;
-  const provider = oneOf(PROVIDER_SLUGS, one(search.provider));
+  // The OAuth round trip comes back as `/?outcome=…&provider=…`: there `provider` names the
+  // provider just connected (for the toast), not a filter that would hide the rest of the list.
+  const provider = search.outcome === undefined ? oneOf(PROVIDER_SLUGS, one(search.provider)) : undefined;
   if (provider) params.provider = provider;
   const status = oneOf(LIST_STATUSES, one(search.status));
   if (status) params.status = status;

@@ -16,6 +16,10 @@ describe('the dashboard list in the URL', () => {
     expect(parseListParams({ provider: ['x', 'meta'] })).toEqual({ provider: 'x' });
   });
 
+  it('does not take the provider of an OAuth outcome for a filter', () => {
+    expect(parseListParams({ outcome: 'connected', provider: 'linkedin', connection: id })).toEqual({ connection: id });
+  });
+
   it('drops what it does not know instead of failing the page', () => {
     expect(parseListParams({ cursor: 'a b', provider: 'myspace', status: 'asleep', removed: 'yes', connection: 'nope', other: 'x' })).toEqual({});
     expect(parseListParams({ cursor: 'x'.repeat(65) })).toEqual({});

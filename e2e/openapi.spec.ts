@@ -50,6 +50,11 @@ test('the main routes answer what the document says', async ({ request }) => {
   await check(request.get('/api/v1/users/me'), 'get', 200);
   const id = await connectX(request, 'x-riley');
   await check(request.get('/api/v1/oauth/status'), 'get', 200);
+  const firstOfOne = (await (await check(request.get('/api/v1/oauth/status?limit=1'), 'get', 200)).json()) as { next_cursor: string | null };
+  if (firstOfOne.next_cursor) await check(request.get(`/api/v1/oauth/status?limit=1&cursor=${firstOfOne.next_cursor}`), 'get', 200);
+  await check(request.get('/api/v1/oauth/status?limit=501'), 'get', 400);
+  await check(request.get('/api/v1/oauth/status?cursor=not-ours'), 'get', 400);
+  await check(request.get('/api/v1/oauth/status/summary'), 'get', 200);
   await check(request.get('/api/v1/users/me/accounts'), 'get', 200);
 
   // The token API, with and without a key.

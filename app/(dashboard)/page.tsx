@@ -8,7 +8,8 @@ import { DefaultsBanner } from '@/components/dashboard/defaults-banner';
 import { HealthPanel } from '@/components/dashboard/health-panel';
 import { Hydrate, type HydratedQuery } from '@/components/dashboard/hydrate';
 import { OutcomeToast } from '@/components/dashboard/outcome-toast';
-import { CONNECTIONS_QUERY_KEY, HEALTH_QUERY_KEY } from '@/components/dashboard/queries';
+import { DASHBOARD_PAGE_SIZE, listHref, parseListParams, type ListParams } from '@/components/dashboard/list-params';
+import { connectionPageKey, HEALTH_QUERY_KEY, OVERVIEW_QUERY_KEY } from '@/components/dashboard/queries';
 import { SectionErrorBoundary } from '@/components/dashboard/section-error-boundary';
 import { SiteHeader } from '@/components/dashboard/site-header';
 import { SyncHealthCard, SyncHealthSkeleton } from '@/components/dashboard/sync-health-card';
@@ -17,7 +18,7 @@ import { InsightsSyncProvider } from '@/components/dashboard/use-sync-status';
 import { ConnectionsSkeleton, HealthSkeleton } from '@/components/dashboard/skeletons';
 import { Button } from '@/components/ui/button';
 import { getSessionUser } from '@/lib/auth/session';
-import { listConnectionStatus, type ConnectionStatusView } from '@/lib/connections/status';
+import { openListPage, readConnectionOverview, type ConnectionOverview, type ConnectionPage } from '@/lib/connections/page';
 import { getDb } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
 import { getEnv } from '@/lib/env';
@@ -29,17 +30,32 @@ import { withRequestContext } from '@/lib/http/render-context';
 
 export const dynamic = 'force-dynamic';
 
-export default withRequestContext(async function DashboardPage() {
+type Search = Record<string, string | string[] | undefined>;
+
+export default withRequestContext(async function DashboardPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const { connection, ...asked } = parseListParams(await searchParams);
   const user = await getSessionUser();
   if (!user) redirect('/signed-out');
   const env = getEnv();
   const db = await getDb();
   // A Server Component renders once per request: this is the moment it did (see ClockProvider).
   const renderedAt = Date.now();
-  // Read once, awaited by both sections below (each in its own boundary); marked handled here so a
-  // failure is reported by the sections, not as an unhandled rejection.
-  const connections = listConnectionStatus(db, user.id);
-  connections.catch(() => {});
+  // Read once, awaited by the sections below (each in its own boundary); marked handled here so a
+  // failure is reported by the sections, not as an unhandled rejection. The summary counts every
+  // connection; the list reads one page of them (the URL's, or the one holding a new connection).
+  const overview = readConnectionOverview(db, user.id);
+  overview.catch(() => {});
+  const page = openListPage(db, user.id, {
+    limit: DASHBOARD_PAGE_SIZE,
+    cursor: asked.cursor,
+    connection,
+    provider: asked.provider,
+    status: asked.status,
+    listedOnly: !asked.removed,
+  });
+  page.catch(() => {});
+  const list = page.then((p): ListParams => ({ ...asked, cursor: p.cursor ?? undefined }));
+  list.catch(() => {});
   // The sync status, likewise read once: the sync card and every card's sync line hydrate it in
   // their own boundary, so neither depends on the other boundary having hydrated first (a card
   // rendered from the server's cache while the browser's was still empty failed hydration).
@@ -52,7 +68,7 @@ export default withRequestContext(async function DashboardPage() {
     <ClockProvider renderedAt={renderedAt}>
       <SiteHeader user={{ id: user.id, label, mode: user.mode }} />
       <Suspense>
-        <OutcomeToast />
+        <OutcomeSection list={list} />
       </Suspense>
       <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-6 sm:px-6">
         <div className="flex flex-wrap items-center justify-between gap-3">
@@ -67,7 +83,7 @@ export default withRequestContext(async function DashboardPage() {
         <DefaultsBanner defaults={activeDefaults(env)} exposure={exposureWarning(env)} />
         <SectionErrorBoundary title="Refresh health">
           <Suspense fallback={<HealthSkeleton />}>
-            <HealthSection connections={connections} readAt={renderedAt} />
+            <HealthSection overview={overview} readAt={renderedAt} />
           </Suspense>
         </SectionErrorBoundary>
         <SectionErrorBoundary title="Campaign sync">
@@ -82,7 +98,7 @@ export default withRequestContext(async function DashboardPage() {
           </h2>
           <SectionErrorBoundary title="Your connections">
             <Suspense fallback={<ConnectionsSkeleton />}>
-              <ConnectionsSection connections={connections} syncStatus={syncStatus} readAt={renderedAt} />
+              <ConnectionsSection page={page} list={list} overview={overview} syncStatus={syncStatus} readAt={renderedAt} />
             </Suspense>
           </SectionErrorBoundary>
         </section>
@@ -92,32 +108,45 @@ export default withRequestContext(async function DashboardPage() {
 });
 
 interface SectionProps {
-  connections: Promise<ConnectionStatusView[]>;
+  overview: Promise<ConnectionOverview>;
   /** One timestamp for the connections wherever they are hydrated, so every section agrees. */
   readAt: number;
 }
 
 type SyncStatus = Awaited<ReturnType<typeof describeSyncStatus>>;
 
-const ConnectionsSection = withRequestContext(async function ConnectionsSection({ connections, syncStatus, readAt }: SectionProps & { syncStatus: Promise<SyncStatus | null> }) {
-  // A failed sync-status read leaves the lines to load it themselves; the list still shows.
-  const [data, status] = await Promise.all([connections, syncStatus.catch(() => null)]);
-  const queries: HydratedQuery[] = [{ key: CONNECTIONS_QUERY_KEY, data, updatedAt: readAt }];
+/** The toast of an OAuth round trip; tidying its URL keeps the page that holds the new card. */
+const OutcomeSection = withRequestContext(async function OutcomeSection({ list }: { list: Promise<ListParams> }) {
+  const params = await list.catch(() => ({}));
+  return <OutcomeToast tidyHref={listHref(params)} />;
+});
+
+const ConnectionsSection = withRequestContext(async function ConnectionsSection({
+  page: pagePromise,
+  list,
+  overview: overviewPromise,
+  syncStatus,
+  readAt,
+}: SectionProps & { page: Promise<ConnectionPage>; list: Promise<ListParams>; syncStatus: Promise<SyncStatus | null> }) {
+  // A failed summary or sync-status read leaves them to load themselves; the page still shows.
+  const [page, params, overview, status] = await Promise.all([pagePromise, list, overviewPromise.catch(() => null), syncStatus.catch(() => null)]);
+  const queries: HydratedQuery[] = [{ key: connectionPageKey(params), data: page, updatedAt: readAt }];
+  if (overview) queries.push({ key: OVERVIEW_QUERY_KEY, data: overview, updatedAt: readAt });
   if (status) queries.push({ key: SYNC_STATUS_QUERY_KEY, data: status, updatedAt: readAt });
   return (
     <Hydrate queries={queries}>
       <InsightsSyncProvider enabled={getEnv().insights.enabled}>
-        <ConnectionList />
+        <ConnectionList params={params} />
       </InsightsSyncProvider>
     </Hydrate>
   );
 });
 
-const HealthSection = withRequestContext(async function HealthSection({ connections, readAt }: SectionProps) {
-  // The connection list reports its own failure; health still shows without it.
-  const [health, data] = await Promise.all([checkHealth(), connections.catch(() => null)]);
+const HealthSection = withRequestContext(async function HealthSection({ overview, readAt }: SectionProps) {
+  // The summary reports its own failure in the list's section; health still shows without it.
+  const [health, data] = await Promise.all([checkHealth(), overview.catch(() => null)]);
   const queries: HydratedQuery[] = [{ key: HEALTH_QUERY_KEY, data: health, updatedAt: readAt }];
-  if (data) queries.push({ key: CONNECTIONS_QUERY_KEY, data, updatedAt: readAt });
+  if (data) queries.push({ key: OVERVIEW_QUERY_KEY, data, updatedAt: readAt });
   return (
     <Hydrate queries={queries}>
       <HealthPanel />

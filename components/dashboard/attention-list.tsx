@@ -6,9 +6,8 @@ import type { ConnectionStatusView } from '@/lib/connections/status';
 import { connectionName, providerLine } from './connection-copy';
 import { Skeleton } from '@/components/ui/skeleton';
 import { StatusBadge } from './status-badge';
-import { useConnections } from './use-status';
-
-const ORDER: Partial<Record<ConnectionHealth, number>> = { needs_reauth: 0, error: 1, expiring_soon: 2 };
+import { listHref } from './list-params';
+import { useOverview } from './use-status';
 
 const WHY: Partial<Record<ConnectionHealth, (c: ConnectionStatusView) => string>> = {
   needs_reauth: () => 'The provider no longer accepts the grant: reconnect it.',
@@ -21,17 +20,18 @@ const WHY: Partial<Record<ConnectionHealth, (c: ConnectionStatusView) => string>
         : 'It cannot be refreshed and ends soon: reconnect before then.',
 };
 
-/** Connections a person has to act on, most urgent first, each linked to its page. */
+/**
+ * Connections a person has to act on, most urgent first (the server orders and caps them: it sees
+ * every connection, the list below shows one page), each linked to its page.
+ */
 export function AttentionList() {
-  const { data } = useConnections();
+  const { data } = useOverview();
   if (!data) return <Skeleton className="h-10 w-full" />;
-  const items = data
-    .filter((c) => ORDER[c.health] !== undefined)
-    .sort((a, b) => (ORDER[a.health] ?? 9) - (ORDER[b.health] ?? 9));
+  const items = data.attention;
   if (items.length === 0) {
     return (
       <p className="text-sm" data-testid="attention-empty">
-        {data.some((c) => c.status !== 'revoked')
+        {data.byStatus.active + data.byStatus.needs_reauth + data.byStatus.error > 0
           ? 'Nothing needs you: every grant is being kept alive.'
           : 'Nothing to watch yet: connect an account below.'}
       </p>
@@ -56,6 +56,19 @@ export function AttentionList() {
           </span>
         </li>
       ))}
+      {data.attentionMore && (
+        <li className="text-muted-foreground" data-testid="attention-more">
+          And more: list those that{' '}
+          <Link href={listHref({ status: 'needs_reauth' }, '#connections-heading')} className="text-primary underline underline-offset-4">
+            need reconnecting
+          </Link>{' '}
+          or{' '}
+          <Link href={listHref({ status: 'error' }, '#connections-heading')} className="text-primary underline underline-offset-4">
+            keep failing
+          </Link>
+          .
+        </li>
+      )}
     </ul>
   );
 }

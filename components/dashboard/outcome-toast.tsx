@@ -1,15 +1,14 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { isOutcomeCode, OUTCOMES, outcomeMessage, type OutcomeCode } from '@/lib/connections/outcomes';
 import type { ConnectionStatusView } from '@/lib/connections/status';
+import { useCachedConnection } from './cached-connections';
 import { connectionName } from './connection-copy';
 import { HIGHLIGHT_MS, highlightConnection } from './highlight';
 import { PROVIDER_COPY, REGION_NAMES } from './provider-copy';
-import { CONNECTIONS_QUERY_KEY } from './queries';
 
 /** How long to wait for the connection list before the toast goes out without the account's name. */
 const NAME_WAIT_MS = 3_000;
@@ -17,9 +16,10 @@ const NAME_WAIT_MS = 3_000;
 /**
  * Shows the outcome of an OAuth round trip (`?outcome=`) once, then tidies the URL. After a
  * connect it names the account and provider from the status the page already holds (never from
- * the URL, which anyone can write), and marks that connection's card.
+ * the URL, which anyone can write), and marks that connection's card. The page the server opened
+ * holds that card (`?connection=` picks it): `tidyHref` is that page's own URL, so tidying stays on it.
  */
-export function OutcomeToast() {
+export function OutcomeToast({ tidyHref }: { tidyHref?: string }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -28,11 +28,11 @@ export function OutcomeToast() {
   const named = isOutcomeCode(outcome) && NAMED.has(outcome);
   const regionParam = params.get('region');
   const region = regionParam ? (REGION_NAMES[regionParam as keyof typeof REGION_NAMES] ?? null) : null;
-  const data = useHydratedConnections();
+  const cached = useCachedConnection(named ? connectionId : null);
   const [gaveUp, setGaveUp] = useState(false);
-  const connection = named && connectionId ? data?.find((c) => c.id === connectionId) : undefined;
+  const connection = cached ?? undefined;
   // Wait for the list the page hydrates, when it can name the account; the plain message otherwise.
-  const waiting = named && Boolean(connectionId) && !connection && !data && !gaveUp;
+  const waiting = named && Boolean(connectionId) && cached === undefined && !gaveUp;
 
   useEffect(() => {
     if (!waiting) return;
@@ -47,25 +47,12 @@ export function OutcomeToast() {
       highlightConnection(connection.id);
       setTimeout(() => highlightConnection(null), HIGHLIGHT_MS);
     }
-    router.replace(pathname, { scroll: false });
+    router.replace(tidyHref ?? pathname, { scroll: false });
     // `connection` is read once, when the outcome can be shown; later polls must not show it again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [outcome, waiting, pathname, router]);
+  }, [outcome, waiting, pathname, router, tidyHref]);
 
   return null;
-}
-
-/**
- * The connections in the query cache, read without creating the query: a query created here, before
- * the page's HydrationBoundary, would make it hydrate in an effect and render the list empty first.
- */
-function useHydratedConnections(): ConnectionStatusView[] | undefined {
-  const client = useQueryClient();
-  return useSyncExternalStore(
-    (onChange) => client.getQueryCache().subscribe(onChange),
-    () => client.getQueryData<ConnectionStatusView[]>(CONNECTIONS_QUERY_KEY),
-    () => undefined,
-  );
 }
 
 /** Outcomes that concern one connection, whose account the toast names and whose card it marks. */

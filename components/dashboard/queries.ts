@@ -2,10 +2,16 @@
  * The dashboard's polled data: query keys, intervals and fetchers, shared by the server (which
  * hydrates the cache) and the client (which polls). Both answers carry no token or secret.
  */
+import type { ConnectionOverview, ConnectionPage } from '@/lib/connections/page';
 import type { ConnectionStatusView } from '@/lib/connections/status';
 import type { Health } from '@/lib/health';
+import { statusApiQuery, type ListParams } from './list-params';
 
+/** Every connection query starts with this key: invalidating it refreshes the page, the summary and the detail view. */
 export const CONNECTIONS_QUERY_KEY = ['connections'] as const;
+export const OVERVIEW_QUERY_KEY = ['connections', 'overview'] as const;
+/** One page of the dashboard's list, keyed by what the URL asked for. */
+export const connectionPageKey = (p: ListParams) => ['connections', 'page', p.provider ?? '', p.status ?? '', p.removed ? 1 : 0, p.cursor ?? ''] as const;
 export const HEALTH_QUERY_KEY = ['health'] as const;
 
 /** How often the dashboard asks again without being asked. */
@@ -22,6 +28,19 @@ export async function fetchConnections(signal?: AbortSignal): Promise<Connection
   const res = await fetch('/api/v1/oauth/status', { cache: 'no-store', signal });
   if (!res.ok) throw new StatusFetchError(res.status);
   return ((await res.json()) as { connections: ConnectionStatusView[] }).connections;
+}
+
+export async function fetchConnectionPage(p: ListParams, signal?: AbortSignal): Promise<ConnectionPage> {
+  const res = await fetch(`/api/v1/oauth/status?${statusApiQuery(p)}`, { cache: 'no-store', signal });
+  if (!res.ok) throw new StatusFetchError(res.status);
+  const body = (await res.json()) as { connections: ConnectionStatusView[]; next_cursor: string | null; prev_cursor: string | null };
+  return { connections: body.connections, nextCursor: body.next_cursor, prevCursor: body.prev_cursor, cursor: p.cursor ?? null };
+}
+
+export async function fetchOverview(signal?: AbortSignal): Promise<ConnectionOverview> {
+  const res = await fetch('/api/v1/oauth/status/summary', { cache: 'no-store', signal });
+  if (!res.ok) throw new StatusFetchError(res.status);
+  return (await res.json()) as ConnectionOverview;
 }
 
 /** /api/health answers 503 with a body when the database is down: that body is the news. */

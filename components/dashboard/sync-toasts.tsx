@@ -4,11 +4,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { useRenderedAt } from './clock';
+import { findCachedConnection } from './cached-connections';
 import { connectionName } from './connection-copy';
 import { PROVIDER_COPY } from './provider-copy';
 import { CONNECTIONS_QUERY_KEY } from './queries';
 import { newlyFinishedRuns, rowsWords, syncErrorWords } from './sync-copy';
-import { useConnections } from './use-status';
 import { useSyncStatus } from './use-sync-status';
 
 /**
@@ -22,7 +22,6 @@ const reported = new Set<string>();
 
 export function SyncToasts() {
   const { data } = useSyncStatus();
-  const { data: connections } = useConnections();
   const queryClient = useQueryClient();
   const renderedAt = useRenderedAt();
 
@@ -33,7 +32,8 @@ export function SyncToasts() {
     // A run that found the grant dead changed the connection too: its card should say so now, not at the next poll.
     if (finished.some((t) => t.lastRun?.state === 'failed')) void queryClient.invalidateQueries({ queryKey: CONNECTIONS_QUERY_KEY });
     for (const t of finished) {
-      const c = connections?.find((x) => x.id === t.connectionId);
+      // Named as its card names it when the card is loaded (this page, the summary); else by the account.
+      const c = findCachedConnection(queryClient, t.connectionId);
       const provider = PROVIDER_COPY[t.provider as keyof typeof PROVIDER_COPY]?.name ?? t.provider;
       const who = `${c ? connectionName(c) : (t.accountName ?? t.accountId)} (${provider})`;
       const account = t.accountName ?? t.accountId;
@@ -44,7 +44,7 @@ export function SyncToasts() {
         toast.error(`Sync failed: ${who}`, { description: `${account}: ${syncErrorWords(run.errorCode, run.errorMessage)}`, duration: 10_000 });
       }
     }
-  }, [data, connections, queryClient, renderedAt]);
+  }, [data, queryClient, renderedAt]);
 
   return null;
 }

@@ -1,21 +1,40 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import type { ListParams } from './list-params';
 import {
   CONNECTIONS_QUERY_KEY,
+  connectionPageKey,
+  fetchConnectionPage,
   fetchConnections,
   fetchHealth,
+  fetchOverview,
   HEALTH_QUERY_KEY,
+  OVERVIEW_QUERY_KEY,
   STATUS_POLL_MS,
 } from './queries';
 
-/** The user's connections, hydrated from the server render and polled every 30 s. */
+/** The user's connections (the status API's first page), hydrated from the server render and polled every 30 s: a connection's own page. */
 export function useConnections() {
   return useQuery({
     queryKey: CONNECTIONS_QUERY_KEY,
     queryFn: ({ signal }) => fetchConnections(signal),
     refetchInterval: STATUS_POLL_MS,
   });
+}
+
+/** One page of the dashboard's list (the URL's), hydrated from the server render and polled every 30 s. */
+export function useConnectionPage(params: ListParams) {
+  return useQuery({
+    queryKey: connectionPageKey(params),
+    queryFn: ({ signal }) => fetchConnectionPage(params, signal),
+    refetchInterval: STATUS_POLL_MS,
+  });
+}
+
+/** Counts per status and provider and the connections that need a person, polled like the page. */
+export function useOverview() {
+  return useQuery({ queryKey: OVERVIEW_QUERY_KEY, queryFn: ({ signal }) => fetchOverview(signal), refetchInterval: STATUS_POLL_MS });
 }
 
 /**

@@ -1,6 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
+import { isCursor } from '../connections/cursor';
 import { PROVIDER_SLUGS, REGIONS } from '../providers/types';
+import type { ConnectionOverview } from '../connections/page';
 import type { ConnectionStatusView } from '../connections/status';
 import { timestamp, type SameType } from './common';
 
@@ -14,12 +16,14 @@ export const authorizeQuery = z.object({
   return: z.string().max(200).optional().describe('An app path to come back to.'),
 });
 
+const CONNECTION_STATUSES = ['active', 'needs_reauth', 'error', 'revoked'] as const;
+
 export const connectionStatusSchema = z.object({
   id: z.uuid(),
   provider: z.string(),
   account: z.object({ id: z.string(), name: z.string().nullable() }),
   scopes: z.array(z.string()),
-  status: z.enum(['active', 'needs_reauth', 'error', 'revoked']),
+  status: z.enum(CONNECTION_STATUSES),
   health: z.enum(['active', 'expiring_soon', 'refreshing', 'needs_reauth', 'error', 'revoked']),
   expiresAt: timestamp,
   refreshTokenExpiresAt: timestamp.nullable(),
@@ -34,7 +38,36 @@ export const connectionStatusSchema = z.object({
   updatedAt: timestamp,
 });
 
-export const connectionStatusListSchema = z.object({ connections: z.array(connectionStatusSchema) });
+/** The status list a page at a time: a client that reads only `connections` sees all of them up to `limit` (100). */
+export const STATUS_PAGE_LIMIT = { default: 100, max: 500 } as const;
+export const connectionStatusQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(STATUS_PAGE_LIMIT.max).default(STATUS_PAGE_LIMIT.default).describe('Connections per page.'),
+  cursor: z
+    .string()
+    .max(64)
+    .refine(isCursor, 'not a cursor this API gave out')
+    .optional()
+    .describe("The previous answer's `next_cursor` (or `prev_cursor`); none: the first page."),
+  provider: z.enum(PROVIDER_SLUGS).optional().describe('Only this provider’s connections.'),
+  status: z.enum(CONNECTION_STATUSES).optional().describe('Only connections in this status.'),
+  removed: z.enum(['include', 'exclude']).default('include').describe('`exclude`: leave out the connections removed from the dashboard’s list.'),
+});
+
+export const connectionStatusListSchema = z.object({
+  connections: z.array(connectionStatusSchema).describe('In the dashboard’s order: provider, live before revoked, name, age.'),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last.'),
+  prev_cursor: z.string().nullable().describe('Pass as `cursor` for the page before; null on the first.'),
+});
+
+export const connectionOverviewSchema = z.object({
+  total: z.int().describe('Every connection, removed ones included.'),
+  byStatus: z.object({ active: z.int(), needs_reauth: z.int(), error: z.int(), revoked: z.int() }).describe('Listed connections per status.'),
+  byProvider: z.array(z.object({ provider: z.string(), count: z.int() })),
+  removed: z.int().describe('Revoked connections removed from the list (not in byStatus or byProvider).'),
+  attention: z.array(connectionStatusSchema).describe('Needs reconnecting, failing, then ending soon; at most 20.'),
+  attentionMore: z.boolean().describe('More connections need attention than `attention` lists.'),
+});
+export const overviewMatchesSchema: SameType<z.output<typeof connectionOverviewSchema>, ConnectionOverview> = true;
 // The dashboard reads this answer as ConnectionStatusView (components/dashboard/queries.ts): a field
 // added to one and not the other fails the type check instead of vanishing from the response.
 export const statusViewMatchesSchema: SameType<z.output<typeof connectionStatusSchema>, ConnectionStatusView> = true;

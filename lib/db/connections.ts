@@ -29,7 +29,8 @@ export interface ConnectionSummary {
   updated_at: Date;
 }
 
-const SUMMARY_COLUMNS = `id, provider, external_account_id, display_name, scopes, status, expires_at,
+/** The columns of a ConnectionSummary, shared with the paged reads (connection-pages.ts). */
+export const SUMMARY_COLUMNS = `id, provider, external_account_id, display_name, scopes, status, expires_at,
   refresh_token_expires_at, data_access_expires_at, metadata, refresh_token_enc is not null as has_refresh_token,
   last_refreshed_at, next_attempt_at, consecutive_failures, last_error_code, last_error_message,
   coalesce(lease_until > now(), false) as leased, token_version, hidden_at, created_at, updated_at`;

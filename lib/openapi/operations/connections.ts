@@ -4,7 +4,9 @@ import { connectionIdParams } from '../../api-schemas/common';
 import {
   accessTokenSchema,
   authorizeQuery,
+  connectionOverviewSchema,
   connectionStatusListSchema,
+  connectionStatusQuery,
   disconnectResultSchema,
   notRefreshedSchema,
   providerParams,
@@ -47,9 +49,21 @@ export const connectionOperations = [
     path: '/api/v1/oauth/status',
     tag: TAG,
     summary: "The user's connections and their health",
-    description: 'Never a token.',
+    description:
+      'Never a token. A page at a time, by cursor: up to `limit` connections (100 unless asked), and `next_cursor` for the rest (null when there is none). A client that reads only `connections` still sees every connection while it has no more than `limit`.',
     auth: ['session'],
-    responses: { 200: { description: 'Every connection, revoked ones included.', schema: connectionStatusListSchema } },
+    query: connectionStatusQuery,
+    responses: { 200: { description: 'One page of connections, revoked ones included unless `removed=exclude`.', schema: connectionStatusListSchema } },
+    errors: ['unauthenticated', 'bad_request'],
+  }),
+  operation({
+    method: 'get',
+    path: '/api/v1/oauth/status/summary',
+    tag: TAG,
+    summary: "How many connections per status and provider, and which need attention",
+    description: 'The dashboard’s summary: counts from the whole list, and the connections that need reconnecting, keep failing or end soon, most urgent first. Never a token.',
+    auth: ['session'],
+    responses: { 200: { description: 'The counts and the connections that need a person.', schema: connectionOverviewSchema } },
     errors: ['unauthenticated'],
   }),
   operation({

@@ -1,21 +1,27 @@
 import type { NextRequest } from 'next/server';
-import { getSessionUser } from '@/lib/auth/session';
-import { listConnectionStatus } from '@/lib/connections/status';
+import { readConnectionPage } from '@/lib/connections/page';
 import { getDb } from '@/lib/db';
 import { errorResponse } from '@/lib/http/errors';
-import { REQUEST_ID_HEADER } from '@/lib/http/request-id';
 import { apiRoute } from '@/lib/http/handle-route';
 import { respond } from '@/lib/http/respond';
-import { connectionStatusListSchema } from '@/lib/api-schemas/connections';
+import { sessionRoute } from '@/lib/http/session-route';
+import { connectionStatusListSchema, connectionStatusQuery } from '@/lib/api-schemas/connections';
 
 export const dynamic = 'force-dynamic';
 
-/** The signed-in user's connections and their health. Never a token. */
+/** The signed-in user's connections and their health, a page at a time (`?limit=&cursor=`). Never a token. */
 async function getConnectionStatus(req: NextRequest) {
-  const user = await getSessionUser();
-  if (!user) return errorResponse('unauthenticated', 'Sign in first.', req.headers.get(REQUEST_ID_HEADER));
-  const connections = await listConnectionStatus(await getDb(), user.id);
-  return respond(connectionStatusListSchema, { connections }, { headers: { 'cache-control': 'no-store' } });
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const q = connectionStatusQuery.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!q.success) return errorResponse('bad_request', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), session.requestId);
+  const { removed, ...query } = q.data;
+  const page = await readConnectionPage(await getDb(), session.user.id, { ...query, listedOnly: removed === 'exclude' });
+  return respond(
+    connectionStatusListSchema,
+    { connections: page.connections, next_cursor: page.nextCursor, prev_cursor: page.prevCursor },
+    { headers: { 'cache-control': 'no-store' } },
+  );
 }
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: getConnectionStatus });

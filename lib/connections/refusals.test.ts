@@ -51,7 +51,7 @@ describe('disconnect without a reachable provider', () => {
     expect(calls).toEqual([]);
     expect(await row(id)).toEqual({ status: 'revoked', access_token_enc: null, refresh_token_enc: null });
     expect(await audits(id)).toEqual([
-      { outcome: 'failure', detail: { provider: 'x', revokedAtProvider: false, providerError: 'provider_not_configured' } },
+      { outcome: 'failure', detail: { provider: 'x', revokedAtProvider: false, providerError: 'provider_not_configured', tokensErased: true } },
     ]);
   });
 

@@ -392,6 +392,10 @@ test('keyboard only: create and revoke a key, filter the audit log', async ({ pa
   await expect(row).toHaveCount(0);
 
   await page.goto('/audit');
+  // The log streams in behind its loading skeleton: React reveals it by moving the nodes into place,
+  // which would blur a field focused while it was still in the hidden, streamed copy (CI did that).
+  await expect(page.getByTestId('audit-loading')).toHaveCount(0);
+  await expect(page.getByTestId('filter-action')).toBeVisible();
   await page.getByTestId('filter-action').focus();
   await page.getByTestId('filter-action').selectOption('api_key.revoked');
   // Applied on change, with no Apply button to reach; the focus stays where it was.

@@ -134,6 +134,8 @@ test('next start serves the same standalone build without Next’s "does not wor
   expect(fs.existsSync(path.join(ROOT, DIST_DIR, 'standalone', 'server.js')), `${DIST_DIR} is a standalone build`).toBe(true);
   server = await startServer({ env: { AUTH_MODE: 'local' } });
   await waitForHealthy(server, 90_000);
-  expect(server.output()).toMatch(/grantkeeper ready/);
+  // The line is written before Next serves the first request, but reaches this process through a
+  // pipe, which can be read after the health answer (seen: half a second later).
+  await expect.poll(() => server!.output(), { timeout: 10_000 }).toMatch(/grantkeeper ready/);
   expect(server.output()).not.toMatch(/⚠|standalone/);
 });

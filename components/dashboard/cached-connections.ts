@@ -15,7 +15,9 @@ export function findCachedConnection(client: QueryClient, id: string): Connectio
   let loaded = false;
   for (const [, data] of client.getQueriesData<unknown>({ queryKey: CONNECTIONS_QUERY_KEY })) {
     if (!data) continue;
-    loaded = true;
+    // Only a list (a page, a connection's own page) can say "not among it": the summary's attention
+    // list holds just the connections in trouble, and often hydrates before the page does.
+    if (Array.isArray(data) || Array.isArray((data as Record<string, unknown>).connections)) loaded = true;
     const list = Array.isArray(data) ? data : [...listOf(data, 'connections'), ...listOf(data, 'attention')];
     const found = (list as ConnectionStatusView[]).find((c) => c.id === id);
     if (found) return found;

@@ -35,17 +35,23 @@ async function setReportingKnobs(request: APIRequestContext, patch: Record<strin
 /** Connected, its sync target derived and no run going (the sweep's first sync, if any, has ended). */
 async function connectAndSettle(page: Page, request: APIRequestContext): Promise<string> {
   const { connectionId } = await connectThroughConsent(page, { provider: X.provider, persona: X.persona });
+  // What the status said last, so a run that never ends says where it stood.
+  let last = '';
   await expect
     .poll(
       async () => {
         const res = await request.get(`/api/v1/analytics/sync-status/${connectionId}`);
         if (res.status() === 404) return 'no targets yet';
         const { targets } = (await res.json()) as SyncStatus;
+        last = JSON.stringify(targets.map((t) => ({ state: t.state, lastSuccessAt: t.lastSuccessAt, lastRun: t.lastRun })));
         return targets.every((t) => t.lastSuccessAt !== null && !['syncing', 'deferred'].includes(t.state)) ? 'settled' : 'syncing';
       },
       { timeout: 40_000, message: 'the first sync ends' },
     )
-    .toBe('settled');
+    .toBe('settled')
+    .catch((err: Error) => {
+      throw new Error(`${err.message}\nlast sync status: ${last}`);
+    });
   return connectionId;
 }
 

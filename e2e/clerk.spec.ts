@@ -13,7 +13,7 @@ import {
   signIn,
   type Session,
 } from './support/clerk';
-import { expectNoHorizontalScroll, saveScreenshot } from './support/page-checks';
+import { expectNoHorizontalScroll, saveScreenshot, visibleBox } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 
 /**
@@ -189,7 +189,7 @@ test.describe('signing out', () => {
     const name = signedIn.locator(`[data-user-id="${sub}"]`);
     await expect(name).toBeVisible();
     await expect(name).toBeInViewport();
-    expect((await name.boundingBox())!.width, 'the signed-in name is readable on a phone').toBeGreaterThanOrEqual(60);
+    expect((await visibleBox(name, 'the signed-in name')).width, 'the signed-in name is readable on a phone').toBeGreaterThanOrEqual(60);
     const signOut = page.getByRole('button', { name: 'Sign out' });
     await expect(signOut).toBeInViewport();
     await expectNoHorizontalScroll(page, '/ at 375 px in Clerk mode');

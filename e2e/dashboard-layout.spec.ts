@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot, visibleBox } from './support/page-checks';
 import { connectThroughConsent } from './support/simulator-consent';
 import { sharedServerOrigin } from './support/origin';
 
@@ -64,11 +64,11 @@ test('at 1440 px the cards fill the width; every action names its connection; gh
   const columns = await grid.evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
   expect(columns, 'columns of the card grid at 1440 px').toBeGreaterThanOrEqual(3);
   // The first two cards sit side by side.
-  const [first, second] = [await grid.locator('> li').nth(0).boundingBox(), await grid.locator('> li').nth(1).boundingBox()];
+  const [first, second] = [await visibleBox(grid.locator('> li').nth(0)), await visibleBox(grid.locator('> li').nth(1))];
   expect(second!.y).toBe(first!.y);
   expect(second!.x).toBeGreaterThan(first!.x + first!.width - 1);
   // Together the cards span most of the content width, not its left half.
-  const gridBox = (await grid.boundingBox())!;
+  const gridBox = (await visibleBox(grid, 'the card grid'));
   expect(second!.x + second!.width).toBeGreaterThan(gridBox.x + gridBox.width / 2);
 
   // Two accounts of one provider: every action says which one it is for.
@@ -103,9 +103,9 @@ test('at 1440 px the cards fill the width; every action names its connection; gh
   expect(rings.length, `an opaque ring of 3 px or more in: ${focus.shadow}`).toBeGreaterThan(0);
 
   // The Amazon card's region picker stays inside its card (its option names are long).
-  const amazonCard = await page.getByTestId('connect-amazon-ads').boundingBox();
+  const amazonCard = await visibleBox(page.getByTestId('connect-amazon-ads'));
   for (const id of ['amazon-region', 'amazon-region-hint']) {
-    const box = await page.getByTestId(id).boundingBox();
+    const box = await visibleBox(page.getByTestId(id), id);
     expect(box!.x + box!.width, `${id} ends inside its card`).toBeLessThanOrEqual(amazonCard!.x + amazonCard!.width);
   }
   await expectNoSeriousAxeViolations(page, '/ at 1440px');

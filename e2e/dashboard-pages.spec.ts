@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import postgres from 'postgres';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres-server';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './support/page-checks';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, visibleBox } from './support/page-checks';
 import { fernetKey, freePort, startServer, waitForHealthy, type Server } from './support/server';
 
 /**
@@ -63,7 +63,7 @@ test('120 connections: summary first, 30 cards a page, every card once, the need
       'needs_reauth', 'needs_reauth', 'needs_reauth', 'error', 'error', 'expiring_soon',
     ]);
     // The summary and the attention list come before the first card.
-    const y = async (testId: string) => (await page.getByTestId(testId).boundingBox())!.y;
+    const y = async (testId: string) => (await visibleBox(page.getByTestId(testId), testId)).y;
     expect(await y('attention')).toBeLessThan(await y('connection-grid'));
     expect(await y('list-summary')).toBeLessThan(await y('connection-grid'));
   });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser } from '@playwright/test';
-import { expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
+import { expectNoSeriousAxeViolations, saveScreenshot, visibleBox } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 
 /**
@@ -42,7 +42,7 @@ test('a fresh data directory: compact banner remembered, connect from the top ac
   const summary = page.getByTestId('defaults-summary');
   await expect(summary).toContainText('Running on the embedded defaults');
   await expect(banner.locator('details')).not.toHaveAttribute('open');
-  expect((await banner.boundingBox())!.height, 'compact on a phone').toBeLessThan(812 * 0.15);
+  expect((await visibleBox(banner, 'the defaults banner')).height, 'compact on a phone').toBeLessThan(812 * 0.15);
   await summary.click();
   await expect(banner.locator('li[data-default="database"]')).toBeVisible();
   await expect.poll(async () => (await context.cookies()).find((c) => c.name === 'gk_defaults_banner')?.value).toBe('open');

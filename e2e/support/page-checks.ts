@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 /** axe on the page as it is now: no serious or critical violation, with a readable report if there is. */
 export async function expectNoSeriousAxeViolations(page: Page, where: string): Promise<void> {
@@ -15,6 +15,18 @@ export async function expectNoSeriousAxeViolations(page: Page, where: string): P
     nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
   }));
   expect(report, `axe violations on ${where}:\n${JSON.stringify(report, null, 2)}`).toEqual([]);
+}
+
+/**
+ * Where an element is on the screen, once it is there. `boundingBox()` answers null for an element
+ * that is attached but not shown — e.g. a page still in React's hidden streamed copy, which React
+ * reveals a little later by moving its nodes into place (CI measured the banner then, and failed).
+ */
+export async function visibleBox(locator: Locator, what?: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  await expect(locator, what).toBeVisible();
+  const box = await locator.boundingBox();
+  expect(box, `${what ?? 'the element'} has a box on the screen`).not.toBeNull();
+  return box!;
 }
 
 /** A full-page screenshot into test-results/screenshots/, attached to the report. */

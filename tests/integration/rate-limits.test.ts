@@ -8,7 +8,8 @@ import { clearApiKeyCache } from '@/lib/api-keys/cache';
 import { getSessionUser } from '@/lib/auth/session';
 import { asUser, type Database } from '@/lib/db';
 import { parseEnv, resetEnvForTests } from '@/lib/env';
-import { checkRateLimit } from '@/lib/rate-limit/limiter';
+import { maxBlock, RateLimitBlocks } from '@/lib/rate-limit/blocks';
+import { checkRateLimit, clearRateLimitBlocks } from '@/lib/rate-limit/limiter';
 import { resolveRateLimits } from '@/lib/rate-limit/policies';
 import { getTokenReadAudit } from '@/lib/refresh/token-read-audit';
 import { runSweep } from '@/lib/refresh/sweep';
@@ -76,7 +77,7 @@ describe.each(DRIVERS)('rate limits on %s', (driver) => {
 
   beforeAll(async () => {
     t = await createTestDatabase(driver);
-    for (const u of ['alice', 'bob', 'carol']) await insertUser(t.db, u);
+    for (const u of ['alice', 'bob', 'carol', 'dave']) await insertUser(t.db, u);
     useDatabase(t.db);
     setEnv(LIMITS);
   });
@@ -114,6 +115,21 @@ describe.each(DRIVERS)('rate limits on %s', (driver) => {
       const decisions = await Promise.all(Array.from({ length: 40 }, () => checkRateLimit(t.db, s, 'token_api', 'subject-race')));
       expect(decisions.filter((d) => d?.allowed)).toHaveLength(10);
       expect(decisions.filter((d) => d && !d.allowed)).toHaveLength(30);
+    });
+
+    it('blocks: two instances hitting one key at once never serve more than the limit, and refuse at most a block each early', async () => {
+      const [a, b] = [new RateLimitBlocks(), new RateLimitBlocks()];
+      const limit = 300;
+      let allowed = 0;
+      for (let round = 0; round < 10; round++) {
+        const decisions = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).hit(t.db, 'test:blocks-race', limit, 60)));
+        allowed += decisions.filter((d) => d.allowed).length;
+      }
+      expect(allowed).toBeLessThanOrEqual(limit);
+      expect(allowed).toBeGreaterThanOrEqual(limit - 2 * (maxBlock(limit) - 1));
+      const [row] = await t.db.query<{ hits: number }>(`select hits from rate_limits where key = 'test:blocks-race'`);
+      expect(Number(row!.hits)).toBeGreaterThan(limit);
+      await t.db.query(`delete from rate_limits where key = 'test:blocks-race'`);
     });
 
     it('does nothing when RATE_LIMITS=off', async () => {
@@ -206,6 +222,40 @@ describe.each(DRIVERS)('rate limits on %s', (driver) => {
         expect(await auditCount()).toBe(audited);
       } finally {
         useDatabase(t.db);
+      }
+    });
+
+    it('token API: a busy key writes its rate-limit counter once per block of reads, not on every read', async () => {
+      setEnv({ RATE_LIMIT_TOKEN_API: '600/60s' });
+      clearRateLimitBlocks();
+      const { key, id: keyId } = await createApiKey(t.db, { userId: 'dave', name: 'busy' });
+      const connection = await insertConnection(t.db, { userId: 'dave', accessTokenEnc: encryptToken('at-busy') });
+      let upserts = 0;
+      const watched = { ...t.db, driver: t.db.driver, query: (text: string, values?: readonly unknown[]) => {
+        if (/rate_limits/.test(text)) upserts++;
+        return t.db.query(text, values);
+      }, exec: (script: string) => t.db.exec(script), transaction: t.db.transaction.bind(t.db), close: () => t.db.close() } as Database;
+      useDatabase(watched);
+      try {
+        for (let i = 0; i < 120; i++) {
+          const res = await accessToken(request(`/api/v1/connections/${connection}/access-token`, { headers: { authorization: `Bearer ${key}` } }), params({ id: connection }));
+          expect(res.status).toBe(200);
+          // The header still tells the truth: never more left than the reads not yet made.
+          expect(Number(res.headers.get('ratelimit')?.match(/;r=(\d+)/)?.[1])).toBeLessThanOrEqual(600 - (i + 1));
+        }
+        // Blocks of 1, 2, 4, 8, 12, 12…: 120 reads take about a dozen writes.
+        expect(upserts).toBeLessThanOrEqual(16);
+        // Every read served is counted in the shared row (with at most one block reserved ahead).
+        const counter = `token_api:${crypto.createHash('sha256').update(keyId).digest('base64url').slice(0, 32)}`;
+        const [row] = await t.db.query<{ hits: number }>('select hits from rate_limits where key = $1', [counter]);
+        expect(Number(row!.hits)).toBeGreaterThanOrEqual(120);
+        expect(Number(row!.hits)).toBeLessThan(120 + maxBlock(600));
+        await t.db.query('delete from rate_limits where key = $1', [counter]);
+      } finally {
+        useDatabase(t.db);
+        setEnv(LIMITS);
+        clearRateLimitBlocks();
+        await getTokenReadAudit().flush();
       }
     });
 

@@ -11,7 +11,8 @@ import { fernetKey, freePort, startServer, waitForHealthy, type Server } from '.
  * message that quotes credentials, on a path holding a key) reaches "Sentry" with its request id
  * and with those credentials scrubbed (lib/error-tracking/scrub-event.ts), and without any other secret the
  * request or the server held; a browser error does too, through a CSP that now allows the DSN
- * host; /api/metrics answers only the token and counts the 500.
+ * host; /api/metrics answers only the token and counts the 500. The server's own log carries the
+ * same paths with their secret segments scrubbed, and no secret.
  */
 
 const PASSWORD = 'pw-e2e-sentry-SECRET';
@@ -25,6 +26,9 @@ const PUBLIC_KEY = 'e2epublickey';
  * beforeSend scrubs; the database error's message is scrubbed twice (lib/db/errors.ts, then beforeSend).
  */
 const PATH_KEY = 'gk_e2epath2_PATH-SECRET-0123456789abcdefghijklmnopqrstuvwxyz';
+/** Pasted where an id goes on a request whose key is refused: a JWT and a provider's opaque access token. */
+const PATH_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJQQVRILUpXVC1TRUNSRVQifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+const PATH_TOKEN = 'AQVpathTOKEN0123456789abcdefghijklmnopqrstuvwxyz';
 /** What the failing read's message quotes: shapes the scrubber knows (a URL token, a bearer value; the API key is added). */
 const SERVER_ACCESS_TOKEN = 'AT-SERVER-SECRET-21';
 const SERVER_BEARER = 'BEARER-SERVER-SECRET-22';
@@ -103,6 +107,24 @@ test('a route error reaches the DSN with its request id and no secret; metrics n
   const everything = receiver.raw().join('\n');
   for (const secret of [key, key.slice(3), PATH_KEY, PATH_KEY.slice(3), SERVER_ACCESS_TOKEN, SERVER_BEARER, PASSWORD, CODE, COOKIE, METRICS_TOKEN, encryptionKey, encryptionKey.slice(0, 20)]) {
     expect(everything, 'a secret reached the error tracker').not.toContain(secret);
+  }
+
+  // A refused key on paths holding a JWT and a provider token: logged ("api key refused") with the path.
+  for (const pasted of [PATH_JWT, PATH_TOKEN]) {
+    expect((await fetch(`${url}/api/v1/connections/${pasted}/access-token`)).status).toBe(401);
+  }
+  // The server's own log has the lines, with each path's secret segment scrubbed (lib/log.ts
+  // serializers): nothing pasted into a path, and none of the request's other secrets, is in it.
+  const lines = () => server!.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  await expect.poll(() => lines().filter((l) => l.msg === 'api key refused').length, { timeout: 10_000 }).toBe(2);
+  expect(lines().find((l) => l.requestId === requestId && l.msg === 'unhandled error in route')?.path).toBe('/api/v1/connections/gk_[redacted]/access-token');
+  expect(lines().filter((l) => l.msg === 'api key refused').map((l) => l.path)).toEqual([
+    '/api/v1/connections/[redacted-jwt]/access-token',
+    '/api/v1/connections/[redacted]/access-token',
+  ]);
+  const log = server.output();
+  for (const secret of [key, key.slice(3), PATH_KEY, PATH_KEY.slice(3), PATH_JWT, PATH_TOKEN, SERVER_ACCESS_TOKEN, SERVER_BEARER, PASSWORD, CODE, COOKIE, METRICS_TOKEN]) {
+    expect(log, 'a secret reached the server log').not.toContain(secret);
   }
 
   // The 500 is counted by status.

@@ -230,6 +230,25 @@ test('four providers synced: the totals and the CSV equal the simulator’s figu
   await expect(page.getByTestId('kpi-spend')).toHaveCount(1);
   await expect(page.getByTestId('x-organic-note')).toHaveCount(0);
   expect(new URL(page.url()).searchParams.get('platform')).toBe('meta');
+
+  // With every page payload (`?_rsc=`) refused, as on a server too busy to answer, a filter change
+  // by keyboard keeps the focus on the field. Unlike /audit's (components/focus-carry.ts), these
+  // filters never navigate: the view is replaceState'd and fetched from the API, so no payload is
+  // asked for and there is no full-navigation fallback to carry the focus across. Were they to use
+  // router.replace, the refused payload would reload the page and this would fail.
+  let payloads = 0;
+  const payload = (url: URL) => url.pathname === '/insights' && url.searchParams.has('_rsc');
+  await page.route(payload, (route) => (payloads++, route.abort()));
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  await page.getByTestId('filter-range').focus();
+  await page.getByTestId('filter-range').selectOption('7');
+  await page.waitForURL((url) => url.searchParams.get('range') === '7');
+  await expect(results).toHaveAttribute('data-state', /ready|empty/);
+  await expect.poll(focused).toBe('filter-range');
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), 'the page was not reloaded').toBe(true);
+  expect(payloads, 'no page payload was asked for').toBe(0);
+  await page.unroute(payload);
   expect(cspViolations, 'no Content-Security-Policy violation while the page and its chart render').toEqual([]);
   await page.context().close();
 });

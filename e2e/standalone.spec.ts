@@ -27,6 +27,14 @@ test.afterEach(async () => {
   scratch = undefined;
 });
 
+/** The node flags of package.json's "start" script: `node <flags> node_modules/next/dist/bin/next start`. */
+function npmStartV8Flags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [node, ...rest] = pkg.scripts.start!.split(/\s+/);
+  expect(node).toBe('node');
+  return rest.slice(0, rest.findIndex((a) => !a.startsWith('--')));
+}
+
 /** The image's HEALTHCHECK command, run as Docker runs it: inside the container's environment. */
 function runHealthcheck(port: number): number | null {
   const [bin, ...args] = image.runtime.healthcheck;
@@ -35,7 +43,7 @@ function runHealthcheck(port: number): number | null {
   return spawnSync(process.execPath, args, { env: env as NodeJS.ProcessEnv, timeout: 20_000, stdio: 'ignore' }).status;
 }
 
-test('the Dockerfile builds standalone, assembles with the shared script and runs node server.js as non-root', () => {
+test('the Dockerfile builds standalone, assembles with the shared script and runs node server.js, with npm start’s V8 flags, as non-root', () => {
   const build = runLines(image, 'build');
   expect(build).toContainEqual(expect.stringMatching(/^NEXT_OUTPUT=standalone \S*next build$/));
   const assemble = build.map((line) => ASSEMBLE.exec(line)).find((m) => m !== null);
@@ -44,7 +52,10 @@ test('the Dockerfile builds standalone, assembles with the shared script and run
   expect(dist, 'the image builds into Next’s default folder').toBe('.next');
   expect(image.runtime.copiedFromBuild).toContainEqual({ from: 'build', source: dest, target: './' });
   expect(image.runtime.workdir).toBe(dest);
-  expect(image.runtime.cmd).toEqual(['node', 'server.js']);
+  // npm start's V8 flags (package.json "start"), the one place they are chosen, and node takes them
+  // on its command line (NODE_OPTIONS refuses --heap-growing-percent).
+  expect(image.runtime.cmd).toEqual(['node', ...npmStartV8Flags(), 'server.js']);
+  expect(npmStartV8Flags()).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
   expect(image.runtime.user).not.toMatch(/^(root|0)(:|$)/);
   expect(image.runtime.env).toMatchObject({ NODE_ENV: 'production', GRANTKEEPER_DATA_DIR: '/data' });
   expect(image.runtime.healthcheck.join(' ')).toContain('/api/health');
@@ -87,6 +98,7 @@ test('node server.js from the assembled folder is healthy, passes the HEALTHCHEC
   const port = await freePort();
   const [node, ...args] = image.runtime.cmd;
   expect(node).toBe('node');
+  expect(args.slice(0, -1), 'the V8 flags come first').toEqual(npmStartV8Flags());
   server = await startServer({
     command: { argv: [process.execPath, ...args], cwd: app },
     port,

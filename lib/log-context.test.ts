@@ -1,36 +1,13 @@
-import { Writable } from 'node:stream';
 import { NextRequest } from 'next/server';
-import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleRoute } from './http/handle-route';
-import { createLogger, getLogger, requestLogger } from './log';
+import { getLogger, requestLogger } from './log';
 import { withLogContext } from './log-context';
+import { captureLines, restoreProcessLogger } from '@/tests/support/capture-log';
 
 /** Issue 11 §4: a line logged by lib code inside a request carries that request's id, without being passed it. */
 
-const holder = globalThis as unknown as { grantkeeperLogger?: Logger };
-const original = holder.grantkeeperLogger;
-
-function captureProcessLogger() {
-  const lines: Record<string, unknown>[] & { raw: string[] } = Object.assign([], { raw: [] as string[] });
-  holder.grantkeeperLogger = createLogger(
-    new Writable({
-      write(chunk, _enc, done) {
-        for (const l of String(chunk).split('\n').filter(Boolean)) {
-          lines.raw.push(l);
-          lines.push(JSON.parse(l) as Record<string, unknown>);
-        }
-        done();
-      },
-    }),
-    'info',
-  );
-  return lines;
-}
-
-afterEach(() => {
-  holder.grantkeeperLogger = original;
-});
+afterEach(restoreProcessLogger);
 
 /** Stands in for any lib function: it knows nothing of the request, logs through the process logger. */
 async function libWork(step: string): Promise<void> {
@@ -42,7 +19,7 @@ const request = (id: string) => new NextRequest('http://localhost/api/v1/thing',
 
 describe('log context', () => {
   it('a lib log line inside a request carries that request’s id, even with requests interleaved', async () => {
-    const lines = captureProcessLogger();
+    const lines = captureLines();
     const route = handleRoute(async (req: NextRequest) => {
       await libWork(`first:${req.headers.get('x-request-id')}`);
       await libWork(`second:${req.headers.get('x-request-id')}`);
@@ -60,7 +37,7 @@ describe('log context', () => {
   });
 
   it('a sweep inside a request adds its sweep id and keeps the request id; requestLogger does not repeat the key', async () => {
-    const lines = captureProcessLogger();
+    const lines = captureLines();
     await withLogContext({ requestId: 'req-cccccccc' }, () =>
       withLogContext({ sweepId: 'sweep:host:1:ab-cd' }, async () => {
         await libWork('in sweep');

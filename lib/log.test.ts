@@ -64,3 +64,46 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets(`key gk_live_abcDEF123 and ${fernet}`)).toBe('key gk_[redacted] and [redacted-fernet]');
   });
 });
+
+describe('paths in log lines', () => {
+  const apiKey = `gk_abcdefgh_${'K'.repeat(20)}0123456789abcdefghijklm`;
+  const fernet = `gAAAAABpZ3J${'a'.repeat(40)}0123456789`;
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEyMyJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+  const shapes: Record<string, string> = {
+    'an API key': apiKey,
+    'a Fernet token': fernet,
+    'a JWT': jwt,
+    'an Amazon access token (percent-encoded pipe)': 'Atza%7CIQEBLjAsAhRmHjNgHpi0U-Dme37rR6CuUpSR',
+    'a Meta access token': 'EAAGm0PX4ZCpsBAKZAZBsZCZAZBxyz123456789',
+    'a LinkedIn access token': `AQV${'x1Y2'.repeat(12)}`,
+    'an opaque access token (X)': 'bWRWa3gzdnk3WFRKSF9ZSE1nOE9ma3RkUHhBbVh0aE9QVGo3cWVaRjF0cXRsOjE2MjIxNDc3NDM5MTQ6MToxOmF0OjE',
+  };
+
+  for (const [name, secret] of Object.entries(shapes)) {
+    it(`replaces ${name} in a path segment, whichever path-like field carries it`, () => {
+      const { log, text } = capture();
+      log.info({ path: `/api/v1/connections/${secret}/access-token` }, 'api key refused');
+      log.warn({ url: `https://grantkeeper.example/api/v1/tokens/${secret}?code=C-1`, referer: `/connections/${secret}` }, 'refused');
+      log.child({ pathname: `/x/${secret}` }).info('bound');
+      const out = text();
+      expect(out).not.toContain(secret);
+      expect(out).not.toContain(decodeURIComponent(secret));
+      expect(out).not.toContain('C-1');
+      const [first, second, third] = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+      expect(first!.path).toMatch(/^\/api\/v1\/connections\/[^/]*redacted[^/]*\/access-token$/);
+      expect(second!.url).toMatch(/^https:\/\/grantkeeper\.example\/api\/v1\/tokens\/[^/]*redacted[^/]*\?code=\[redacted\]$/);
+      expect(second!.referer).toMatch(/^\/connections\/[^/]*redacted/);
+      expect(third!.pathname).toMatch(/^\/x\/[^/]*redacted/);
+    });
+  }
+
+  it('keeps the ids, slugs and numbers a path is made of', () => {
+    const { log, text } = capture();
+    const path = '/api/v1/connections/0b6f2c1e-8a4d-4c3b-9f1e-2d7a5b9c0e11/access-token';
+    log.info({ path, url: 'http://localhost:3000/api/v1/oauth/amazon-ads/callback', referer: '/audit?page=2' }, 'ok');
+    const line = JSON.parse(text()) as Record<string, string>;
+    expect(line.path).toBe(path);
+    expect(line.url).toBe('http://localhost:3000/api/v1/oauth/amazon-ads/callback');
+    expect(line.referer).toBe('/audit?page=2');
+  });
+});

@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { currentLogContext } from './log-context';
-import { SECRET_KEYS, scrubSecrets } from './scrub-secrets';
+import { PATH_KEYS, SECRET_KEYS, scrubPath, scrubSecrets } from './scrub-secrets';
 
 export { scrubSecrets } from './scrub-secrets';
 
@@ -19,13 +19,16 @@ export function createLogger(destination?: pino.DestinationStream, level = proce
       base: { service: 'grantkeeper' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: serializeError },
+      // Paths and URLs by field name, whoever logs them: a key pasted into a path is a segment there.
+      serializers: { err: serializeError, ...PATH_SERIALIZERS },
       // The request and sweep a line belongs to, from wherever in lib it is logged (lib/log-context.ts).
       mixin: () => ({ ...currentLogContext() }),
     },
     destination,
   );
 }
+
+const PATH_SERIALIZERS = Object.fromEntries(PATH_KEYS.map((k) => [k, (v: unknown) => (typeof v === 'string' ? scrubPath(v) : v)]));
 
 /** Errors keep their name, code and message, with URL credentials and bearer values scrubbed. */
 function serializeError(err: unknown): Record<string, unknown> {

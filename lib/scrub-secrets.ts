@@ -6,14 +6,67 @@
 /** Query parameters that carry a credential in OAuth and Graph URLs. */
 const SECRET_PARAMS = /([?&](?:code|state|access_token|refresh_token|id_token|token|client_secret|fb_exchange_token|appsecret_proof|code_verifier)=)[^&#\s"'<>]+/gi;
 
-/** URL passwords, credential parameters, bearer values, our API keys and Fernet tokens. */
+/**
+ * The shapes of a credential pasted anywhere (a message, a stack, a URL path): our API keys,
+ * Fernet tokens, JWTs and the providers' tokens (Amazon `Atza|`/`Atzr|`, Meta `EAA…`, LinkedIn `AQ…`).
+ * The one list the logs, Sentry and paths share.
+ */
+const SECRET_SHAPES: readonly (readonly [RegExp, string])[] = [
+  [/\bgk_[A-Za-z0-9_-]+/g, 'gk_[redacted]'],
+  [/\bgAAAAA[A-Za-z0-9_=-]{20,}/g, '[redacted-fernet]'],
+  [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, '[redacted-jwt]'],
+  [/\bAtz[ar](?:\||%7C)[^\s,;"'/?#]+/gi, '[redacted]'],
+  [/\bEAA[A-Za-z0-9]{20,}/g, '[redacted]'],
+  [/\bAQ[VXT][A-Za-z0-9_-]{30,}/g, '[redacted]'],
+];
+
+/** URL passwords, credential parameters, bearer values, and the shapes above. */
 export function scrubSecrets(text: string): string {
-  return text
+  const out = text
     .replace(/(\w+:\/\/[^:/\s]+:)[^@\s]+@/g, '$1[redacted]@')
     .replace(SECRET_PARAMS, '$1[redacted]')
-    .replace(/(bearer\s+)[^\s,;"']+/gi, '$1[redacted]')
-    .replace(/\bgk_[A-Za-z0-9_-]+/g, 'gk_[redacted]')
-    .replace(/\bgAAAAA[A-Za-z0-9_=-]{20,}/g, '[redacted-fernet]');
+    .replace(/(bearer\s+)[^\s,;"']+/gi, '$1[redacted]');
+  return SECRET_SHAPES.reduce((acc, [shape, replacement]) => acc.replace(shape, replacement), out);
+}
+
+/** A run of token characters long enough to be an opaque credential whatever its issuer… */
+export const TOKEN_RUN = /[A-Za-z0-9|_~+/=-]{20,}/g;
+
+/** …when it mixes letters and digits as random material does. */
+export function looksRandom(run: string): boolean {
+  return /[0-9]/.test(run) && /[A-Za-z]/.test(run);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The fields that hold a path or URL, in log lines and Sentry events: scrubbed with scrubPath. */
+export const PATH_KEYS = ['path', 'pathname', 'url', 'href', 'referer', 'referrer', 'transaction'];
+
+/**
+ * A path or URL with every secret-shaped segment replaced: someone pasting a key or token where an
+ * id goes (`/api/v1/connections/gk_…`) must not find it in the logs. Whole segments go, since a
+ * token with no known prefix is only recognisable by being long and random; ids (UUIDs, numbers,
+ * slugs) stay. The origin stays; the query string loses its credential parameters.
+ */
+export function scrubPath(value: string): string {
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(value)?.[0] ?? '';
+  const rest = value.slice(origin.length);
+  const cut = rest.search(/[?#]/);
+  const path = cut < 0 ? rest : rest.slice(0, cut);
+  const tail = cut < 0 ? '' : rest.slice(cut);
+  return scrubSecrets(origin) + path.split('/').map(scrubSegment).join('/') + scrubSecrets(tail);
+}
+
+function scrubSegment(segment: string): string {
+  let text = segment;
+  try {
+    text = decodeURIComponent(segment);
+  } catch {
+    // Not valid percent-encoding: judged as it is.
+  }
+  if (UUID.test(text)) return segment;
+  const scrubbed = scrubSecrets(text).replace(TOKEN_RUN, (run) => (looksRandom(run) ? '[redacted]' : run));
+  return scrubbed === text ? segment : scrubbed;
 }
 
 /** Object keys whose values are credentials wherever they appear (logs and error reports). */

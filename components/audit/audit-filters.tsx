@@ -4,10 +4,10 @@ import { Search } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition, type FormEvent } from 'react';
+import { useFocusCarry } from '@/components/focus-carry';
 import { Button } from '@/components/ui/button';
 import type { AuditLogFilters } from '@/lib/db/audit-log';
 import { auditActionLabel } from './action-label';
-import { carryFocus, dropCarriedFocus, restoreCarriedFocus } from './focus-carry';
 import { AUDIT_OUTCOMES, AUDIT_SEARCH_MAX, auditHref, hasFilters } from './audit-query';
 
 export interface ConnectionChoice {
@@ -83,16 +83,14 @@ export function AuditFilters({
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => clearTimeout(timer.current ?? undefined), []);
   const form = useRef<HTMLFormElement>(null);
-  useEffect(() => restoreCarriedFocus(), []);
-  // The page's filters changed while mounted: a soft navigation landed and the focus stayed.
-  useEffect(() => dropCarriedFocus(), [applied]);
+  const carryFocus = useFocusCarry(form, applied);
 
   const go = (next: Values, how: 'push' | 'replace') => {
     clearTimeout(timer.current ?? undefined);
     const href = hrefOf(next);
     // Functional: the search runs from a timer, whose render's `requested` may be stale by then.
     setRequested((r) => (r.at(-1) === href ? r : [...r, href]));
-    carryFocus(form.current, href);
+    carryFocus(href);
     startTransition(() => router[how](href, { scroll: false }));
   };
   const change = (field: keyof Values, value: string) => {

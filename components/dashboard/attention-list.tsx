@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { ConnectionHealth } from '@/lib/connections/health';
 import type { ConnectionStatusView } from '@/lib/connections/status';
-import { connectionName, providerLine } from './connection-copy';
+import { connectionName, lastErrorWords, providerLine } from './connection-copy';
 import { Skeleton } from '@/components/ui/skeleton';
 import { StatusBadge } from './status-badge';
 import { listHref } from './list-params';
@@ -11,7 +11,7 @@ import { useOverview } from './use-status';
 
 const WHY: Partial<Record<ConnectionHealth, (c: ConnectionStatusView) => string>> = {
   needs_reauth: () => 'The provider no longer accepts the grant: reconnect it.',
-  error: (c) => c.lastError?.message ?? 'Refreshing keeps failing: try Refresh now or reconnect.',
+  error: (c) => (c.lastError?.code === 'key_unavailable' ? lastErrorWords(c.lastError) : (c.lastError?.message ?? 'Refreshing keeps failing: try Refresh now or reconnect.')),
   expiring_soon: (c) =>
     c.hasRefreshToken
       ? 'Its refresh token ends soon: reconnect before then.'

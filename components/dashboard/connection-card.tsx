@@ -9,7 +9,7 @@ import { cn } from '@/lib/cn';
 import type { ConnectionStatusView } from '@/lib/connections/status';
 import { AccountDetails } from './account-details';
 import { DisconnectButton } from './disconnect-button';
-import { connectionName, providerLine, reconnectHref } from './connection-copy';
+import { connectionName, lastErrorWords, providerLine, reconnectHref } from './connection-copy';
 import { useHighlightedConnection } from './highlight';
 import { ListToggleButton } from './list-toggle-button';
 import { PROVIDER_COPY } from './provider-copy';
@@ -62,7 +62,7 @@ export function ConnectionCard({ connection: c }: { connection: ConnectionStatus
       <CardContent className="flex flex-col gap-3 px-4 text-sm">
         {c.lastError && !revoked && (
           <p className="text-destructive" data-testid="last-error">
-            Last error: {c.lastError.message ?? c.lastError.code}
+            Last error: {lastErrorWords(c.lastError)}
           </p>
         )}
         {revoked && <RevokedNote connection={c} />}

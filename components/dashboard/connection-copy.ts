@@ -17,6 +17,19 @@ export function providerLine(c: Pick<ConnectionStatusView, 'provider' | 'metadat
   return parts.join(' · ');
 }
 
+/**
+ * An unreadable key is the operator's to fix, not the user's: whatever message the row holds
+ * (older servers stored one saying reconnecting also works), the card says the key must come back.
+ */
+export const KEY_UNAVAILABLE_WORDS =
+  'This server cannot decrypt the connection’s stored tokens with its configured encryption keys: whoever runs Grantkeeper must restore the key they were written with (ENCRYPTION_KEYS, or the data directory’s encryption.key). Refreshing and syncing resume once it is back.';
+
+/** A connection's last error in words: its stored message, or for an unreadable key, what fixes it. */
+export function lastErrorWords(e: { code: string; message: string | null }): string {
+  if (e.code === 'key_unavailable') return KEY_UNAVAILABLE_WORDS;
+  return e.message ?? e.code;
+}
+
 /** Starts the provider's consent again for this connection (and its Amazon region). */
 export function reconnectHref(c: Pick<ConnectionStatusView, 'id' | 'provider' | 'metadata'>, returnPath?: string): string {
   const query = new URLSearchParams({ connection: c.id });

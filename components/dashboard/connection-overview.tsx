@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ConnectionStatusView } from '@/lib/connections/status';
-import { connectionName, providerLine, reconnectHref } from './connection-copy';
+import { connectionName, lastErrorWords, providerLine, reconnectHref } from './connection-copy';
 import { DisconnectButton } from './disconnect-button';
 import { ListToggleButton } from './list-toggle-button';
 import { PROVIDER_COPY } from './provider-copy';
@@ -51,7 +51,7 @@ export function ConnectionOverview({ initial }: { initial: ConnectionStatusView 
       </div>
       {c.lastError && c.status !== 'revoked' && (
         <p className="text-sm text-destructive" data-testid="last-error">
-          Last error: {c.lastError.message ?? c.lastError.code}
+          Last error: {lastErrorWords(c.lastError)}
         </p>
       )}
       {c.status === 'revoked' && <RevokedNote connection={c} />}

@@ -40,8 +40,24 @@ const ERROR_WORDS: Record<string, string> = {
   http_403: 'The provider refused access to this account’s reports: check the permissions of the account you connected.',
 };
 
-/** Failures of this server, not of the provider: their message is not "what the provider said". */
+/** Failures of this server whose words say it all (an unreadable key): no message added. */
 const SERVER_CODES = new Set(['key_unavailable']);
+/** Failures of Grantkeeper's own, not the provider's: their message is ours to label. */
+const OWN_CODES = new Set(['internal_error', 'invalid_run']);
+
+/** The message under a failure's words, said by whoever said it. */
+export function errorDetailWords(error: { detail: string | null; detailFrom: 'provider' | 'grantkeeper' }): string | null {
+  if (!error.detail) return null;
+  return `${error.detailFrom === 'grantkeeper' ? 'Grantkeeper said' : 'Provider said'}: ${error.detail}`;
+}
+
+/** What the next-sync time says once it has passed: the sweep that runs it has not come round yet. */
+export const NEXT_SYNC_DUE_WORDS = 'due now, waiting for the next sweep';
+
+/** Whether a next-run time is due (already past): it is then not said as a time in the past. */
+export function nextSyncDue(nextRunAt: string, now: number): boolean {
+  return Date.parse(nextRunAt) <= now;
+}
 
 /** A run's error code in words (the code's own message, when it is not one we know, is said by the caller). */
 export function syncErrorWords(code: string | null, message?: string | null): string {
@@ -90,7 +106,7 @@ export type ConnectionSync =
       lastSuccessAt: string | null;
       nextRunAt: string | null;
       /** The latest failure among the accounts, in words; null when all went well. */
-      error: { code: string | null; words: string; detail: string | null; reconnect: boolean } | null;
+      error: { code: string | null; words: string; detail: string | null; detailFrom: 'provider' | 'grantkeeper'; reconnect: boolean } | null;
       /** Not a failure any more, but worth saying (a dead grant renewed since its run failed). */
       note: string | null;
     };
@@ -117,7 +133,8 @@ export function summarizeConnectionSync(targets: SyncTargetView[]): ConnectionSy
   const code = failed?.state === 'reconnect' ? 'reconnect' : (failed?.lastRun?.errorCode ?? null);
   const words = failed ? syncErrorWords(code, failed.lastRun?.errorMessage) : '';
   // A dead grant's provider message is already the card's "Last error"; other failures say theirs
-  // here, except ours that no provider said (an unreadable key).
+  // here (labelled ours when Grantkeeper said it), except an unreadable key's, which the words say.
+  const detailFrom = OWN_CODES.has(code ?? '') || SERVER_CODES.has(code ?? '') ? 'grantkeeper' : 'provider';
   const fromProvider = failed?.state === 'failed' && failed.lastRun?.state === 'failed' && !SERVER_CODES.has(code ?? '');
   const detail = (fromProvider && failed.lastRun?.errorMessage?.trim()) || null;
   // The server says "resuming" once the grant is renewed after the run that died with it.
@@ -126,7 +143,7 @@ export function summarizeConnectionSync(targets: SyncTargetView[]): ConnectionSy
     kind: 'idle',
     lastSuccessAt: sorted(enabled.map((t) => t.lastSuccessAt)).at(-1) ?? null,
     nextRunAt: sorted(enabled.map((t) => t.nextRunAt))[0] ?? null,
-    error: failed ? { code, words, detail: detail && detail !== words ? detail : null, reconnect: failed.state === 'reconnect' } : null,
+    error: failed ? { code, words, detail: detail && detail !== words ? detail : null, detailFrom, reconnect: failed.state === 'reconnect' } : null,
     note,
   };
 }

@@ -4,11 +4,33 @@ import { BarChart3 } from 'lucide-react';
 import type { ConnectionStatusView } from '@/lib/connections/status';
 import { Skeleton } from '@/components/ui/skeleton';
 import { reconnectHref } from './connection-copy';
-import { progressPercent, progressWords, summarizeConnectionSync, syncErrorWords, X_ORGANIC_NOTE } from './sync-copy';
+import { useNow } from './clock';
+import {
+  errorDetailWords,
+  NEXT_SYNC_DUE_WORDS,
+  nextSyncDue,
+  progressPercent,
+  progressWords,
+  summarizeConnectionSync,
+  syncErrorWords,
+  X_ORGANIC_NOTE,
+} from './sync-copy';
 import { hasCampaignSync } from './sync-queries';
 import { RelativeTime } from './time';
 import { SyncNowButton } from './sync-now-button';
 import { useInsightsEnabled, useSyncStatus } from './use-sync-status';
+
+/** " · next sync in 4 minutes", or, once that time has passed and the sweep has not run it yet, that it is due. */
+function NextSync({ iso }: { iso: string }) {
+  const now = useNow(10_000);
+  if (nextSyncDue(iso, now)) return <span data-testid="sync-next-due">{` · next sync ${NEXT_SYNC_DUE_WORDS}`}</span>;
+  return (
+    <>
+      {' · next sync '}
+      <RelativeTime iso={iso} tickMs={10_000} />
+    </>
+  );
+}
 
 /**
  * A connection's campaign sync on its card: last and next sync, Sync now with its progress, the
@@ -67,12 +89,7 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
               ) : (
                 'Not synced yet'
               )}
-              {sync.nextRunAt && (
-                <>
-                  {' · next sync '}
-                  <RelativeTime iso={sync.nextRunAt} tickMs={10_000} />
-                </>
-              )}
+              {sync.nextRunAt && <NextSync iso={sync.nextRunAt} />}
               .
             </p>
             {sync.note && (
@@ -93,7 +110,11 @@ export function SyncLine({ connection: c, label }: { connection: ConnectionStatu
                     Reconnect
                   </a>
                 )}
-                {sync.error.detail && <span className="block text-xs text-muted-foreground">Provider said: {sync.error.detail}</span>}
+                {sync.error.detail && (
+                  <span className="block text-xs text-muted-foreground" data-testid="sync-error-detail">
+                    {errorDetailWords(sync.error)}
+                  </span>
+                )}
               </p>
             )}
           </>

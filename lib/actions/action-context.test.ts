@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import type { Logger } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, getLogger } from '../log';
+import { getLogger } from '../log';
+import { captureLines, restoreProcessLogger } from '@/tests/support/capture-log';
 
 /** Issue 11 §4 for server actions: lib code logging inside an action carries the action request's id. */
 
@@ -10,25 +9,7 @@ vi.mock('next/headers', () => ({ headers: async () => requestHeaders }));
 
 const { inActionContext } = await import('./action-context');
 
-const holder = globalThis as unknown as { grantkeeperLogger?: Logger };
-const original = holder.grantkeeperLogger;
-afterEach(() => {
-  holder.grantkeeperLogger = original;
-});
-
-function captureLines(): Record<string, unknown>[] {
-  const lines: Record<string, unknown>[] = [];
-  holder.grantkeeperLogger = createLogger(
-    new Writable({
-      write(chunk, _enc, done) {
-        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
-        done();
-      },
-    }),
-    'info',
-  );
-  return lines;
-}
+afterEach(restoreProcessLogger);
 
 describe('inActionContext', () => {
   it('gives lib log lines inside a server action the request id proxy.ts set, and nothing outside it', async () => {

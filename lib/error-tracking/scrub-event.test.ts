@@ -54,3 +54,21 @@ describe('scrubEvent', () => {
     expect(event.extra.response.access_token).toBe('AT-SECRET-1');
   });
 });
+
+describe('scrubEvent paths', () => {
+  it('drops secret-shaped segments from the path tag, request.url, breadcrumb urls and the transaction', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEyMyJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    const opaque = 'bWRWa3gzdnk3WFRKSF9ZSE1nOE9ma3RkUHhBbVh0aE9QVGo3cWVaRjF0cXRsOjE2MjIxNDc3NDM5MTQ6MToxOmF0OjE';
+    const scrubbed = scrubEvent({
+      tags: { path: `/api/v1/connections/${opaque}/access-token` },
+      transaction: `GET /api/v1/connections/${jwt}`,
+      request: { url: `http://localhost/api/v1/tokens/${opaque}` },
+      breadcrumbs: [{ data: { url: `/connections/${jwt}` } }],
+    });
+    const text = JSON.stringify(scrubbed);
+    expect(text).not.toContain(opaque);
+    expect(text).not.toContain(jwt);
+    expect(scrubbed.tags.path).toBe('/api/v1/connections/[redacted]/access-token');
+    expect(scrubbed.request.url).toBe('http://localhost/api/v1/tokens/[redacted]');
+  });
+});

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../db';
 import { resetEnvForTests } from '../env';
-import { createLogger } from '../log';
+import { captureLines, restoreProcessLogger } from '@/tests/support/capture-log';
 import { createTestDatabase, type TestDatabase } from '@/tests/support/databases';
 
 /**
@@ -19,8 +17,7 @@ vi.mock('next/headers', () => ({ headers: async () => requestHeaders, cookies: a
 vi.mock('../auth/session', () => ({ getSessionUser: async () => ({ id: 'render-user', mode: 'local' }) }));
 
 const dbHolder = globalThis as unknown as { grantkeeperDb?: Promise<Database> };
-const logHolder = globalThis as unknown as { grantkeeperLogger?: Logger };
-const saved = { db: dbHolder.grantkeeperDb, log: logHolder.grantkeeperLogger, url: process.env.DATABASE_URL };
+const saved = { db: dbHolder.grantkeeperDb, url: process.env.DATABASE_URL };
 let t: TestDatabase;
 
 beforeAll(async () => {
@@ -34,26 +31,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await (await dbHolder.grantkeeperDb)?.close();
   dbHolder.grantkeeperDb = saved.db;
-  logHolder.grantkeeperLogger = saved.log;
+  restoreProcessLogger();
   if (saved.url === undefined) delete process.env.DATABASE_URL;
   else process.env.DATABASE_URL = saved.url;
   resetEnvForTests();
   await t.dispose();
 });
-
-function captureLines(): Record<string, unknown>[] {
-  const lines: Record<string, unknown>[] = [];
-  logHolder.grantkeeperLogger = createLogger(
-    new Writable({
-      write(chunk, _enc, done) {
-        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
-        done();
-      },
-    }),
-    'info',
-  );
-  return lines;
-}
 
 describe('page renders', () => {
   it('a line lib code logs while the audit page renders carries the request id', async () => {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { scrubSecrets } from '../log';
+import { looksRandom, TOKEN_RUN } from '../scrub-secrets';
 import { ProviderError, type ProviderDefinition, type ProviderErrorInfo } from '../providers/types';
 
 /**
@@ -115,9 +116,7 @@ function metaRegainAccessSeconds(header: string): number | undefined {
 export function scrubDescription(description: string | undefined, sensitive: readonly string[] = []): string | undefined {
   if (description === undefined) return undefined;
   const withoutKnown = sensitive.reduce((text, value) => text.split(value).join('[redacted]'), description);
-  const scrubbed = scrubSecrets(withoutKnown).replace(/[A-Za-z0-9|_~+/=-]{20,}/g, (run) =>
-    /[0-9]/.test(run) && /[A-Za-z]/.test(run) ? '[redacted]' : run,
-  );
+  const scrubbed = scrubSecrets(withoutKnown).replace(TOKEN_RUN, (run) => (looksRandom(run) ? '[redacted]' : run));
   return scrubbed.length > 500 ? `${scrubbed.slice(0, 500)}…` : scrubbed;
 }
 

@@ -32,6 +32,8 @@ describe('parkUnreadable', () => {
     });
     expect(m.notify).toHaveBeenCalledWith(tx, c, 'connection.error', expect.objectContaining({ errorCode: 'key_unavailable' }));
     expect(KEY_UNAVAILABLE_MESSAGE).toMatch(/Restore the key .*ENCRYPTION_KEYS/);
+    // Restoring the key is the fix; the message no longer offers reconnecting as one.
+    expect(KEY_UNAVAILABLE_MESSAGE).not.toMatch(/reconnect/i);
   });
 
   it('writes nothing when the lease is no longer ours', async () => {

@@ -8,7 +8,7 @@ import { audit, notify, type RefreshContext, type RefreshOutcome } from './refre
 export const KEY_UNAVAILABLE_MESSAGE =
   'Grantkeeper cannot decrypt this connection’s tokens with its configured encryption keys. ' +
   'Restore the key they were written with (ENCRYPTION_KEYS, or the data directory’s encryption.key); ' +
-  'the connection is retried when the keys change. Reconnecting also works.';
+  'the connection is retried when the keys change.';
 
 /**
  * Tokens no configured key can read are not a provider failure and retrying cannot fix them: the

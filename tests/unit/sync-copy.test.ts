@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  errorDetailWords,
+  NEXT_SYNC_DUE_WORDS,
   newlyFinishedRuns,
+  nextSyncDue,
   RESUMING_WORDS,
   progressPercent,
   progressWords,
@@ -13,6 +16,7 @@ import {
 import type { SyncTargetView } from '@/components/dashboard/sync-queries';
 import { syncPollInterval, SYNC_ACTIVE_POLL_MS } from '@/components/dashboard/sync-queries';
 import { STATUS_POLL_MS } from '@/components/dashboard/queries';
+import { KEY_UNAVAILABLE_WORDS, lastErrorWords } from '@/components/dashboard/connection-copy';
 
 /** The words of the campaign sync on the dashboard and a connection's page (issue 9). */
 
@@ -131,6 +135,7 @@ describe('one connection, several ad accounts', () => {
       words: syncErrorWords('reconnect'),
       // The card's "Last error" already quotes the provider.
       detail: null,
+      detailFrom: 'provider',
       reconnect: true,
     });
   });
@@ -141,8 +146,36 @@ describe('one connection, several ad accounts', () => {
       code: 'http_403',
       words: syncErrorWords('http_403'),
       detail: 'http_403: Not authorized for account 5001',
+      detailFrom: 'provider',
       reconnect: false,
     });
+    expect(errorDetailWords(sync.kind === 'idle' && sync.error ? sync.error : { detail: null, detailFrom: 'provider' })).toBe(
+      'Provider said: http_403: Not authorized for account 5001',
+    );
+  });
+
+  it('labels the messages of Grantkeeper’s own failures (internal_error, invalid_run) as ours, not the provider’s', () => {
+    for (const [code, message] of [
+      ['internal_error', 'TypeError: cannot read properties of undefined'],
+      ['invalid_run', 'cursor: expected a date'],
+    ] as const) {
+      const sync = summarizeConnectionSync([target({ state: 'failed', lastRun: run({ state: 'failed', errorCode: code, errorMessage: message }) })]);
+      const error = sync.kind === 'idle' ? sync.error : null;
+      expect(error).toMatchObject({ code, detail: message, detailFrom: 'grantkeeper' });
+      expect(errorDetailWords(error!)).toBe(`Grantkeeper said: ${message}`);
+      expect(errorDetailWords(error!)).not.toMatch(/provider/i);
+    }
+  });
+
+  it('a next run time already past is due now, waiting for the next sweep, not a time in the past', () => {
+    const now = Date.parse('2026-12-03T10:00:00.000Z');
+    for (const state of ['idle', 'resuming'] as const) {
+      const sync = summarizeConnectionSync([target({ state, nextRunAt: '2026-12-03T09:55:00.000Z' })]);
+      expect(sync.kind === 'idle' && nextSyncDue(sync.nextRunAt!, now)).toBe(true);
+    }
+    expect(nextSyncDue('2026-12-03T10:00:00.000Z', now)).toBe(true);
+    expect(nextSyncDue('2026-12-03T10:05:00.000Z', now)).toBe(false);
+    expect(NEXT_SYNC_DUE_WORDS).toBe('due now, waiting for the next sweep');
   });
 
   it('says syncing resumes, without a Reconnect or an error, when the server says the grant was renewed since', () => {
@@ -166,9 +199,20 @@ describe('one connection, several ad accounts', () => {
   it('an unreadable encryption key is the operator’s problem: its own words, no Reconnect, no "Provider said"', () => {
     const message = 'This server cannot decrypt the connection’s stored tokens with its configured encryption keys.';
     const sync = summarizeConnectionSync([target({ state: 'failed', lastRun: run({ state: 'failed', errorCode: 'key_unavailable', errorMessage: message }) })]);
-    expect(sync.kind === 'idle' && sync.error).toEqual({ code: 'key_unavailable', words: syncErrorWords('key_unavailable'), detail: null, reconnect: false });
+    expect(sync.kind === 'idle' && sync.error).toEqual({ code: 'key_unavailable', words: syncErrorWords('key_unavailable'), detail: null, detailFrom: 'grantkeeper', reconnect: false });
     expect(syncErrorWords('key_unavailable')).toMatch(/encryption key/);
     expect(syncErrorWords('key_unavailable')).not.toMatch(/reconnect/i);
+  });
+
+  it('the card’s last error for an unreadable key says the operator must restore it, not that reconnecting works (whatever message the row holds)', () => {
+    const stored = 'Grantkeeper cannot decrypt this connection’s tokens with its configured encryption keys. Restore the key. Reconnecting also works.';
+    const words = lastErrorWords({ code: 'key_unavailable', message: stored });
+    expect(words).toBe(KEY_UNAVAILABLE_WORDS);
+    expect(words).toMatch(/must restore the key/);
+    expect(words).not.toMatch(/reconnect/i);
+    // Other errors keep their stored message, or their code.
+    expect(lastErrorWords({ code: 'invalid_grant', message: 'The grant was revoked.' })).toBe('The grant was revoked.');
+    expect(lastErrorWords({ code: 'network', message: null })).toBe('network');
   });
 
   it('says when nothing can be synced, or nothing is known yet', () => {

@@ -1,3 +1,7 @@
+'use client';
+
+import { useEffect, type RefObject } from 'react';
+
 /**
  * Keeps the keyboard focus on a filter across a navigation the router could not do in place. A
  * filter change is normally a soft navigation that keeps the form mounted (and its focus); when
@@ -48,4 +52,16 @@ export function restoreCarriedFocus(): void {
   if (!carried || carried.href !== window.location.pathname + window.location.search) return;
   if (document.activeElement && document.activeElement !== document.body) return;
   document.getElementById(carried.id)?.focus();
+}
+
+/**
+ * The three steps for a filter form whose changes navigate: put the focus back on mount, forget it
+ * once the page's own filters (`applied`, their URL) change in place, and the function to call with
+ * the URL just before navigating to it.
+ */
+export function useFocusCarry(form: RefObject<HTMLElement | null>, applied: string): (href: string) => void {
+  useEffect(() => restoreCarriedFocus(), []);
+  // The page's filters changed while mounted: a soft navigation landed and the focus stayed.
+  useEffect(() => dropCarriedFocus(), [applied]);
+  return (href: string) => carryFocus(form.current, href);
 }

@@ -14,7 +14,8 @@ vi.mock('./log', () => {
   return { getLogger: () => log };
 });
 
-const { refreshesInFlight, stopGracefully, stopGracefullyOnSignal, stopping, stopSignal, trackRefresh } = await import('./shutdown');
+const { insightRunsInFlight, refreshesInFlight, stopGracefully, stopGracefullyOnSignal, stopping, stopSignal, trackInsightRun, trackRefresh } =
+  await import('./shutdown');
 
 const holder = globalThis as unknown as { grantkeeperShutdown?: unknown };
 const before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
@@ -57,6 +58,27 @@ describe('trackRefresh', () => {
     gate.resolve();
     await expect(running).resolves.toBe('done');
     expect(refreshesInFlight()).toEqual([]);
+  });
+});
+
+describe('trackInsightRun', () => {
+  it('lists the advance while it runs ("claiming" until it names its run), apart from refreshes, and not after', async () => {
+    const claimedGate = deferred();
+    const stepGate = deferred();
+    const running = trackInsightRun(async (claimed) => {
+      await claimedGate.promise;
+      claimed('run-7');
+      await stepGate.promise;
+      return 'paused';
+    });
+    expect(insightRunsInFlight()).toEqual(['claiming']);
+    expect(refreshesInFlight()).toEqual([]);
+    claimedGate.resolve();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(insightRunsInFlight()).toEqual(['run-7']);
+    stepGate.resolve();
+    await expect(running).resolves.toBe('paused');
+    expect(insightRunsInFlight()).toEqual([]);
   });
 });
 
@@ -114,6 +136,34 @@ describe('stopGracefully', () => {
     const abandoned = m.lines.find((l) => l.level === 'error');
     expect(abandoned?.obj).toMatchObject({ abandoned: ['conn-slow'], graceMs: 300 });
     expect(abandoned?.msg).toMatch(/refreshes abandoned/);
+    expect(events.at(-1)).toBe('exit 143');
+  });
+
+  it('waits for an insight run in flight (its step stored, its lease handed back) before the audit batch and the exit', async () => {
+    const step = deferred();
+    const run = trackInsightRun(async (claimed) => {
+      claimed('run-1');
+      await step.promise;
+      events.push('run paused, lease released');
+    });
+    const stopped = stopGracefully('SIGINT', { graceMs: 5_000, flush }, false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(exit).not.toHaveBeenCalled();
+    step.resolve();
+    await run;
+    await expect(stopped).resolves.toBe(130);
+    expect(events).toEqual(['flush', 'run paused, lease released', 'flush', 'exit 130']);
+  });
+
+  it('an insight run longer than the grace: exits when the grace ends and logs the abandoned run ids', async () => {
+    void trackInsightRun(async (claimed) => {
+      claimed('run-slow');
+      await new Promise(() => {});
+    });
+    await expect(stopGracefully('SIGTERM', { graceMs: 300, flush }, false)).resolves.toBe(143);
+    const abandoned = m.lines.find((l) => l.level === 'error');
+    expect(abandoned?.obj).toMatchObject({ abandoned: [], abandonedInsightRuns: ['run-slow'], graceMs: 300 });
+    expect(abandoned?.msg).toMatch(/insight runs abandoned/);
     expect(events.at(-1)).toBe('exit 143');
   });
 

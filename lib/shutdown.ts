@@ -6,9 +6,11 @@ import { getLogger } from './log';
  * One orderly stop on SIGTERM/SIGINT: stop intake -> drain refreshes -> flush the audit batch ->
  * exit with the signal's code (143/130). Why wait at all: X rotates refresh tokens, so once its
  * answer is on the way the stored refresh token is already spent; exiting before the answer is
- * written kills the grant silently. The wait is bounded by SHUTDOWN_GRACE_MS (default 25 s, under
- * the usual 30 s before an orchestrator sends SIGKILL); what is still in flight then is logged by
- * connection id and abandoned.
+ * written kills the grant silently. Insight sync runs in flight are waited for too: they stop
+ * claiming, finish the step under way, store their progress and hand their lease back, so another
+ * instance resumes them at once instead of after the lease (lib/insights/sweep.ts). The wait is
+ * bounded by SHUTDOWN_GRACE_MS (default 25 s, under the usual 30 s before an orchestrator sends
+ * SIGKILL); what is still in flight then is logged (connection and run ids) and abandoned.
  *
  * `next start` has its own handler: it stops accepting connections, waits for open requests
  * (cron-route sweeps, token API refreshes) and their `after()` callbacks, then calls
@@ -21,10 +23,15 @@ import { getLogger } from './log';
 export type StopSignal = 'SIGTERM' | 'SIGINT';
 const STOP_SIGNALS: readonly StopSignal[] = ['SIGTERM', 'SIGINT'];
 
+/** Work a stop waits for: a refresh (named by its connection) or an insight run's advance. */
+interface InFlight {
+  kind: 'refresh' | 'insight_run';
+  id: string;
+}
+
 interface ShutdownState {
   controller: AbortController;
-  /** Refreshes this process must finish before it exits: key -> connection id. */
-  inFlight: Map<symbol, string>;
+  inFlight: Map<symbol, InFlight>;
   idle: Set<() => void>;
   installed: boolean;
 }
@@ -42,11 +49,10 @@ export function stopping(): boolean {
   return stopSignal().aborted;
 }
 
-/** Runs one refresh (provider call and its token write) that a stop waits for. */
-export async function trackRefresh<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+async function track<T>(entry: InFlight, work: () => Promise<T>): Promise<T> {
   const s = state();
-  const key = Symbol(connectionId);
-  s.inFlight.set(key, connectionId);
+  const key = Symbol(entry.id);
+  s.inFlight.set(key, entry);
   try {
     return await work();
   } finally {
@@ -55,9 +61,31 @@ export async function trackRefresh<T>(connectionId: string, work: () => Promise<
   }
 }
 
+/** Runs one refresh (provider call and its token write) that a stop waits for. */
+export function trackRefresh<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+  return track({ kind: 'refresh', id: connectionId }, work);
+}
+
+/**
+ * Runs one insight-run claim and advance that a stop waits for. Tracked from before the claim (a
+ * run claimed while the stop begins is handed back, not left leased); `work` names the run once
+ * it has one.
+ */
+export function trackInsightRun<T>(work: (claimed: (runId: string) => void) => Promise<T>): Promise<T> {
+  const entry: InFlight = { kind: 'insight_run', id: 'claiming' };
+  return track(entry, () => work((runId) => (entry.id = runId)));
+}
+
+const idsOf = (kind: InFlight['kind']) => [...state().inFlight.values()].filter((e) => e.kind === kind).map((e) => e.id);
+
 /** Connection ids whose refresh is in flight in this process. */
 export function refreshesInFlight(): string[] {
-  return [...state().inFlight.values()];
+  return idsOf('refresh');
+}
+
+/** Insight runs being advanced in this process ('claiming' while a claim has not answered yet). */
+export function insightRunsInFlight(): string[] {
+  return idsOf('insight_run');
 }
 
 function whenIdle(): Promise<void> {
@@ -122,7 +150,10 @@ export async function stopGracefully(signal: StopSignal, plan: StopPlan, othersE
 
   // Started now so requests waiting for their batch (the token route's after()) finish soon.
   void plan.flush().catch(() => {});
-  log.info({ signal, inFlight: s.inFlight.size, graceMs: plan.graceMs }, 'stopping: no new refreshes; waiting for those in flight');
+  log.info(
+    { signal, inFlight: refreshesInFlight().length, insightRuns: insightRunsInFlight().length, graceMs: plan.graceMs },
+    'stopping: no new refreshes or insight runs; waiting for those in flight',
+  );
 
   // The last part of the grace is kept for the audit write.
   const reserveMs = Math.min(2000, Math.floor(plan.graceMs / 5));
@@ -135,11 +166,14 @@ export async function stopGracefully(signal: StopSignal, plan: StopPlan, othersE
   drainTimer.cancel();
   if (!drained) {
     const abandoned = refreshesInFlight();
+    const abandonedInsightRuns = insightRunsInFlight();
     log.error(
-      { signal, graceMs: plan.graceMs, abandoned, requestsOpen: othersExit && requested === undefined },
+      { signal, graceMs: plan.graceMs, abandoned, abandonedInsightRuns, requestsOpen: othersExit && requested === undefined },
       abandoned.length > 0
         ? 'stopping: grace period over; refreshes abandoned (a rotated refresh token may be lost for these connections)'
-        : 'stopping: grace period over while requests were still open',
+        : abandonedInsightRuns.length > 0
+          ? 'stopping: grace period over; insight runs abandoned (each resumes from its last stored step once its lease lapses)'
+          : 'stopping: grace period over while requests were still open',
     );
   }
   const flushTimer = timer(startedAt + plan.graceMs - Date.now());

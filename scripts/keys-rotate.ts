@@ -1,5 +1,6 @@
 /**
- * `npm run keys:rotate` — re-encrypts every stored secret (tokens, PKCE verifiers, webhook signing secrets) under the first key of ENCRYPTION_KEYS.
+ * `npm run keys:rotate` — re-encrypts every stored secret (tokens, PKCE verifiers, webhook signing secrets, and the
+ * refreshed tokens kept in spill files under this host's data directory) under the first key of ENCRYPTION_KEYS.
  * Batched, compare-and-set per value, safe to re-run; values no key can read are left untouched.
  * With the embedded database, stop the server first (it holds the database open).
  */
@@ -17,6 +18,7 @@ async function main(): Promise<number> {
   try {
     const started = Date.now();
     const summary = await rotateEncryptionKeys(db, cipher, {
+      dataDir: env.dataDir,
       onBatch: (s) => process.stderr.write(`  scanned ${s.scanned}, rotated ${s.rotated}\n`),
     });
     await recordAuditEvent(db, {

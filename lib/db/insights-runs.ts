@@ -166,6 +166,29 @@ export async function releaseRunLeases(sql: Sql, params: { owner: string; ids: s
   ]);
 }
 
+/** Owners holding a live lease on an unfinished run (start-up recovery looks for this host's dead ones). */
+export async function listRunLeaseOwners(sql: Sql): Promise<string[]> {
+  const rows = await sql.query<{ lease_owner: string }>(
+    `select distinct lease_owner from insight_sync_runs
+      where lease_owner is not null and lease_until > now() and state not in ('succeeded', 'failed')`,
+  );
+  return rows.map((r) => r.lease_owner);
+}
+
+/**
+ * Frees the runs of these (dead) owners: each resumes from its last stored step at its stored
+ * next_run_at (due already, unless the step had set a later one), no attempt counted.
+ */
+export async function releaseRunLeasesOf(sql: Sql, owners: string[]): Promise<number> {
+  if (owners.length === 0) return 0;
+  const rows = await sql.query(
+    `update insight_sync_runs set lease_owner = null, lease_until = null, updated_at = now()
+      where lease_owner = any($1::text[]) and state not in ('succeeded', 'failed') returning 1`,
+    [owners],
+  );
+  return rows.length;
+}
+
 export async function getRun(sql: Sql, params: { id: string }): Promise<RunRow | undefined> {
   const [row] = await sql.query<RunRow>(`select ${RUN_COLUMNS} from insight_sync_runs where id = $1`, [params.id]);
   return row;

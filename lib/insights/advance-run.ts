@@ -35,7 +35,12 @@ export interface InsightContext {
   deadline: number;
   /** Waits between inline polls of an Amazon report before handing it to a later sweep. */
   pollWaitsMs: readonly number[];
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * The process is stopping once aborted: the step under way finishes and is stored, then the run
+   * hands its lease back due now, so another instance resumes it at once (lib/shutdown.ts).
+   */
+  signal?: AbortSignal;
 }
 
 export type AdvanceOutcome = 'succeeded' | 'failed' | 'deferred' | 'waiting' | 'retrying' | 'paused' | 'lost_lease';
@@ -176,12 +181,17 @@ class RunSteps {
     return this.session.call((accessToken) => fn({ provider: this.provider, accessToken, target: this.target, now: new Date() }));
   }
 
+  private stopping(): boolean {
+    return this.ctx.signal?.aborted ?? false;
+  }
+
+  /** False once out of budget or stopping: the next step is not started. */
   private timeLeft(): boolean {
-    return Date.now() < this.ctx.deadline - MARGIN_MS;
+    return Date.now() < this.ctx.deadline - MARGIN_MS && !this.stopping();
   }
 
   /** Hands the run to a later sweep without losing anything. */
-  private async pause(state: string, nextRunInSec = 0): Promise<AdvanceOutcome> {
+  private async pause(state: string, nextRunInSec = 0): Promise<'paused'> {
     await this.save({ state, progress: this.progress, addRequests: this.takeRequests(), nextRunInSec, release: true });
     return 'paused';
   }
@@ -237,6 +247,8 @@ class RunSteps {
       pending.reportId = await this.call((c) => fetcher.createReport(c, pending));
       pending.polls = 0;
       await this.save({ state: 'waiting', progress: this.progress, reportIds: reportIds(this.progress), addRequests: this.takeRequests() });
+      // The ids so far are stored: whoever resumes it requests the rest.
+      if (this.stopping()) return this.pause('waiting');
     }
     if (!chunk.reportId) throw new Error('the report was not created');
     for (let inline = 0; ; inline++) {
@@ -269,7 +281,9 @@ class RunSteps {
         await this.save({ state: 'waiting', progress: this.progress, addRequests: this.takeRequests(), nextRunInSec: pollDelaySec(chunk.polls), release: true });
         return 'waiting';
       }
-      await (this.ctx.sleep ?? defaultSleep)(wait);
+      await (this.ctx.sleep ?? defaultSleep)(wait, this.ctx.signal);
+      // Stopped while waiting: the next poll is another instance's, at once.
+      if (this.stopping()) return this.pause('waiting');
     }
   }
 
@@ -329,4 +343,15 @@ function dedupe(rows: InsightRow[]): InsightRow[] {
   return [...new Map(rows.map((r) => [`${r.campaignId}|${r.day}`, r])).values()];
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when the process starts stopping meanwhile. */
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

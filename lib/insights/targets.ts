@@ -99,6 +99,8 @@ export interface RefreshTargetsOptions {
   providerLimit?: number;
   /** ms since epoch: no provider listing starts after it. */
   deadline?: number;
+  /** Nor once this is aborted (the process is stopping). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -115,7 +117,9 @@ export async function refreshSyncTargets(db: Database, options: RefreshTargetsOp
   for (const c of connections) {
     const stale = c.insight_targets_at != null && c.provider !== 'x';
     if (stale && options.listAccounts) {
-      if (listed >= (options.providerLimit ?? 25) || (options.deadline !== undefined && Date.now() >= options.deadline)) continue;
+      if (listed >= (options.providerLimit ?? 25) || (options.deadline !== undefined && Date.now() >= options.deadline) || options.signal?.aborted) {
+        continue;
+      }
       listed++;
       const metadata = await options.listAccounts(c).catch(() => undefined);
       if (!metadata) {

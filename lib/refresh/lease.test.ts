@@ -25,6 +25,13 @@ describe('isDeadLocalOwner', () => {
     expect(isDeadLocalOwner(leaseOwner('sweep'))).toBe(false);
   });
 
+  it('reads a Sync now owner like a sweep’s, so its runs are recovered too', () => {
+    const owner = leaseOwner('sync-now');
+    expect(parseLeaseOwner(owner)).toMatchObject({ host: os.hostname(), pid: process.pid });
+    expect(isDeadLocalOwner(owner)).toBe(false);
+    expect(isDeadLocalOwner(`sync-now:${os.hostname()}:${DEAD_PID}:abcd1234-0a0b0c`)).toBe(true);
+  });
+
   it('keeps a lease whose owner it cannot parse (another version wrote it)', () => {
     expect(parseLeaseOwner('legacy-owner')).toBeUndefined();
     expect(isDeadLocalOwner('legacy-owner')).toBe(false);

@@ -3,8 +3,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database } from '../db';
 import type { LeaseGuard } from '../db/refresh';
-import { listDeliveryLeaseOwners, releaseDeliveryLeasesOf } from '../db/notifications';
-import { extendLease, listLeaseOwners, releaseLeasesOf } from '../db/refresh-recovery';
+import { extendLease } from '../db/refresh-recovery';
 import { getLogger } from '../log';
 
 /**
@@ -15,12 +14,12 @@ import { getLogger } from '../log';
 const holder = globalThis as unknown as { grantkeeperInstance?: string };
 const instance = () => (holder.grantkeeperInstance ??= crypto.randomBytes(4).toString('hex'));
 
-export function leaseOwner(kind: 'sweep' | 'jit' | 'recover'): string {
+export function leaseOwner(kind: 'sweep' | 'jit' | 'recover' | 'sync-now'): string {
   return `${kind}:${os.hostname()}:${process.pid}:${instance()}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
 export function parseLeaseOwner(owner: string): { host: string; pid: number; instance: string } | undefined {
-  const match = /^[a-z]+:([^:]+):(\d+):([0-9a-f]+)-/.exec(owner);
+  const match = /^[a-z][a-z-]*:([^:]+):(\d+):([0-9a-f]+)-/.exec(owner);
   return match ? { host: match[1]!, pid: Number(match[2]), instance: match[3]! } : undefined;
 }
 
@@ -41,16 +40,16 @@ export function isDeadLocalOwner(owner: string, alive: (pid: number) => boolean 
   return !alive(parsed.pid);
 }
 
-/** At start-up: leases of this host's dead processes are freed now rather than after they lapse. */
-export async function releaseDeadLocalLeases(db: Database, alive?: (pid: number) => boolean): Promise<number> {
-  const dead = (await listLeaseOwners(db)).filter((owner) => isDeadLocalOwner(owner, alive));
-  return releaseLeasesOf(db, dead);
+/** Rows leased by owner name (connections, webhook deliveries, insight runs): the live owners, and how to free theirs. */
+export interface LeasedRows {
+  listOwners(db: Database): Promise<string[]>;
+  releaseOwners(db: Database, owners: string[]): Promise<number>;
 }
 
-/** The same for webhook deliveries: a dead sweep's claimed notifications go out at the next sweep, not after the lease. */
-export async function releaseDeadLocalDeliveryLeases(db: Database, alive?: (pid: number) => boolean): Promise<number> {
-  const dead = (await listDeliveryLeaseOwners(db)).filter((owner) => isDeadLocalOwner(owner, alive));
-  return releaseDeliveryLeasesOf(db, dead);
+/** At start-up: leases of this host's dead processes are freed now rather than after they lapse. */
+export async function releaseDeadLocalLeases(db: Database, rows: LeasedRows, alive?: (pid: number) => boolean): Promise<number> {
+  const dead = (await rows.listOwners(db)).filter((owner) => isDeadLocalOwner(owner, alive));
+  return rows.releaseOwners(db, dead);
 }
 
 export interface HeldLease {

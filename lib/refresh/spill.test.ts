@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encryptToken } from '../tokens/keys';
-import { listSpilled, readSpilled, spillResult, SPILL_DIR, type KeptResult } from './spill';
+import { listSpilled, readSealedSpill, readSpilled, replaceSealedSpill, spillResult, SPILL_DIR, type KeptResult } from './spill';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -59,5 +59,21 @@ describe('spill files', () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, SPILL_DIR), 'not a directory');
     expect(() => listSpilled(dir)).toThrow(/ENOTDIR/);
+  });
+
+  it('key rotation replaces a file only while it holds what was read: a file changed or applied meanwhile is left alone', () => {
+    const dir = tmp();
+    const file = spillResult(dir, kept('c-4'));
+    const sealed = readSealedSpill(file)!;
+    const resealed = encryptToken(JSON.stringify(kept('c-4')));
+    expect(replaceSealedSpill(file, 'something else', resealed)).toBe(false);
+    expect(readSealedSpill(file)).toBe(sealed);
+    expect(replaceSealedSpill(file, sealed, resealed)).toBe(true);
+    expect(readSealedSpill(file)).toBe(resealed);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    fs.rmSync(file);
+    expect(readSealedSpill(file)).toBeUndefined();
+    expect(replaceSealedSpill(file, resealed, sealed)).toBe(false);
+    expect(fs.readdirSync(path.join(dir, SPILL_DIR))).toEqual([]); // not brought back, no temporary left
   });
 });

@@ -45,17 +45,50 @@ export function spillResult(dataDir: string, result: KeptResult): string {
   const dir = path.join(/*turbopackIgnore: true*/ dataDir, SPILL_DIR);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = `${result.connectionId}.${result.tokenVersion}.${crypto.randomBytes(4).toString('hex')}.fernet`;
-  const tmp = path.join(dir, `.${name}.tmp`);
+  const file = path.join(dir, name);
+  const tmp = writeTemporary(file, sealKeptResult(result));
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+/** A hidden sibling of `file` (never listed) holding `content`, flushed to disk; 0600. */
+function writeTemporary(file: string, content: string): string {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(3).toString('hex')}.tmp`);
   const fd = fs.openSync(tmp, 'wx', 0o600);
   try {
-    fs.writeSync(fd, sealKeptResult(result));
+    fs.writeSync(fd, content);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
-  const file = path.join(dir, name);
-  fs.renameSync(tmp, file);
-  return file;
+  return tmp;
+}
+
+/** A spill file's ciphertext as stored; undefined once it is gone (applied meanwhile). */
+export function readSealedSpill(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Replaces a spill file's ciphertext with `next` (key rotation: the same result under the current
+ * key), atomically, and only while it still holds `expected`; false when it changed or went. A
+ * file applied and removed in the instant between the check and the rename comes back as a copy
+ * of a result already applied: its token version is spent, so the next pass drops it as stale.
+ */
+export function replaceSealedSpill(file: string, expected: string, next: string): boolean {
+  const tmp = writeTemporary(file, next);
+  try {
+    if (readSealedSpill(file) !== expected) return false;
+    fs.renameSync(tmp, file);
+    return true;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 /** Spilled results, all or one connection's. */

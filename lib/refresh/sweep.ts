@@ -151,7 +151,7 @@ async function sweepOnce(db: Database, env: Env, options: SweepOptions & { owner
   // A stopping process leaves deliveries and campaign syncs to the next sweep (they are leased too).
   if (!signal.aborted) {
     await housekeeping(db, summary, { owner, fetch: options.fetch, deadline });
-    summary.insights = await advanceInsights(db, env, { owner, origin: options.origin, deadline, fetch: options.fetch });
+    summary.insights = await advanceInsights(db, env, { owner, origin: options.origin, deadline, fetch: options.fetch, signal });
     summary.errors.push(...summary.insights.errors);
   }
 

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listEncryptedColumns } from '@/lib/db/encrypted-columns';
 import { resetEnvForTests } from '@/lib/env';
@@ -5,7 +8,9 @@ import { deliverDueNotifications } from '@/lib/notifications/deliver';
 import { saveWebhookEndpoint } from '@/lib/notifications/endpoint';
 import { enqueueNotification } from '@/lib/db/notifications';
 import { generateFernetKey, InvalidFernetToken, MultiFernet } from '@/lib/tokens/fernet';
-import { resetCipherForTests } from '@/lib/tokens/keys';
+import { applySpilledResults } from '@/lib/refresh/pending-result';
+import { listSpilled, spillResult } from '@/lib/refresh/spill';
+import { decryptToken, encryptToken, resetCipherForTests } from '@/lib/tokens/keys';
 import { rotateEncryptionKeys } from '@/lib/tokens/rotate';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertConnection, insertUser } from '../support/fixtures';
@@ -115,6 +120,63 @@ describe.each(DRIVERS)('key rotation on %s', (driver) => {
 
     // Safe to re-run: nothing left to do.
     expect(await rotateEncryptionKeys(t.db, rotating)).toMatchObject({ rotated: 0, skipped: 0 });
+  });
+
+  it('re-encrypts the spill files in the data directory: after the old key is retired the next start still applies them; one no key reads is reported and left', async () => {
+    t = await createTestDatabase(driver);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-rotate-spill-'));
+    try {
+      const keyA = generateFernetKey();
+      const keyB = generateFernetKey();
+      useKeys(keyA);
+      await insertUser(t.db, 'u1');
+      const id = await insertConnection(t.db, { userId: 'u1', accessTokenEnc: encryptToken('old-access'), refreshTokenEnc: encryptToken('old-refresh') });
+      const [{ token_version: tokenVersion } = { token_version: -1 }] = await t.db.query<{ token_version: number }>(
+        'select token_version from connections where id = $1',
+        [id],
+      );
+      // X answered with rotated tokens while the database was down: they wait on disk, sealed under key A.
+      const file = spillResult(dataDir, {
+        v: 1,
+        connectionId: id,
+        userId: 'u1',
+        provider: 'x',
+        tokenVersion,
+        owner: 'sweep:gone-host:1:00-00',
+        accessToken: 'spilled-access',
+        refreshToken: 'spilled-refresh',
+        expiresAt: new Date(Date.now() + 7_200_000).toISOString(),
+        refreshTokenExpiresAt: null,
+        scopes: ['tweet.read'],
+        nextAttemptAt: new Date(Date.now() + 6_000_000).toISOString(),
+        rotated: true,
+      });
+      const lostFile = path.join(path.dirname(file), '00000000-0000-0000-0000-000000000000.1.abcd.fernet');
+      const lost = new MultiFernet([generateFernetKey()]).encrypt('{"v":1}');
+      fs.writeFileSync(lostFile, lost);
+
+      const summary = await rotateEncryptionKeys(t.db, MultiFernet.fromEnv(`${keyB},${keyA}`), { dataDir });
+      expect(summary).toEqual({ scanned: 4, rotated: 3, skipped: 0, unreadable: 1 }); // two columns and two files
+      expect(listSpilled(dataDir).sort()).toEqual([lostFile, file].sort());
+      expect(fs.readFileSync(lostFile, 'utf8')).toBe(lost);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(() => new MultiFernet([keyA]).decrypt(fs.readFileSync(file, 'utf8'))).toThrow(InvalidFernetToken);
+      expect(fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith('.'))).toEqual([]); // no temporary left behind
+
+      // Key A retired, as the rotation runbook says; the next start applies the kept tokens.
+      useKeys(keyB);
+      expect(await applySpilledResults(t.db, { dataDir, leaseSec: 30 })).toEqual({ applied: 1, stale: 0 });
+      const [row] = await t.db.query<{ access_token_enc: string; refresh_token_enc: string }>(
+        'select access_token_enc, refresh_token_enc from connections where id = $1',
+        [id],
+      );
+      expect(decryptToken(row!.access_token_enc)).toBe('spilled-access');
+      expect(decryptToken(row!.refresh_token_enc)).toBe('spilled-refresh');
+      expect(listSpilled(dataDir)).toEqual([lostFile]);
+      expect(await rotateEncryptionKeys(t.db, MultiFernet.fromEnv(keyB), { dataDir })).toMatchObject({ rotated: 0, unreadable: 1 });
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('leaves a value no configured key can read exactly as it was, and reports it', async () => {

@@ -149,6 +149,57 @@ describe('refresh leases on PostgreSQL', () => {
     await t.db.query('delete from webhook_deliveries where id = any($1::uuid[])', [ids]);
   });
 
+  it('at start-up the insight sync runs claimed by this host’s dead processes are due again at once; live, foreign and finished ones stay', async () => {
+    const conn = await h.connectX();
+    const host = os.hostname();
+    const owners = [
+      `sweep:${host}:999999:0badc0de-aaaaaa`, // a dead process on this host
+      `sync-now:${host}:${process.pid}:0badc0de-bbbbbb`, // an earlier life of this pid (Sync now)
+      `sweep:${host}:${process.ppid}:12345678-cccccc`, // alive
+      `sweep:another-host:999999:0badc0de-dddddd`, // another host: its leases lapse by themselves
+    ];
+    const runs: string[] = [];
+    for (const [i, owner] of owners.entries()) {
+      const [target] = await t.db.query<{ id: string }>(
+        `insert into insight_sync_targets (user_id, connection_id, provider, account_id) values ('alice', $1, 'x', $2) returning id`,
+        [conn.id, `dead-lease-${i}`],
+      );
+      const [run] = await t.db.query<{ id: string }>(
+        `insert into insight_sync_runs (user_id, target_id, connection_id, provider, trigger, state, window_from, window_to, days_total,
+                                        progress, lease_owner, lease_until, started_at)
+         values ('alice', $1, $2, 'x', 'scheduled', 'requesting', '2026-11-01', '2026-11-02', 2,
+                 '{"chunks":[{"from":"2026-11-01","to":"2026-11-02","recreated":0,"polls":0}],"index":0}', $3, now() + interval '5 minutes', now())
+         returning id`,
+        [target!.id, conn.id, owner],
+      );
+      runs.push(run!.id);
+    }
+    // A run that succeeded keeps whatever it says (finished runs are not recovery's business).
+    const [doneTarget] = await t.db.query<{ id: string }>(
+      `insert into insight_sync_targets (user_id, connection_id, provider, account_id) values ('alice', $1, 'x', 'dead-lease-done') returning id`,
+      [conn.id],
+    );
+    const [done] = await t.db.query<{ id: string }>(
+      `insert into insight_sync_runs (user_id, target_id, connection_id, provider, trigger, state, window_from, window_to, days_total, lease_owner, lease_until)
+       values ('alice', $1, $2, 'x', 'scheduled', 'succeeded', '2026-11-01', '2026-11-02', 2, $3, now() + interval '5 minutes') returning id`,
+      [doneTarget!.id, conn.id, owners[0]],
+    );
+
+    const recovery = await recoverAtStart(t.db, env, { alive: (pid) => pid !== 999999 });
+    expect(recovery.releasedRunLeases).toBe(2);
+    const rows = await t.db.query<{ id: string; lease_owner: string | null; lease_until: Date | null; state: string; due: boolean }>(
+      'select id, lease_owner, lease_until, state, next_run_at <= now() as due from insight_sync_runs where id = any($1::uuid[])',
+      [[...runs, done!.id]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(runs.map((id) => byId.get(id)!.lease_owner)).toEqual([null, null, owners[2], owners[3]]);
+    // Released where it stood: the next sweep (of any instance) resumes it from its stored step.
+    expect(byId.get(runs[0]!)).toMatchObject({ lease_until: null, state: 'requesting', due: true });
+    expect(byId.get(done!.id)!.lease_owner).toBe(owners[0]);
+    await t.db.query('delete from insight_sync_runs where connection_id = $1', [conn.id]);
+    await t.db.query('delete from insight_sync_targets where connection_id = $1', [conn.id]);
+  });
+
   it('item 8: the token API’s Retry-After is the time until the blocking lease ends', async () => {
     const conn = await h.connectX({ expiresInSec: 5 }); // too close to expiry to be served
     await t.db.query(`update connections set lease_owner = 'sweep:elsewhere:1:00-00', lease_until = now() + interval '20 seconds' where id = $1`, [

@@ -56,6 +56,10 @@ test('the main routes answer what the document says', async ({ request }) => {
   await check(request.get('/api/v1/oauth/status?cursor=not-ours'), 'get', 400);
   await check(request.get('/api/v1/oauth/status/summary'), 'get', 200);
   await check(request.get('/api/v1/users/me/accounts'), 'get', 200);
+  const accountsOfOne = (await (await check(request.get('/api/v1/users/me/accounts?limit=1'), 'get', 200)).json()) as { next_cursor: string | null };
+  if (accountsOfOne.next_cursor) await check(request.get(`/api/v1/users/me/accounts?limit=1&cursor=${accountsOfOne.next_cursor}`), 'get', 200);
+  await check(request.get(`/api/v1/connections/${id}`), 'get', 200);
+  await check(request.get(`/api/v1/connections/${randomUUID()}`), 'get', 404);
 
   // The token API, with and without a key.
   const created = await check(request.post('/api/v1/api-keys', { headers: origin, data: { name: 'openapi e2e' } }), 'post', 201);
@@ -82,6 +86,9 @@ test('the main routes answer what the document says', async ({ request }) => {
 
   // Campaign insights and the audit export.
   await check(request.get('/api/v1/analytics/sync-status'), 'get', 200);
+  const targetsOfOne = (await (await check(request.get('/api/v1/analytics/sync-status?limit=1'), 'get', 200)).json()) as { next_cursor: string | null };
+  if (targetsOfOne.next_cursor) await check(request.get(`/api/v1/analytics/sync-status?limit=1&cursor=${targetsOfOne.next_cursor}`), 'get', 200);
+  await check(request.get('/api/v1/analytics/sync-status?limit=501'), 'get', 400);
   await check(request.get(`/api/v1/analytics/sync-history/${id}`), 'get', 200);
   await check(request.get(`/api/v1/analytics/sync-history/${id}?limit=0`), 'get', 400);
   await check(request.get('/api/v1/analytics/insights?from=2026-01-01&to=2026-01-31', { headers: bearer }), 'get', 200);

@@ -10,7 +10,7 @@ import { TokenApiGuide } from '@/components/settings/token-api-guide';
 import { WebhookEndpointForm } from '@/components/settings/webhook-endpoint-form';
 import { listApiKeys } from '@/lib/api-keys/keys';
 import { getSessionUser } from '@/lib/auth/session';
-import { listConnectionStatus } from '@/lib/connections/status';
+import { readTokenApiChoices } from '@/lib/connections/token-choices';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { serverOrigin } from '@/lib/http/server-origin';
@@ -28,21 +28,19 @@ export default withRequestContext(async function SettingsPage() {
   // The layout has redirected already; this narrows the type.
   if (!user) redirect('/signed-out');
   const db = await getDb();
-  const [keys, endpoint, deliveries, connections, origin] = await Promise.all([
+  const [keys, endpoint, deliveries, choices, origin] = await Promise.all([
     listApiKeys(db, user.id),
     getWebhookEndpoint(db, user.id),
     listWebhookDeliveries(db, user.id, RECENT_DELIVERIES),
-    listConnectionStatus(db, user.id),
+    readTokenApiChoices(db, user.id),
     serverOrigin(getEnv()),
   ]);
   const renderedAt = new Date().getTime();
-  // Revoked connections have no token to hand out; the others may (needs_reauth answers 409, which the guide explains).
-  const tokenConnections = connections
-    .filter((c) => c.status !== 'revoked')
-    .map((c) => ({
-      id: c.id,
-      label: `${c.account.name ?? c.account.id} · ${PROVIDER_COPY[c.provider as keyof typeof PROVIDER_COPY]?.name ?? c.provider}`,
-    }));
+  // Live connections only: revoked ones have no token to hand out (needs_reauth answers 409, which the guide explains).
+  const tokenConnections = choices.connections.map((c) => ({
+    id: c.id,
+    label: `${c.account.name ?? c.account.id} · ${PROVIDER_COPY[c.provider as keyof typeof PROVIDER_COPY]?.name ?? c.provider}`,
+  }));
 
   return (
     <ClockProvider renderedAt={renderedAt}>
@@ -78,7 +76,7 @@ export default withRequestContext(async function SettingsPage() {
               </CardDescription>
             </CardHeader>
             <CardContent className="px-4 sm:px-6">
-              <TokenApiGuide origin={origin} connections={tokenConnections} />
+              <TokenApiGuide origin={origin} connections={tokenConnections} more={choices.more} />
             </CardContent>
           </Card>
         </CreatedKeyProvider>

@@ -15,7 +15,12 @@ export function findCachedConnection(client: QueryClient, id: string): Connectio
   let loaded = false;
   for (const [, data] of client.getQueriesData<unknown>({ queryKey: CONNECTIONS_QUERY_KEY })) {
     if (!data) continue;
-    // Only a list (a page, a connection's own page) can say "not among it": the summary's attention
+    // A connection's own query (its page) holds just that one: it names it, and says nothing of others.
+    if (isConnection(data)) {
+      if (data.id === id) return data;
+      continue;
+    }
+    // Only a list (a page of cards) can say "not among it": the summary's attention
     // list holds just the connections in trouble, and often hydrates before the page does.
     if (Array.isArray(data) || Array.isArray((data as Record<string, unknown>).connections)) loaded = true;
     const list = Array.isArray(data) ? data : [...listOf(data, 'connections'), ...listOf(data, 'attention')];
@@ -24,6 +29,9 @@ export function findCachedConnection(client: QueryClient, id: string): Connectio
   }
   return loaded ? null : undefined;
 }
+
+const isConnection = (data: unknown): data is ConnectionStatusView =>
+  typeof data === 'object' && data !== null && !Array.isArray(data) && typeof (data as { id?: unknown }).id === 'string';
 
 const listOf = (data: object, field: string): unknown[] => {
   const v = (data as Record<string, unknown>)[field];

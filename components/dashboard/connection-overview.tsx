@@ -13,16 +13,16 @@ import { RefreshButton } from './refresh-button';
 import { RevokedNote } from './revoked-note';
 import { StatusBadge } from './status-badge';
 import { TokenTimeline } from './token-timeline';
-import { useConnections } from './use-status';
+import { useConnection } from './use-status';
 
 /**
- * The live top of a connection's page: name, status, countdown and actions, from the same polled
- * status as the dashboard. When polling brings news (a refresh, a failure), the server-rendered
- * history below is fetched again too.
+ * The live top of a connection's page: name, status, countdown and actions, polled by this
+ * connection's id (the list holds one page; this connection may be on any). When polling brings
+ * news (a refresh, a failure), the server-rendered history below is fetched again too.
  */
 export function ConnectionOverview({ initial }: { initial: ConnectionStatusView }) {
-  const { data } = useConnections();
-  const c = data?.find((x) => x.id === initial.id) ?? initial;
+  const { data } = useConnection(initial.id);
+  const c = data ?? initial;
   useRefreshHistoryOnChange(c);
 
   const copy = PROVIDER_COPY[c.provider as keyof typeof PROVIDER_COPY] ?? PROVIDER_COPY.oidc;

@@ -10,6 +10,8 @@ import { statusApiQuery, type ListParams } from './list-params';
 /** Every connection query starts with this key: invalidating it refreshes the page, the summary and the detail view. */
 export const CONNECTIONS_QUERY_KEY = ['connections'] as const;
 export const OVERVIEW_QUERY_KEY = ['connections', 'overview'] as const;
+/** One connection, on its own page: read by id, so it is live however far down the list it sits. */
+export const connectionQueryKey = (id: string) => ['connections', 'one', id] as const;
 /** One page of the dashboard's list, keyed by what the URL asked for. */
 export const connectionPageKey = (p: ListParams) => ['connections', 'page', p.provider ?? '', p.status ?? '', p.removed ? 1 : 0, p.cursor ?? ''] as const;
 export const HEALTH_QUERY_KEY = ['health'] as const;
@@ -24,10 +26,10 @@ export class StatusFetchError extends Error {
   }
 }
 
-export async function fetchConnections(signal?: AbortSignal): Promise<ConnectionStatusView[]> {
-  const res = await fetch('/api/v1/oauth/status', { cache: 'no-store', signal });
+export async function fetchConnection(id: string, signal?: AbortSignal): Promise<ConnectionStatusView> {
+  const res = await fetch(`/api/v1/connections/${encodeURIComponent(id)}`, { cache: 'no-store', signal });
   if (!res.ok) throw new StatusFetchError(res.status);
-  return ((await res.json()) as { connections: ConnectionStatusView[] }).connections;
+  return (await res.json()) as ConnectionStatusView;
 }
 
 export async function fetchConnectionPage(p: ListParams, signal?: AbortSignal): Promise<ConnectionPage> {

@@ -3,10 +3,10 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ListParams } from './list-params';
 import {
-  CONNECTIONS_QUERY_KEY,
   connectionPageKey,
+  connectionQueryKey,
+  fetchConnection,
   fetchConnectionPage,
-  fetchConnections,
   fetchHealth,
   fetchOverview,
   HEALTH_QUERY_KEY,
@@ -14,11 +14,11 @@ import {
   STATUS_POLL_MS,
 } from './queries';
 
-/** The user's connections (the status API's first page), hydrated from the server render and polled every 30 s: a connection's own page. */
-export function useConnections() {
+/** One connection, hydrated from the server render of its page and polled every 30 s. */
+export function useConnection(id: string) {
   return useQuery({
-    queryKey: CONNECTIONS_QUERY_KEY,
-    queryFn: ({ signal }) => fetchConnections(signal),
+    queryKey: connectionQueryKey(id),
+    queryFn: ({ signal }) => fetchConnection(id, signal),
     refetchInterval: STATUS_POLL_MS,
   });
 }

@@ -14,11 +14,14 @@ export function CurlLine({
   origin,
   connections,
   choose = true,
+  more = false,
 }: {
   origin: string;
   connections: TokenConnectionChoice[];
   /** false on a connection's own page: the line is for that one connection, nothing to pick. */
   choose?: boolean;
+  /** The picker offers only the first connections: say where the others' lines are. */
+  more?: boolean;
 }) {
   const selectId = useId();
   const { created } = useCreatedKey();
@@ -56,6 +59,11 @@ export function CurlLine({
               </option>
             ))}
           </select>
+          {more && (
+            <p className="text-xs text-muted-foreground" data-testid="curl-connection-more">
+              The first {connections.length} live connections are listed; every connection’s own page has this line with its id.
+            </p>
+          )}
         </div>
       ) : (
         <p className="text-sm text-muted-foreground">Connect an account on the dashboard first; its id goes where the line says.</p>

@@ -21,14 +21,14 @@ const RESPONSE = `{
 const ERROR_BODY = `{ "error": { "code": "needs_reauth", "message": "…", "requestId": "…" } }`;
 
 /** How a sync job gets a token: the request, the answer, and what each failure means. */
-export function TokenApiGuide({ origin, connections }: { origin: string; connections: TokenConnectionChoice[] }) {
+export function TokenApiGuide({ origin, connections, more = false }: { origin: string; connections: TokenConnectionChoice[]; more?: boolean }) {
   return (
     <div className="flex flex-col gap-4 text-sm">
       <p className="text-muted-foreground">
         Ask for a token right before each provider call: Grantkeeper refreshes it first when it is about to expire. Never
         cache it past <span className="font-mono">expires_at</span>; the refresh token never leaves Grantkeeper.
       </p>
-      <CurlLine origin={origin} connections={connections} />
+      <CurlLine origin={origin} connections={connections} more={more} />
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="flex min-w-0 flex-col gap-2">
           <h3 className="font-medium">200 OK</h3>

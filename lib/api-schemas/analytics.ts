@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { backfillSchema, insightsQuerySchema } from '../insights/query';
 import { errorBodySchema, timestamp } from './common';
+import { nextCursor, pageQuery, prevCursor } from './paging';
 
 /** Campaign insights: sync status and history, sync now, and the metrics themselves. */
 
@@ -45,6 +46,15 @@ const syncTarget = z.object({
 export const syncStatusSchema = z.object({
   targets: z.array(syncTarget),
   last7Days: z.array(z.object({ provider: z.string(), succeeded: z.int(), failed: z.int() })),
+});
+
+/** Every target a page at a time, by the same cursors as the status API. */
+export const syncStatusQuery = pageQuery;
+export const syncStatusPageSchema = syncStatusSchema.extend({
+  targets: z.array(syncTarget).describe('In list order: provider, account name (unnamed last), account id.'),
+  last7Days: syncStatusSchema.shape.last7Days.describe('Per provider, over all targets (the same on every page).'),
+  next_cursor: nextCursor,
+  prev_cursor: prevCursor,
 });
 
 const syncRun = z.object({

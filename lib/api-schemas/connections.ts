@@ -1,10 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
-import { isCursor } from '../connections/cursor';
 import { PROVIDER_SLUGS, REGIONS } from '../providers/types';
 import type { ConnectionOverview } from '../connections/page';
 import type { ConnectionStatusView } from '../connections/status';
 import { timestamp, type SameType } from './common';
+import { nextCursor, pageQuery, prevCursor } from './paging';
 
 /** Connections: status list, refresh now, disconnect, the token API, and starting a connect. */
 
@@ -39,15 +39,7 @@ export const connectionStatusSchema = z.object({
 });
 
 /** The status list a page at a time: a client that reads only `connections` sees all of them up to `limit` (100). */
-export const STATUS_PAGE_LIMIT = { default: 100, max: 500 } as const;
-export const connectionStatusQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(STATUS_PAGE_LIMIT.max).default(STATUS_PAGE_LIMIT.default).describe('Connections per page.'),
-  cursor: z
-    .string()
-    .max(64)
-    .refine(isCursor, 'not a cursor this API gave out')
-    .optional()
-    .describe("The previous answer's `next_cursor` (or `prev_cursor`); none: the first page."),
+export const connectionStatusQuery = pageQuery.extend({
   provider: z.enum(PROVIDER_SLUGS).optional().describe('Only this provider’s connections.'),
   status: z.enum(CONNECTION_STATUSES).optional().describe('Only connections in this status.'),
   removed: z.enum(['include', 'exclude']).default('include').describe('`exclude`: leave out the connections removed from the dashboard’s list.'),
@@ -55,8 +47,8 @@ export const connectionStatusQuery = z.object({
 
 export const connectionStatusListSchema = z.object({
   connections: z.array(connectionStatusSchema).describe('In the dashboard’s order: provider, live before revoked, name, age.'),
-  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last.'),
-  prev_cursor: z.string().nullable().describe('Pass as `cursor` for the page before; null on the first.'),
+  next_cursor: nextCursor,
+  prev_cursor: prevCursor,
 });
 
 export const connectionOverviewSchema = z.object({

@@ -27,3 +27,30 @@ export function decodeCursor(raw: string): Cursor | null {
 }
 
 export const isCursor = (raw: string) => decodeCursor(raw) !== null;
+
+/** A keyset page: the rows on it, and the cursors of its neighbours (null: there is none). */
+export interface KeysetPage<T> {
+  rows: T[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+/**
+ * Cuts the `limit` + 1 rows a keyset query read at cursor `at` (in list order) to one page and
+ * names its neighbours: the extra row sits beyond the page, on the side the cursor moves towards.
+ * Every paged list (connections, sync targets) shares it, so their cursors behave alike.
+ */
+export function slicePage<T extends { id: string }>(rows: T[], limit: number, at: Cursor | null): KeysetPage<T> {
+  const more = rows.length > limit;
+  const page = more ? (at?.before ? rows.slice(1) : rows.slice(0, limit)) : rows;
+  const first = page[0];
+  const last = page[page.length - 1];
+  // Moving forward, a row lies behind us whenever there was a cursor; moving back, ahead of us always.
+  const hasNext = at?.before ? true : more;
+  const hasPrev = at?.before ? more : Boolean(at?.after);
+  return {
+    rows: page,
+    nextCursor: hasNext && last ? encodeCursor({ after: last.id }) : null,
+    prevCursor: hasPrev && first ? encodeCursor({ before: first.id }) : null,
+  };
+}

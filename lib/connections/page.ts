@@ -2,7 +2,7 @@ import 'server-only';
 import { asUser, type Database } from '../db';
 import type { ConnectionStatus } from '../db/connections';
 import { countConnections, listAttentionCandidates, listConnectionPage, locateConnectionPage } from '../db/connection-pages';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, slicePage } from './cursor';
 import { toStatusView, type ConnectionStatusView } from './status';
 
 /** One page of the connection list, and the cursors of its neighbours (null: there is none). */
@@ -21,27 +21,22 @@ export interface ConnectionPageQuery {
   provider?: string;
   status?: ConnectionStatus;
   listedOnly?: boolean;
+  /** Leave out revoked connections. */
+  live?: boolean;
 }
 
 export async function readConnectionPage(db: Database, userId: string, q: ConnectionPageQuery): Promise<ConnectionPage> {
   const at = q.cursor ? decodeCursor(q.cursor) : null;
   const rows = await asUser(db, userId, (tx) =>
-    listConnectionPage(tx, { userId, provider: q.provider, status: q.status, listedOnly: q.listedOnly, limit: q.limit, after: at?.after, before: at?.before }),
+    listConnectionPage(tx, { ...q, userId, after: at?.after, before: at?.before }),
   );
-  const more = rows.length > q.limit;
-  // The extra row sits beyond the page, on the side the cursor moves towards.
-  const page = more ? (at?.before ? rows.slice(1) : rows.slice(0, q.limit)) : rows;
+  const page = slicePage(rows, q.limit, at);
   const now = new Date();
-  const first = page[0];
-  const last = page[page.length - 1];
-  // Moving forward, a row lies behind us whenever there was a cursor; moving back, ahead of us always.
-  const hasNext = at?.before ? true : more;
-  const hasPrev = at?.before ? more : Boolean(at?.after);
   return {
-    connections: page.map((row) => toStatusView(row, now)),
-    nextCursor: hasNext && last ? encodeCursor({ after: last.id }) : null,
-    prevCursor: hasPrev && first ? encodeCursor({ before: first.id }) : null,
-    cursor: q.cursor && (hasPrev || at?.after) ? q.cursor : null,
+    connections: page.rows.map((row) => toStatusView(row, now)),
+    nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
+    cursor: q.cursor && (page.prevCursor || at?.after) ? q.cursor : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { NextRequest, NextResponse } from 'next/server';
-import { platformParams, platformQuery } from '../api-schemas/compat';
+import { ACCOUNTS_UNPAGED_CAP, platformParams, platformQuery } from '../api-schemas/compat';
 import { asUser, getDb, type Database } from '../db';
 import { listConnections } from '../db/connections';
 import { getUser } from '../db/users';
@@ -10,9 +10,10 @@ import { sessionRoute } from '../http/session-route';
 import type { ProviderSlug } from '../providers/types';
 import { refreshNow, type RefreshNowResult } from '../refresh/refresh-now';
 import { disconnectConnection, type DisconnectResult } from './disconnect';
+import { readConnectionPage } from './page';
 import { publicOrigin } from './origin';
 import { resolvePlatform } from './platform-names';
-import { toStatusView, type ConnectionStatusView } from './status';
+import type { ConnectionStatusView } from './status';
 
 /**
  * The Python prototype's routes, served on the same lib functions as ours so its clients keep
@@ -101,8 +102,18 @@ export async function describeUser(db: Database, userId: string): Promise<Protot
   return { id: row.id, email: row.email, displayName: row.display_name, createdAt: row.created_at };
 }
 
-/** `GET /api/v1/users/me/accounts`: the connected accounts, live ones only (the prototype deleted on disconnect). */
-export async function listUserAccounts(db: Database, userId: string): Promise<ConnectionStatusView[]> {
-  const rows = await asUser(db, userId, (tx) => listConnections(tx, { userId }));
-  return rows.filter((c) => c.status !== 'revoked').map((c) => toStatusView(c));
+export interface UserAccounts {
+  accounts: ConnectionStatusView[];
+  /** Present when the caller paged (`limit` or `cursor`) or the unpaged list hit the cap; null on the last page. */
+  next_cursor?: string | null;
+}
+
+/**
+ * `GET /api/v1/users/me/accounts`: the connected accounts, live ones only (the prototype deleted on
+ * disconnect), in the status API's order, a keyset page at a time when asked (`limit`, `cursor`).
+ */
+export async function listUserAccounts(db: Database, userId: string, q: { limit?: number; cursor?: string } = {}): Promise<UserAccounts> {
+  const page = await readConnectionPage(db, userId, { limit: q.limit ?? ACCOUNTS_UNPAGED_CAP, cursor: q.cursor, live: true });
+  const paged = q.limit !== undefined || q.cursor !== undefined;
+  return paged || page.nextCursor ? { accounts: page.connections, next_cursor: page.nextCursor } : { accounts: page.connections };
 }

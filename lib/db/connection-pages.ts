@@ -17,6 +17,8 @@ export interface ConnectionFilter {
   status?: ConnectionStatus;
   /** Leave out the connections the user removed from the list (revoked and hidden). */
   listedOnly?: boolean;
+  /** Leave out revoked connections (they hold no grant): the prototype's list and the token API's picker. */
+  live?: boolean;
 }
 
 export interface PageQuery extends ConnectionFilter {
@@ -39,6 +41,7 @@ function where(f: ConnectionFilter, params: unknown[]): string {
     parts.push(`status = $${params.length}`);
   }
   if (f.listedOnly) parts.push('hidden_at is null');
+  if (f.live) parts.push(`status <> 'revoked'`);
   return parts.join(' and ');
 }
 

@@ -260,18 +260,50 @@ export interface TargetStatusRow {
   run_next_at: Date | null;
 }
 
-/** Every target of the user (or of one connection) with its latest run. */
-export async function listTargetStatus(sql: Sql, params: { userId: string; connectionId?: string }): Promise<TargetStatusRow[]> {
-  return sql.query<TargetStatusRow>(
+/**
+ * The targets' list order, total (the id breaks ties), as a keyset: provider, named accounts by
+ * name before unnamed ones, account id. `TARGET_KEY_OF` reads the same key off the cursor's row.
+ */
+const TARGET_KEY = `t.provider, (t.account_name is null), coalesce(t.account_name, ''), t.account_id, t.id`;
+const TARGET_DESC_KEY = `t.provider desc, (t.account_name is null) desc, coalesce(t.account_name, '') desc, t.account_id desc, t.id desc`;
+const TARGET_KEY_OF = `select provider, (account_name is null), coalesce(account_name, ''), account_id, id from insight_sync_targets`;
+
+export interface TargetStatusQuery {
+  userId: string;
+  connectionId?: string;
+  /** A page: up to `limit` + 1 rows strictly after (or before) this target, returned in list order. None: every target. */
+  page?: { limit: number; after?: string; before?: string };
+}
+
+/** The user's targets (or one connection's) with their latest run; revoked connections' targets are left out. */
+export async function listTargetStatus(sql: Sql, params: TargetStatusQuery): Promise<TargetStatusRow[]> {
+  const args: unknown[] = [params.userId, params.connectionId ?? null];
+  const page = params.page;
+  const cursor = page?.after ?? page?.before;
+  let keyset = '';
+  if (cursor) {
+    args.push(cursor);
+    keyset = `and (${TARGET_KEY}) ${page?.after ? '>' : '<'} (${TARGET_KEY_OF} where user_id = $1 and id = $${args.length})`;
+  }
+  let limit = '';
+  if (page) {
+    args.push(page.limit + 1);
+    limit = `limit $${args.length}`;
+  }
+  const order = page?.before ? TARGET_DESC_KEY : TARGET_KEY;
+  // The page is cut before the latest runs are joined, so a page reads `limit` runs, not one per target.
+  const rows = await sql.query<TargetStatusRow>(
     `select t.id as target_id, t.connection_id, t.provider, t.account_id, t.account_name, t.currency, t.enabled, t.skip_reason,
-            t.next_run_at, t.last_success_at, c.status as connection_status, c.last_refreshed_at as connection_refreshed_at,
+            t.next_run_at, t.last_success_at, t.connection_status, t.connection_refreshed_at,
             r.id as run_id, r.state as run_state, r.trigger as run_trigger, r.days_done, r.days_total, r.rows_written,
             r.error_code, r.error_message, r.finished_at as run_finished_at, r.next_run_at as run_next_at
-       from insight_sync_targets t
-       join connections c on c.id = t.connection_id
+       from (select t.*, c.status as connection_status, c.last_refreshed_at as connection_refreshed_at
+               from insight_sync_targets t join connections c on c.id = t.connection_id
+              where t.user_id = $1 and ($2::uuid is null or t.connection_id = $2) and c.status <> 'revoked' ${keyset}
+              order by ${order} ${limit}) t
        left join lateral (select * from insight_sync_runs r where r.target_id = t.id order by r.created_at desc limit 1) r on true
-      where t.user_id = $1 and ($2::uuid is null or t.connection_id = $2) and c.status <> 'revoked'
-      order by t.provider, t.account_name nulls last, t.account_id`,
-    [params.userId, params.connectionId ?? null],
+      order by ${order}`,
+    args,
   );
+  return page?.before ? rows.reverse() : rows;
 }

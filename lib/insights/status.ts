@@ -1,4 +1,5 @@
 import 'server-only';
+import { decodeCursor, slicePage } from '../connections/cursor';
 import { asUser, type Database } from '../db';
 import { countRunOutcomes, listRuns, listTargetStatus, type RunRow, type TargetStatusRow } from '../db/insights-runs';
 
@@ -65,6 +66,21 @@ export async function describeSyncStatus(db: Database, params: { userId: string;
     const targets = (await listTargetStatus(tx, params)).map(describeTarget);
     const counts = await countRunOutcomes(tx, { userId: params.userId, days: 7 });
     return { targets, last7Days: counts };
+  });
+}
+
+/**
+ * `GET /api/v1/analytics/sync-status` a page at a time (`limit`, `cursor` as the status API's):
+ * the page's targets, with the user's 7-day counts on every page (a few rows per provider).
+ */
+export async function describeSyncStatusPage(db: Database, params: { userId: string; limit: number; cursor?: string }) {
+  const at = params.cursor ? decodeCursor(params.cursor) : null;
+  return asUser(db, params.userId, async (tx) => {
+    const page = { limit: params.limit, after: at?.after, before: at?.before };
+    const rows = (await listTargetStatus(tx, { userId: params.userId, page })).map(describeTarget);
+    const { rows: targets, nextCursor, prevCursor } = slicePage(rows, params.limit, at);
+    const counts = await countRunOutcomes(tx, { userId: params.userId, days: 7 });
+    return { targets, last7Days: counts, next_cursor: nextCursor, prev_cursor: prevCursor };
   });
 }
 

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { findCachedConnection } from '@/components/dashboard/cached-connections';
-import { connectionPageKey, OVERVIEW_QUERY_KEY } from '@/components/dashboard/queries';
+import { connectionPageKey, connectionQueryKey, OVERVIEW_QUERY_KEY } from '@/components/dashboard/queries';
 
 /**
  * The connect toast names the new account from the connection the page holds, and waits while
@@ -26,6 +26,14 @@ describe('findCachedConnection', () => {
     client.setQueryData(connectionPageKey({}), { connections: [fresh], next_cursor: null, prev_cursor: null });
     expect(findCachedConnection(client, 'c-new')).toMatchObject({ id: 'c-new' });
     expect(findCachedConnection(client, 'c-gone')).toBeNull();
+  });
+
+  it('a connection’s own page names it, and says nothing of the others', () => {
+    const client = new QueryClient();
+    client.setQueryData(connectionQueryKey('c-new'), fresh);
+    expect(findCachedConnection(client, 'c-new')).toMatchObject({ id: 'c-new' });
+    // Not "absent": its own page knows one connection, not the list (the toast must keep waiting for a page).
+    expect(findCachedConnection(client, 'c-other')).toBeUndefined();
   });
 
   it('with nothing loaded, nothing is known', () => {

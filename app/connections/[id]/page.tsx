@@ -13,7 +13,7 @@ import { ConnectionOverview } from '@/components/dashboard/connection-overview';
 import { Hydrate } from '@/components/dashboard/hydrate';
 import { OutcomeToast } from '@/components/dashboard/outcome-toast';
 import { PROVIDER_COPY } from '@/components/dashboard/provider-copy';
-import { CONNECTIONS_QUERY_KEY } from '@/components/dashboard/queries';
+import { connectionQueryKey } from '@/components/dashboard/queries';
 import { RefreshHistory } from '@/components/dashboard/refresh-history';
 import { SectionErrorBoundary } from '@/components/dashboard/section-error-boundary';
 import { SiteHeader } from '@/components/dashboard/site-header';
@@ -22,7 +22,6 @@ import { hasCampaignSync } from '@/components/dashboard/sync-queries';
 import { EventListSkeleton } from '@/components/dashboard/skeletons';
 import { getSessionUser } from '@/lib/auth/session';
 import { getConnectionEvents, getConnectionForUser, getRefreshHistory, type EventPage } from '@/lib/connections/detail';
-import { listConnectionStatus } from '@/lib/connections/status';
 import { getDb, type Database } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
 import { getEnv } from '@/lib/env';
@@ -59,9 +58,8 @@ export default withRequestContext(async function ConnectionPage({
   // A Server Component renders once per request: this is the moment it did (see ClockProvider).
   const renderedAt = Date.now();
   // Awaited before anything streams, so an unknown id is a real 404.
-  const [connection, connections, row, origin] = await Promise.all([
+  const [connection, row, origin] = await Promise.all([
     getConnectionForUser(db, { userId: user.id, connectionId: id.data }),
-    listConnectionStatus(db, user.id),
     getUser(db, user.id),
     serverOrigin(getEnv()),
   ]);
@@ -80,7 +78,7 @@ export default withRequestContext(async function ConnectionPage({
         <Link href="/" className="inline-flex w-fit items-center gap-1 rounded-md text-sm font-medium text-primary underline-offset-4 hover:underline">
           <ArrowLeft className="size-4" aria-hidden="true" /> All connections
         </Link>
-        <Hydrate queries={[{ key: CONNECTIONS_QUERY_KEY, data: connections, updatedAt: renderedAt }]}>
+        <Hydrate queries={[{ key: connectionQueryKey(c.id), data: c, updatedAt: renderedAt }]}>
           <ConnectionOverview initial={c} />
         </Hydrate>
         <ConnectionId id={c.id} label={`${connectionName(c)} (${providerName(c.provider)})`} origin={origin} />

@@ -9,6 +9,8 @@ import {
   syncHistorySchema,
   syncQueuedSchema,
   syncRunningSchema,
+  syncStatusPageSchema,
+  syncStatusQuery,
   syncStatusSchema,
 } from '../../api-schemas/analytics';
 import { AUDIT_QUERY_FIELDS } from '@/components/audit/audit-query';
@@ -21,11 +23,14 @@ export const analyticsOperations = [
     method: 'get',
     path: '/api/v1/analytics/sync-status',
     tag: TAG,
-    summary: 'Sync state of every target',
-    description: 'Per ad account: state, last success, next run, progress; per provider the runs of the last 7 days.',
+    summary: 'Sync state of every target, a page at a time',
+    description:
+      'Per ad account: state, last success, next run, progress; per provider the runs of the last 7 days. ' +
+      'A page at a time, by cursor, as `GET /api/v1/oauth/status`: up to `limit` targets (100 unless asked), and `next_cursor` for the rest (null when there is none).',
     auth: ['session'],
-    responses: { 200: { description: 'Every sync target.', schema: syncStatusSchema } },
-    errors: ['unauthenticated'],
+    query: syncStatusQuery,
+    responses: { 200: { description: 'One page of sync targets.', schema: syncStatusPageSchema } },
+    errors: ['unauthenticated', 'bad_request'],
   }),
   operation({
     method: 'get',

@@ -1,5 +1,14 @@
 import 'server-only';
-import { platformDisconnectSchema, platformParams, platformQuery, platformRefreshSchema, prototypeUserSchema, userAccountsSchema } from '../../api-schemas/compat';
+import {
+  ACCOUNTS_UNPAGED_CAP,
+  platformDisconnectSchema,
+  platformParams,
+  platformQuery,
+  platformRefreshSchema,
+  prototypeUserSchema,
+  userAccountsQuery,
+  userAccountsSchema,
+} from '../../api-schemas/compat';
 import { operation } from '../types';
 
 /** The Python prototype's routes, kept for its clients (lib/connections/prototype-compat.ts). */
@@ -51,10 +60,14 @@ export const prototypeCompatOperations = [
     path: '/api/v1/users/me/accounts',
     tag: TAG,
     summary: "The user's connected accounts (the prototype's route)",
-    description: 'Live connections only (revoked ones are left out, as the prototype deleted them).',
+    description:
+      'Live connections only (revoked ones are left out, as the prototype deleted them). Without `limit`, the whole list as the prototype ' +
+      `answered it, up to ${ACCOUNTS_UNPAGED_CAP} accounts; a longer list is cut there and the answer carries \`next_cursor\` to read on. ` +
+      'With `limit` (or `cursor`) it is paged like `GET /api/v1/oauth/status`, and `next_cursor` is always present (null on the last page).',
     auth: ['session'],
+    query: userAccountsQuery,
     responses: { 200: { description: 'The accounts; never a token.', schema: userAccountsSchema } },
-    errors: ['unauthenticated'],
+    errors: ['unauthenticated', 'bad_request'],
     replacedBy: 'GET /api/v1/oauth/status',
   }),
 ];

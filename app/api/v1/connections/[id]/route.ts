@@ -1,4 +1,5 @@
 import type { NextRequest } from 'next/server';
+import { getConnectionForUser } from '@/lib/connections/detail';
 import { disconnectConnection } from '@/lib/connections/disconnect';
 import { publicOrigin } from '@/lib/connections/origin';
 import { FlowError } from '@/lib/connections/outcomes';
@@ -9,9 +10,19 @@ import { sessionRoute } from '@/lib/http/session-route';
 import { apiRoute } from '@/lib/http/handle-route';
 import { respond } from '@/lib/http/respond';
 import { connectionIdParams } from '@/lib/api-schemas/common';
-import { disconnectResultSchema } from '@/lib/api-schemas/connections';
+import { connectionStatusSchema, disconnectResultSchema } from '@/lib/api-schemas/connections';
 
 export const dynamic = 'force-dynamic';
+
+/** One connection and its health, never a token: a connection's page polls it (the list holds only a page). */
+async function readConnection(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
+  const session = await sessionRoute(req);
+  if (session.response) return session.response;
+  const id = connectionIdParams.safeParse(await ctx.params);
+  const connection = id.success ? await getConnectionForUser(await getDb(), { userId: session.user.id, connectionId: id.data.id }) : null;
+  if (!connection) return errorResponse('not_found', 'No such connection.', session.requestId);
+  return respond(connectionStatusSchema, connection, { headers: { 'cache-control': 'no-store' } });
+}
 
 /** Disconnect: revoke at the provider where possible, erase both tokens, audit. */
 async function disconnect(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
@@ -37,4 +48,4 @@ async function disconnect(req: NextRequest, ctx: { params: Promise<{ id: string 
   }
 }
 
-export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ DELETE: disconnect });
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({ GET: readConnection, DELETE: disconnect });

@@ -30,7 +30,8 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     HOSTNAME=0.0.0.0 \
     PORT=3000 \
-    GRANTKEEPER_DATA_DIR=/data
+    GRANTKEEPER_DATA_DIR=/data \
+    MALLOC_ARENA_MAX=2
 # The embedded database (PGlite) and its generated key live in /data: mount a volume there. There
 # is no VOLUME line because Railway refuses it (its volumes are attached in the service settings).
 # The app's files stay root-owned and read-only to `node`; only /data and Next's cache are its own.

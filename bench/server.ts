@@ -22,13 +22,15 @@ export const BENCH_DIST_DIR = '.next-bench';
 const NEXT_BIN = path.join(APP_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 /**
- * The node flags `npm start` passes (package.json: `node <flags> node_modules/next/dist/bin/next
- * start`), so the bench measures the server a user runs, V8 heap settings included.
+ * package.json's "start" script, `[NAME=value …] node <flags> node_modules/next/dist/bin/next start`:
+ * its environment assignments and node flags, so the bench measures the server a user runs (V8
+ * heap and malloc settings included).
  */
-export function startScriptNodeArgs(appRoot = APP_ROOT): string[] {
+export function startScript(appRoot = APP_ROOT): { env: Record<string, string>; nodeArgs: string[] } {
   const pkg = JSON.parse(fs.readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
-  const match = /^node((?:\s+--\S+)*)\s+\S*next(?:\.js)?\s+start\b/.exec(pkg.scripts?.start ?? '');
-  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const match = /^((?:[A-Z_][A-Z0-9_]*=\S*\s+)*)node((?:\s+--\S+)*)\s+\S*next(?:\.js)?\s+start\b/.exec(pkg.scripts?.start ?? '');
+  const env = Object.fromEntries((match?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return { env, nodeArgs: match?.[2]?.trim().split(/\s+/).filter(Boolean) ?? [] };
 }
 
 export interface BenchServer {
@@ -59,6 +61,7 @@ export async function startBenchServer(
   const port = options.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-bench-'));
   onCleanup('remove the server data dir', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const start = startScript();
   const base: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k] !== undefined) base[k] = process.env[k]!;
   const childEnv: Record<string, string> = {
@@ -71,9 +74,10 @@ export async function startBenchServer(
     RATE_LIMIT_TOKEN_API: '999999999/60s',
     RATE_LIMIT_AUTH_FAILURES: '999999999/60s',
     APP_URL: `http://127.0.0.1:${port}`,
+    ...start.env,
     ...env,
   };
-  const nodeArgs = [...startScriptNodeArgs(), ...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  const nodeArgs = [...start.nodeArgs, ...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: APP_ROOT,
     env: childEnv as NodeJS.ProcessEnv,

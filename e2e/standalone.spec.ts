@@ -27,12 +27,20 @@ test.afterEach(async () => {
   scratch = undefined;
 });
 
-/** The node flags of package.json's "start" script: `node <flags> node_modules/next/dist/bin/next start`. */
-function npmStartV8Flags(): string[] {
+/**
+ * package.json's "start" script, `[NAME=value …] node <flags> node_modules/next/dist/bin/next start`:
+ * its environment assignments and its node flags.
+ */
+function npmStart(): { env: Record<string, string>; flags: string[] } {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [node, ...rest] = pkg.scripts.start!.split(/\s+/);
-  expect(node).toBe('node');
-  return rest.slice(0, rest.findIndex((a) => !a.startsWith('--')));
+  const words = pkg.scripts.start!.split(/\s+/);
+  const assignments = words.slice(0, words.indexOf('node'));
+  expect(assignments.every((a) => /^[A-Z_][A-Z0-9_]*=\S*$/.test(a)), `only NAME=value before node: ${assignments.join(' ')}`).toBe(true);
+  const rest = words.slice(words.indexOf('node') + 1);
+  return {
+    env: Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
+    flags: rest.slice(0, rest.findIndex((a) => !a.startsWith('--'))),
+  };
 }
 
 /** The image's HEALTHCHECK command, run as Docker runs it: inside the container's environment. */
@@ -54,8 +62,11 @@ test('the Dockerfile builds standalone, assembles with the shared script and run
   expect(image.runtime.workdir).toBe(dest);
   // npm start's V8 flags (package.json "start"), the one place they are chosen, and node takes them
   // on its command line (NODE_OPTIONS refuses --heap-growing-percent).
-  expect(image.runtime.cmd).toEqual(['node', ...npmStartV8Flags(), 'server.js']);
-  expect(npmStartV8Flags()).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
+  expect(image.runtime.cmd).toEqual(['node', ...npmStart().flags, 'server.js']);
+  expect(npmStart().flags).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
+  // …and its environment (glibc's malloc arenas, read before node starts: docs/benchmarks.md).
+  expect(npmStart().env).toMatchObject({ MALLOC_ARENA_MAX: '2' });
+  expect(image.runtime.env).toMatchObject(npmStart().env);
   expect(image.runtime.user).not.toMatch(/^(root|0)(:|$)/);
   expect(image.runtime.env).toMatchObject({ NODE_ENV: 'production', GRANTKEEPER_DATA_DIR: '/data' });
   expect(image.runtime.healthcheck.join(' ')).toContain('/api/health');
@@ -98,7 +109,7 @@ test('node server.js from the assembled folder is healthy, passes the HEALTHCHEC
   const port = await freePort();
   const [node, ...args] = image.runtime.cmd;
   expect(node).toBe('node');
-  expect(args.slice(0, -1), 'the V8 flags come first').toEqual(npmStartV8Flags());
+  expect(args.slice(0, -1), 'the V8 flags come first').toEqual(npmStart().flags);
   server = await startServer({
     command: { argv: [process.execPath, ...args], cwd: app },
     port,

@@ -9,7 +9,7 @@ import { TokenUnavailable } from '../refresh/fresh-token';
 import { backoffSec, MAX_ATTEMPTS } from '../refresh/schedule';
 import { getLogger } from '../log';
 import { createTokenSession, isPermanentReportingError, rateLimitDeferSec } from './access';
-import type { CampaignInfo, FetchContext, InsightFetcher, ReportFetcher, ReportStatus } from './fetcher';
+import type { CampaignInfo, FetchContext, InsightFetcher, ReportFetcher, ReportStatus, UsagePause } from './fetcher';
 import { fetcherFor } from './fetchers';
 import { notifyRunFailed } from './notify';
 import { parseProgress, type RunProgress } from './progress';
@@ -165,6 +165,8 @@ class RunSteps {
   private requests = 0;
   /** Reports of later chunks seen completed while an earlier one was waited for: report id → download URL. */
   private readonly ready = new Map<string, string>();
+  /** Set once a report step's answer says the provider is near its limit: no create or poll is started after it. */
+  private pauseSec: number | undefined;
   constructor(
     private readonly ctx: InsightContext,
     private readonly row: RunRow,
@@ -196,6 +198,30 @@ class RunSteps {
     return 'paused';
   }
 
+  /**
+   * The provider said it is near its limit (Meta usage headers): the run starts no new call and
+   * hands itself to a later sweep, keeping what it has (written chunks, report ids, poll counts).
+   */
+  private async deferNearLimit(pauseSec: number): Promise<'deferred'> {
+    await this.save({
+      state: 'deferred',
+      errorCode: 'rate_limited',
+      errorMessage: 'The provider is near its rate limit; paused.',
+      progress: this.progress,
+      reportIds: reportIds(this.progress),
+      addRequests: this.takeRequests(),
+      nextRunInSec: pauseSec,
+      release: true,
+    });
+    return 'deferred';
+  }
+
+  /** Remembers the longest pause a report step's answer advised (for this advance only). */
+  private note<T extends UsagePause>(answer: T): T {
+    if (answer.pauseSec !== undefined) this.pauseSec = Math.max(this.pauseSec ?? 0, answer.pauseSec);
+    return answer;
+  }
+
   takeRequests(): number {
     const n = this.requests;
     this.requests = 0;
@@ -211,13 +237,10 @@ class RunSteps {
     while (progress.index < progress.chunks.length) {
       if (!this.timeLeft()) return this.pause('requesting');
       const rows = this.fetcher.kind === 'sync' ? await this.fetchSync() : await this.fetchReport();
-      if (rows === 'waiting' || rows === 'paused') return rows;
+      if (rows === 'waiting' || rows === 'paused' || rows === 'deferred') return rows;
       const outcome = await this.write(rows.rows, rows.campaigns);
-      if (rows.pauseSec !== undefined && progress.index < progress.chunks.length) {
-        await this.save({ state: 'deferred', errorCode: 'rate_limited', errorMessage: 'The provider is near its rate limit; paused.', nextRunInSec: rows.pauseSec, release: true });
-        return 'deferred';
-      }
       if (outcome === 'succeeded') return outcome;
+      if (rows.pauseSec !== undefined) return this.deferNearLimit(rows.pauseSec);
     }
     return 'succeeded';
   }
@@ -236,7 +259,7 @@ class RunSteps {
   }
 
   /** Amazon reports and Meta report runs: create (once; the id is saved at once), poll, download. */
-  private async fetchReport(): Promise<{ rows: InsightRow[]; pauseSec?: number; campaigns?: CampaignInfo[] } | 'waiting' | 'paused'> {
+  private async fetchReport(): Promise<{ rows: InsightRow[]; pauseSec?: number; campaigns?: CampaignInfo[] } | 'waiting' | 'paused' | 'deferred'> {
     if (this.fetcher.kind !== 'report') throw new Error('not a report fetcher');
     const fetcher = this.fetcher;
     const chunk = this.progress.chunks[this.progress.index]!;
@@ -244,22 +267,26 @@ class RunSteps {
     // (each can take hours [AZ7]). Each id is saved the moment it is known.
     for (const pending of this.progress.chunks.slice(this.progress.index)) {
       if (pending.reportId) continue;
-      pending.reportId = await this.call((c) => fetcher.createReport(c, pending));
+      // Near the limit no more are created; whoever resumes the run creates the rest.
+      if (this.pauseSec !== undefined) break;
+      pending.reportId = this.note(await this.call((c) => fetcher.createReport(c, pending))).reportId;
       pending.polls = 0;
       await this.save({ state: 'waiting', progress: this.progress, reportIds: reportIds(this.progress), addRequests: this.takeRequests() });
       // The ids so far are stored: whoever resumes it requests the rest.
       if (this.stopping()) return this.pause('waiting');
     }
+    if (this.pauseSec !== undefined) return this.deferNearLimit(this.pauseSec);
     if (!chunk.reportId) throw new Error('the report was not created');
     for (let inline = 0; ; inline++) {
       const reportId = chunk.reportId;
       const known = this.ready.get(reportId);
-      const status: ReportStatus = known !== undefined ? { status: 'completed', url: known } : await this.call((c) => fetcher.pollReport(c, reportId));
+      const status: ReportStatus = known !== undefined ? { status: 'completed', url: known } : this.note(await this.call((c) => fetcher.pollReport(c, reportId)));
       if (known === undefined) chunk.polls += 1;
       if (status.status === 'completed') {
+        // A ready report is read even near the limit: the chunk is written whole, then the run defers (run()).
         await this.save({ state: 'downloading', progress: this.progress, addRequests: this.takeRequests() });
-        const rows = await this.call((c) => fetcher.downloadReport(c, status.url));
-        return { rows };
+        const { rows } = this.note(await this.call((c) => fetcher.downloadReport(c, status.url)));
+        return { rows, pauseSec: this.pauseSec };
       }
       // A report still pending after MAX_REPORT_POLLS (about 3.5 hours) is given up and requested again.
       const expired = status.status === 'pending' && chunk.polls >= MAX_REPORT_POLLS;
@@ -273,10 +300,12 @@ class RunSteps {
         await this.save({ state: 'requesting', progress: this.progress, addRequests: this.takeRequests() });
         return this.fetchReport();
       }
+      if (this.pauseSec !== undefined) return this.deferNearLimit(this.pauseSec);
       const wait = this.ctx.pollWaitsMs[inline];
       // The later chunks' reports are prepared side by side: look at them too while this one is
       // pending, so each is downloaded at once when its turn comes instead of starting to wait then.
       if (wait !== undefined) await this.pollAhead(fetcher);
+      if (this.pauseSec !== undefined) return this.deferNearLimit(this.pauseSec);
       if (wait === undefined || Date.now() + wait >= this.ctx.deadline - MARGIN_MS) {
         await this.save({ state: 'waiting', progress: this.progress, addRequests: this.takeRequests(), nextRunInSec: pollDelaySec(chunk.polls), release: true });
         return 'waiting';
@@ -291,8 +320,8 @@ class RunSteps {
   private async pollAhead(fetcher: ReportFetcher): Promise<void> {
     for (const later of this.progress.chunks.slice(this.progress.index + 1)) {
       const id = later.reportId;
-      if (!id || this.ready.has(id) || !this.timeLeft()) continue;
-      const status = await this.call((c) => fetcher.pollReport(c, id));
+      if (!id || this.ready.has(id) || !this.timeLeft() || this.pauseSec !== undefined) continue;
+      const status = this.note(await this.call((c) => fetcher.pollReport(c, id)));
       later.polls += 1;
       // Pending or failed: handled when its turn comes, by its own poll.
       if (status.status === 'completed') this.ready.set(id, status.url);

@@ -23,11 +23,14 @@ export interface CampaignInfo {
   status: string | null;
 }
 
-export interface ChunkResult {
+/** The provider said it is near its limit (Meta usage headers [M5]): pause this long before the next call. Amazon never says so. */
+export interface UsagePause {
+  pauseSec?: number;
+}
+
+export interface ChunkResult extends UsagePause {
   rows: InsightRow[];
   requests: number;
-  /** The provider said it is near its limit (Meta usage headers): pause this long before the next call. */
-  pauseSec?: number;
   /** The account's campaigns (LinkedIn's analytics carry ids only), stored with the chunk's rows. */
   campaigns?: CampaignInfo[];
 }
@@ -37,16 +40,22 @@ export interface SyncFetcher {
   fetchChunk(ctx: FetchContext, chunk: DayRange): Promise<ChunkResult>;
 }
 
-export type ReportStatus =
-  | { status: 'pending' }
-  | { status: 'completed'; url: string }
-  | { status: 'failed'; reason: string };
+export type ReportStatus = ({ status: 'pending' } | { status: 'completed'; url: string } | { status: 'failed'; reason: string }) & UsagePause;
 
+export interface CreatedReport extends UsagePause {
+  reportId: string;
+}
+
+export interface ReportRows extends UsagePause {
+  rows: InsightRow[];
+}
+
+/** Each step's answer may carry a pause: the engine then starts no new create or poll (advance-run.ts). */
 export interface ReportFetcher {
   kind: 'report';
-  createReport(ctx: FetchContext, chunk: DayRange): Promise<string>;
+  createReport(ctx: FetchContext, chunk: DayRange): Promise<CreatedReport>;
   pollReport(ctx: FetchContext, reportId: string): Promise<ReportStatus>;
-  downloadReport(ctx: FetchContext, url: string): Promise<InsightRow[]>;
+  downloadReport(ctx: FetchContext, url: string): Promise<ReportRows>;
 }
 
 export type InsightFetcher = SyncFetcher | ReportFetcher;

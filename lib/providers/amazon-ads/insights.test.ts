@@ -29,7 +29,7 @@ describe('Amazon Ads reporting v3 (providers.md §1 "Reporting")', () => {
         return json({ reportId: 'r-1', status: 'PENDING', url: null, urlExpiresAt: null });
       }),
     );
-    expect(await amazonAdsInsights.createReport(await ctx(), { from: '2026-11-01', to: '2026-11-30' })).toBe('r-1');
+    expect(await amazonAdsInsights.createReport(await ctx(), { from: '2026-11-01', to: '2026-11-30' })).toStrictEqual({ reportId: 'r-1' }); // Amazon never advises a pause
     const [request] = await requests();
     expect(request!.headers.get('content-type')).toBe('application/vnd.createasyncreportrequest.v3+json');
     expect(request!.headers.get('amazon-advertising-api-clientid')).toBe(CREDENTIALS['amazon-ads'].AMAZON_ADS_CLIENT_ID);
@@ -45,7 +45,7 @@ describe('Amazon Ads reporting v3 (providers.md §1 "Reporting")', () => {
 
   it('a 425 duplicate resumes the report it names instead of failing [airbyte PR 61652]', async () => {
     server.use(answer('post', `${EU}/reporting/reports`, () => json({ code: '425', details: 'The Request is a duplicate of : 0b5e7c1a-1111-2222-3333-444455556666' }, { status: 425 })));
-    expect(await amazonAdsInsights.createReport(await ctx(), { from: '2026-11-01', to: '2026-11-02' })).toBe('0b5e7c1a-1111-2222-3333-444455556666');
+    expect(await amazonAdsInsights.createReport(await ctx(), { from: '2026-11-01', to: '2026-11-02' })).toStrictEqual({ reportId: '0b5e7c1a-1111-2222-3333-444455556666' });
   });
 
   it('polls: PENDING and PROCESSING wait, COMPLETED gives the URL, FAILURE says why', async () => {
@@ -68,7 +68,8 @@ describe('Amazon Ads reporting v3 (providers.md §1 "Reporting")', () => {
       { date: '2026-11-02', campaignId: 123456789012, impressions: 0, clicks: 0, cost: 0.1, purchases30d: 0, sales30d: 0, campaignBudgetCurrencyCode: 'EUR' },
     ];
     server.use(answer('get', url, () => new HttpResponse(gzipSync(JSON.stringify(rows)), { headers: { 'content-type': 'application/x-gzip' } })));
-    const parsed = await amazonAdsInsights.downloadReport(await ctx(), `${url}?X-Amz-Signature=abc`);
+    const { rows: parsed, ...rest } = await amazonAdsInsights.downloadReport(await ctx(), `${url}?X-Amz-Signature=abc`);
+    expect(rest).toStrictEqual({});
     const [request] = await requests();
     expect([...request!.headers.keys()].filter((k) => k === 'authorization' || k.startsWith('amazon-advertising'))).toEqual([]);
     expect(parsed.map(({ raw: _raw, ...r }) => r)).toEqual([

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { invalidResponseError } from '../../oauth/errors';
 import { networkError, processJsonResponse } from '../../oauth/http';
 import { toDecimalString } from '../../insights/decimal';
-import type { FetchContext, ReportFetcher, ReportStatus } from '../../insights/fetcher';
+import type { CreatedReport, FetchContext, ReportFetcher, ReportRows, ReportStatus } from '../../insights/fetcher';
 import { requestJson, sendInsightRequest, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow, SyncTarget } from '../../insights/types';
 import { ProviderError, type Region } from '../types';
@@ -190,18 +190,19 @@ export async function downloadReportFile(fetchFn: typeof fetch, url: string): Pr
 
 export const amazonAdsInsights: ReportFetcher = {
   kind: 'report',
-  async createReport(ctx: FetchContext, chunk: DayRange): Promise<string> {
+  // Amazon says "slow down" with 429 + Retry-After only (an error), never with a pause on success.
+  async createReport(ctx: FetchContext, chunk: DayRange): Promise<CreatedReport> {
     const request = buildCreateReportRequest(ctx.provider.credentials, ctx.target, chunk, ctx.accessToken);
     const response = await sendInsightRequest(ctx.provider, request);
-    return duplicateReportId(response.status, response.json) ?? processJsonResponse(ctx.provider, response, ReportResponse).reportId;
+    return { reportId: duplicateReportId(response.status, response.json) ?? processJsonResponse(ctx.provider, response, ReportResponse).reportId };
   },
   async pollReport(ctx: FetchContext, reportId: string): Promise<ReportStatus> {
     const request = buildReportStatusRequest(ctx.provider.credentials, ctx.target, reportId, ctx.accessToken);
     const { body } = await requestJson(ctx.provider, request, ReportResponse);
     return parseReportStatus(body);
   },
-  async downloadReport(ctx: FetchContext, url: string): Promise<InsightRow[]> {
-    return parseReportRows(await downloadReportFile(ctx.provider.fetch, url), ctx.target.currency);
+  async downloadReport(ctx: FetchContext, url: string): Promise<ReportRows> {
+    return { rows: parseReportRows(await downloadReportFile(ctx.provider.fetch, url), ctx.target.currency) };
   },
 };
 

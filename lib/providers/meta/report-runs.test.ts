@@ -28,8 +28,9 @@ describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
     );
     const p = await resolveConfigured('meta');
     const ctx = { provider: p, accessToken: 'EAAtoken', target, now: new Date() };
-    const id = await metaReportRuns.createReport(ctx, { from: '2026-01-01', to: '2026-03-31' });
-    expect(id).toBe('6000000000001');
+    const created = await metaReportRuns.createReport(ctx, { from: '2026-01-01', to: '2026-03-31' });
+    expect(created).toStrictEqual({ reportId: '6000000000001' }); // no usage headers: no pause
+    const id = created.reportId;
     expect(await metaReportRuns.pollReport(ctx, id)).toEqual({ status: 'pending' });
 
     server.use(answer('get', `${GRAPH}/6000000000001`, () => json({ id, async_status: 'Job Completed', async_percent_completion: 100 })));
@@ -41,7 +42,8 @@ describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
       json({ data: [element('2026-01-02')], paging: { cursors: { after: 'c2' } } }),
     ];
     server.use(answer('get', `${GRAPH}/6000000000001/insights`, () => pages.shift()!));
-    const rows = await metaReportRuns.downloadReport(ctx, done.status === 'completed' ? done.url : '');
+    const { rows, pauseSec } = await metaReportRuns.downloadReport(ctx, done.status === 'completed' ? done.url : '');
+    expect(pauseSec).toBeUndefined();
     expect(rows.map((r) => [r.campaignId, r.day, r.spend, r.clicks, r.currency])).toEqual([
       ['23850000000000001', '2026-01-01', '12.34', 7, 'EUR'],
       ['23850000000000001', '2026-01-02', '12.34', 7, 'EUR'],
@@ -62,6 +64,36 @@ describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
       expect(r!.url.href).not.toContain('EAAtoken');
       expect(r!.headers.get('authorization')).toBe('Bearer EAAtoken');
     }
+  });
+
+  it('a create, a poll or a download page whose usage headers say ≥ 95 % advises a pause; the download still reads every page [M5]', async () => {
+    const near = (pct: number, regainMin = 0) => ({
+      'x-business-use-case-usage': JSON.stringify({ act_42: [{ type: 'ads_insights', call_count: pct, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: regainMin }] }),
+    });
+    server.use(
+      answer('post', `${GRAPH}/act_42/insights`, () => json({ report_run_id: '6000000000009' }, { headers: near(96, 7) })),
+      answer('get', `${GRAPH}/6000000000009`, () => json({ id: '6000000000009', async_status: 'Job Running', async_percent_completion: 50 }, { headers: { 'x-app-usage': JSON.stringify({ call_count: 95 }) } })),
+    );
+    const p = await resolveConfigured('meta');
+    const ctx = { provider: p, accessToken: 'EAAtoken', target, now: new Date() };
+    // estimated_time_to_regain_access is in minutes.
+    expect(await metaReportRuns.createReport(ctx, { from: '2026-01-01', to: '2026-03-31' })).toStrictEqual({ reportId: '6000000000009', pauseSec: 420 });
+    expect(await metaReportRuns.pollReport(ctx, '6000000000009')).toStrictEqual({ status: 'pending', pauseSec: 300 });
+
+    // Only the second of three pages is near the limit: the pause comes back with every page's rows.
+    const pages = [
+      json({ data: [element('2026-01-01')], paging: { cursors: { after: 'c1' }, next: `${GRAPH}/6000000000009/insights?after=c1` } }, { headers: near(94) }),
+      json({ data: [element('2026-01-02')], paging: { cursors: { after: 'c2' }, next: `${GRAPH}/6000000000009/insights?after=c2` } }, { headers: near(97, 2) }),
+      json({ data: [element('2026-01-03')], paging: { cursors: { after: 'c3' } } }),
+    ];
+    server.use(answer('get', `${GRAPH}/6000000000009/insights`, () => pages.shift()!));
+    const { rows, pauseSec } = await metaReportRuns.downloadReport(ctx, '6000000000009');
+    expect(rows.map((r) => r.day)).toEqual(['2026-01-01', '2026-01-02', '2026-01-03']);
+    expect(pauseSec).toBe(120);
+
+    // Below the threshold (94 %) says nothing.
+    server.use(answer('post', `${GRAPH}/act_42/insights`, () => json({ report_run_id: '6000000000010' }, { headers: near(94, 5) })));
+    expect(await metaReportRuns.createReport(ctx, { from: '2026-04-01', to: '2026-04-30' })).toStrictEqual({ reportId: '6000000000010' });
   });
 
   it('"Job Failed" and "Job Skipped" fail the report (the engine re-creates it at most twice); Completed below 100 % still waits', () => {
@@ -95,7 +127,7 @@ describe('Meta async report runs (providers.md §4 "Insights" [M25])', () => {
     server.use(answer('get', `${GRAPH}/6000000000003`, () => unknown('GraphMethodException')));
     const p = await resolveConfigured('meta');
     const ctx = { provider: p, accessToken: 'EAAtoken', target, now: new Date() };
-    expect(await metaReportRuns.pollReport(ctx, '6000000000003')).toEqual({ status: 'failed', reason: 'Meta no longer knows report run 6000000000003 (expired)' });
+    expect(await metaReportRuns.pollReport(ctx, '6000000000003')).toStrictEqual({ status: 'failed', reason: 'Meta no longer knows report run 6000000000003 (expired)' });
     // Other code-100 answers stay errors (a bad parameter is not an expired run).
     server.use(answer('get', `${GRAPH}/6000000000003`, () => json({ error: { message: 'Invalid parameter', type: 'OAuthException', code: 100 } }, { status: 400 })));
     expect(await rejectionOf(metaReportRuns.pollReport(ctx, '6000000000003'))).toMatchObject({ code: 'OAuthException/100', status: 400 });

@@ -1,13 +1,13 @@
 import 'server-only';
 import { z } from 'zod';
 import { invalidResponseError } from '../../oauth/errors';
-import type { FetchContext, ReportFetcher, ReportStatus } from '../../insights/fetcher';
+import type { FetchContext, ReportFetcher, ReportStatus, UsagePause } from '../../insights/fetcher';
 import { requestJson, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow } from '../../insights/types';
 import { ProviderError, type ProviderCredentials } from '../types';
 import { isMetaDefinition, type MetaDefinition } from './definition';
 import { buildGraphRequest } from './graph';
-import { actId, InsightsPage, insightParams, MAX_PAGES, PAGE_LIMIT, parseInsightsPage } from './insights';
+import { actId, InsightsPage, insightParams, MAX_PAGES, PAGE_LIMIT, parseInsightsPage, usagePauseSec } from './insights';
 
 /**
  * Meta's async insights for long ranges (providers.md §4 "Insights" [M25][M20]): `POST
@@ -15,6 +15,8 @@ import { actId, InsightsPage, insightParams, MAX_PAGES, PAGE_LIMIT, parseInsight
  * /<report_run_id>` says `async_status` ("Job Not Started/Started/Running/Completed/Failed/Skipped")
  * and `async_percent_completion`; `GET /<report_run_id>/insights` pages the rows. The engine keeps
  * the id in the run's progress (as Amazon's report ids), so a restarted run polls the same job.
+ * Every answer carries the usage headers, as the paged read's do [M5]: each step passes on the pause
+ * they advise (usagePauseSec), and the engine starts no new create or poll near the limit.
  */
 
 type Graph = { definition: Pick<MetaDefinition, 'graphUrl' | 'appSecretProof'>; credentials: Pick<ProviderCredentials, 'clientSecret'> };
@@ -75,13 +77,13 @@ const graphOf = (ctx: FetchContext): Graph => {
 export const metaReportRuns: ReportFetcher = {
   kind: 'report',
   async createReport(ctx, chunk) {
-    const { body } = await requestJson(ctx.provider, buildReportRunRequest(graphOf(ctx), ctx.target.accountId, chunk, ctx.accessToken), Created);
-    return body.report_run_id;
+    const { body, headers } = await requestJson(ctx.provider, buildReportRunRequest(graphOf(ctx), ctx.target.accountId, chunk, ctx.accessToken), Created);
+    return withPause({ reportId: body.report_run_id }, usagePauseSec(headers));
   },
   async pollReport(ctx, reportRunId) {
     try {
-      const { body } = await requestJson(ctx.provider, buildReportStatusRequest(graphOf(ctx), reportRunId, ctx.accessToken), Status);
-      return reportRunStatus(body, reportRunId);
+      const { body, headers } = await requestJson(ctx.provider, buildReportStatusRequest(graphOf(ctx), reportRunId, ctx.accessToken), Status);
+      return withPause(reportRunStatus(body, reportRunId), usagePauseSec(headers));
     } catch (err) {
       // Report runs are kept for a limited time: one Meta no longer knows is re-created by the engine
       // (within its bounded re-creations) rather than failing the run for good.
@@ -94,12 +96,19 @@ export const metaReportRuns: ReportFetcher = {
     const graph = graphOf(ctx);
     const rows: InsightRow[] = [];
     let after: string | undefined;
+    let pauseSec: number | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const { body } = await requestJson(ctx.provider, buildReportInsightsRequest(graph, reportRunId, ctx.accessToken, after), InsightsPage);
+      const { body, headers } = await requestJson(ctx.provider, buildReportInsightsRequest(graph, reportRunId, ctx.accessToken, after), InsightsPage);
       rows.push(...parseInsightsPage(body, ctx.target.currency));
+      const pause = usagePauseSec(headers);
+      if (pause !== undefined) pauseSec = Math.max(pauseSec ?? 0, pause);
       after = body.paging?.cursors?.after;
+      // Near the limit the remaining pages are still read: the chunk is written whole, then the run pauses.
       if (!body.paging?.next || !after) break;
     }
-    return rows;
+    return withPause({ rows }, pauseSec);
   },
 };
+
+/** The answer, with `pauseSec` only when the usage headers advise one. */
+const withPause = <T extends object>(answer: T, pauseSec: number | undefined): T & UsagePause => (pauseSec === undefined ? answer : { ...answer, pauseSec });

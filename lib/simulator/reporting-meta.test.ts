@@ -190,6 +190,25 @@ describe('simulator Meta async report runs', () => {
     expect(reportingOf(state).calls.meta).toMatchObject({ report_run_create: 1, report_run_poll: 3, report_run_insights: 1 });
   });
 
+  it('sends the usage headers on the create, the poll and the rows as Graph does, or only on the endpoints metaUsageOn names', async () => {
+    const { state, get, knobs } = setup();
+    const { token } = metaToken(state);
+    knobs.metaPollsUntilComplete = 0;
+    knobs.metaUsagePct = 96;
+    const usage = (res: Response) => res.headers.get('x-ad-account-usage');
+    const created = await post(get, token, QUERY);
+    expect(JSON.parse(usage(created)!)).toMatchObject({ acc_id_util_pct: 96 });
+    const { report_run_id: id } = (await created.json()) as { report_run_id: string };
+    expect(JSON.parse(usage(await get(`/${id}`, token))!)).toMatchObject({ acc_id_util_pct: 96 });
+    expect(JSON.parse(usage(await get(`/${id}/insights`, token))!)).toMatchObject({ acc_id_util_pct: 96 });
+
+    knobs.metaUsageOn = ['report_run_insights'];
+    expect(usage(await post(get, token, QUERY))).toBeNull();
+    expect(usage(await get(`/${id}`, token))).toBeNull();
+    expect(usage(await get(`/${LUCIA}/insights?${QUERY}`, token))).toBeNull();
+    expect(usage(await get(`/${id}/insights`, token))).not.toBeNull();
+  });
+
   it('fails the next run when metaFailReportRuns says so: Job Failed with Graph’s error fields, and no rows', async () => {
     const { state, get, knobs } = setup();
     const { token } = metaToken(state);

@@ -5,12 +5,12 @@ import { bearerToken, json, param, type Route, type SimRequest } from './http';
 import { deadTokenError, graphError } from './meta-errors';
 import { findMetaPersona } from './persona-lookup';
 import { accountDays, campaignsFor, cents } from './reporting-data';
-import { countCall, reportingOf, restatementOf, takeReportingFailure } from './reporting-state';
+import { countCall, reportingOf, restatementOf, takeReportingFailure, type MetaUsageEndpoint } from './reporting-state';
 
 /**
  * Meta `GET /v<n>/act_<id>/insights?level=campaign&time_increment=1` (providers.md §4
  * "Insights"): every metric a string, cursor paging, and the usage headers (near the limit when
- * the `metaUsagePct` knob says so). Throttling is error 17 without Retry-After [M5]. The async
+ * the `metaUsagePct` knob says so; on the endpoints `metaUsageOn` names, all by default). Throttling is error 17 without Retry-After [M5]. The async
  * form: `POST` the same parameters → `report_run_id`; `GET /<id>` → `async_status`,
  * `async_percent_completion` (knobs `metaPollsUntilComplete`, `metaFailReportRuns`);
  * `GET /<id>/insights` → the rows, paged [M25].
@@ -22,6 +22,12 @@ const offsetOf = (after: string | undefined) => {
   const match = /^offset:(\d+)$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
   return match ? Number(match[1]) : 0;
 };
+
+/** The usage headers an endpoint sends, per the `metaUsagePct` and `metaUsageOn` knobs. */
+function usageOf(req: SimRequest, accountId: string, endpoint: MetaUsageEndpoint): Record<string, string> {
+  const { knobs } = reportingOf(req.state);
+  return knobs.metaUsageOn.includes(endpoint) ? usageHeaders(accountId, knobs.metaUsagePct) : {};
+}
 
 function usageHeaders(accountId: string, pct: number | null, regainMin = 0): Record<string, string> {
   if (pct === null) return {};
@@ -77,7 +83,13 @@ function reportParams(query: URLSearchParams): { since: string; until: string; f
 }
 
 /** One page of insights rows for the account and parameters, with cursor paging. */
-function insightsPage(req: SimRequest, accountId: string, currency: string, params: { since: string; until: string; fields: string[] }): Response {
+function insightsPage(
+  req: SimRequest,
+  accountId: string,
+  currency: string,
+  params: { since: string; until: string; fields: string[] },
+  endpoint: MetaUsageEndpoint,
+): Response {
   const { knobs } = reportingOf(req.state);
   const names = new Map(campaignsFor('meta', accountId).map((c) => [c.id, c.name]));
   const all = accountDays('meta', accountId, params.since, params.until, restatementOf(req.state)).map((d) => {
@@ -112,7 +124,7 @@ function insightsPage(req: SimRequest, accountId: string, currency: string, para
       },
     },
     200,
-    usageHeaders(accountId, knobs.metaUsagePct),
+    usageOf(req, accountId, endpoint),
   );
 }
 
@@ -123,7 +135,7 @@ async function insights(req: SimRequest, match: RegExpMatchArray): Promise<Respo
   countCall(req.state, 'meta', 'insights');
   const params = reportParams(req.query);
   if (params instanceof Response) return params;
-  return insightsPage(req, accountId, auth.currency, params);
+  return insightsPage(req, accountId, auth.currency, params, 'insights');
 }
 
 /** `POST /act_<id>/insights`: an async report run with the same parameters; answers its id [M25]. */
@@ -142,7 +154,7 @@ async function createReportRun(req: SimRequest, match: RegExpMatchArray): Promis
   if (failing) reporting.knobs.metaFailReportRuns -= 1;
   const id = `9990${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`;
   reporting.metaRuns.set(id, { id, accountId, params, currency: auth.currency, clientId: auth.clientId, polls: 0, failing });
-  return json({ report_run_id: id });
+  return json({ report_run_id: id }, 200, usageOf(req, accountId, 'report_run_create'));
 }
 
 /** The run, when the caller's token is live and of the app that created it. */
@@ -172,7 +184,7 @@ function reportRunStatus(req: SimRequest, match: RegExpMatchArray): Response {
     async_status: status,
     async_percent_completion: run.failing && done ? 0 : pct,
     ...(run.failing && done ? { error_code: 2, error_message: 'Service temporarily unavailable', error_subcode: 1487534 } : {}),
-  });
+  }, 200, usageOf(req, run.accountId, 'report_run_poll'));
 }
 
 /** `GET /<report_run_id>/insights`: the finished run's rows, paged like the synchronous read. */
@@ -183,7 +195,7 @@ function reportRunInsights(req: SimRequest, match: RegExpMatchArray): Response {
   const { knobs } = reportingOf(req.state);
   if (run.failing || run.polls <= knobs.metaPollsUntilComplete) return graphError(400, '(#100) The report run is not completed', 100);
   countCall(req.state, 'meta', 'report_run_insights');
-  return insightsPage(req, run.accountId, run.currency, run.params);
+  return insightsPage(req, run.accountId, run.currency, run.params, 'report_run_insights');
 }
 
 export const META_REPORTING_ROUTES: Route[] = [

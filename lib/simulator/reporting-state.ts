@@ -10,6 +10,10 @@ import type { SimulatorState } from './state';
 
 const perProvider = <T extends z.ZodType>(item: T) => z.object(Object.fromEntries(SIMULATED_PROVIDERS.map((p) => [p, item])) as Record<SimulatedProvider, T>).partial();
 
+/** Meta's insights endpoints by the name their calls are counted under: the paged read and the report run's create, poll and rows. */
+export const META_USAGE_ENDPOINTS = ['insights', 'report_run_create', 'report_run_poll', 'report_run_insights'] as const;
+export type MetaUsageEndpoint = (typeof META_USAGE_ENDPOINTS)[number];
+
 const knobSchema = z
   .object({
     /** Added to every reporting call. */
@@ -27,6 +31,8 @@ const knobSchema = z
     restateDays: z.number().int().min(1),
     /** Meta: usage percentage sent in the usage headers (null: no headers). */
     metaUsagePct: z.number().min(0).max(100).nullable(),
+    /** Meta: which insights endpoints send those headers (Graph sends them on every call [M5]; narrow it to test one step). */
+    metaUsageOn: z.array(z.enum(META_USAGE_ENDPOINTS)),
     /** LinkedIn's limit of fields per adAnalytics request. */
     linkedinFieldLimit: z.number().int().min(1),
     /** Meta: rows per insights page (its `limit` is capped by this). */
@@ -48,6 +54,7 @@ export const DEFAULT_REPORTING_KNOBS: ReportingKnobs = {
   restatementGeneration: 0,
   restateDays: 3,
   metaUsagePct: null,
+  metaUsageOn: [...META_USAGE_ENDPOINTS],
   linkedinFieldLimit: 20,
   metaPageSize: 25,
   metaPollsUntilComplete: 2,

@@ -507,6 +507,62 @@ describe('insights sync on PostgreSQL', () => {
     expect(sortRows(mine)).toEqual(sortRows(expected));
   });
 
+  it('Meta backfill through report runs near the usage limit: defers rate_limited after a create, a poll and a written chunk, then completes with every row once', async () => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    const account = 'act_1234567890123451';
+    await refreshSyncTargets(t.db);
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
+    const before = (await runsOf(connectionId!)).length;
+    const range = { from: '2026-06-01', to: '2026-08-29' }; // 90 days: three chunks of 31, 31 and 28 days
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range })).kind).toBe('queued');
+    const current = async () => (await runsOf(connectionId!)).slice(before)[0]!;
+    const resume = async (owner: string) => {
+      await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [(await current()).id]);
+      await sweep(owner, { pollWaitsMs: [0, 0, 0] });
+      return current();
+    };
+    const calls = () => reportingOf(sim).calls.meta ?? {};
+
+    // The first create's answer says 97 %: no more are created; its id is kept; the run pauses 5 minutes.
+    patchReportingKnobs(sim, { metaPageSize: 40, metaPollsUntilComplete: 1, metaUsagePct: 97, metaUsageOn: ['report_run_create'] });
+    await sweep('first', { pollWaitsMs: [0, 0, 0] });
+    const first = await current();
+    expect(first).toMatchObject({ state: 'deferred', error_code: 'rate_limited', days_done: 0, rows_written: 0 });
+    expect(first.report_ids).toHaveLength(1);
+    expect(first.next_run_at.getTime() - Date.now()).toBeGreaterThan(240_000);
+    expect(calls()).toMatchObject({ report_run_create: 1 });
+    expect(calls().report_run_poll).toBeUndefined();
+
+    // Near the limit on polls: the rest are created, the first is polled once (still running), and the run pauses again.
+    patchReportingKnobs(sim, { metaUsageOn: ['report_run_poll'] });
+    const second = await resume('second');
+    expect(second).toMatchObject({ state: 'deferred', error_code: 'rate_limited', days_done: 0 });
+    expect(second.report_ids).toHaveLength(3);
+    expect(second.report_ids[0]).toBe(first.report_ids[0]);
+    expect(calls()).toMatchObject({ report_run_create: 3, report_run_poll: 1 });
+
+    // Near the limit on the rows: the ready chunk is read whole and written, then the run pauses.
+    patchReportingKnobs(sim, { metaUsageOn: ['report_run_insights'] });
+    const third = await resume('third');
+    const firstChunk = expectedRows(sim, 'meta', account, '2026-06-01', '2026-07-01');
+    expect(third).toMatchObject({ state: 'deferred', error_code: 'rate_limited', days_done: 31, rows_written: firstChunk.length });
+    expect(calls()).toMatchObject({ report_run_create: 3, report_run_poll: 2 });
+
+    // The usage drops: the run completes from where it stopped, creating nothing more.
+    patchReportingKnobs(sim, { metaUsagePct: null });
+    const done = await resume('fourth');
+    const expected = expectedRows(sim, 'meta', account, range.from, range.to);
+    expect(done).toMatchObject({ state: 'succeeded', error_code: null, days_done: 90, report_ids: second.report_ids, rows_written: expected.length });
+    expect(calls().report_run_create).toBe(3);
+    const campaigns = new Set(expected.map((r) => r.campaignId));
+    const mine = (await stored(connectionId!, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
+    expect(sortRows(mine)).toEqual(sortRows(expected));
+  });
+
   it('Meta: report run ids that expired (Meta no longer knows them) are re-created and the run succeeds', async () => {
     const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
     const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });

@@ -3,7 +3,7 @@ import { enqueueNotification } from '@/lib/db/notifications';
 import { AppError } from '@/lib/http/errors';
 import { deliverDueNotifications } from '@/lib/notifications/deliver';
 import { listWebhookDeliveries } from '@/lib/notifications/deliveries';
-import { getWebhookEndpoint, saveWebhookEndpoint } from '@/lib/notifications/endpoint';
+import { getWebhookEndpoint, saveWebhookEndpoint, WEBHOOK_HOST_REFUSED } from '@/lib/notifications/endpoint';
 import { sendTestNotification } from '@/lib/notifications/test-event';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertUser } from '../support/fixtures';
@@ -62,7 +62,7 @@ describe.each(DRIVERS)('webhook address policy on %s', (driver) => {
       const err = await saveWebhookEndpoint(t.db, { userId: 'user_p', url, resolveHost }).catch((e: unknown) => e);
       expect(err, url).toBeInstanceOf(AppError);
       expect((err as AppError).code, url).toBe('bad_request');
-      expect((err as AppError).message, url).toBe(`${BLOCKED}. Webhooks go only to public hosts.`);
+      expect((err as AppError).message, url).toBe(WEBHOOK_HOST_REFUSED);
     }
     expect(await getWebhookEndpoint(t.db, 'user_p')).toBeNull();
     const audited = await t.db.query(`select 1 from audit_events where user_id = 'user_p' and action like 'notification_endpoint.%'`);
@@ -70,9 +70,18 @@ describe.each(DRIVERS)('webhook address policy on %s', (driver) => {
     expect(rx.received).toHaveLength(0);
   });
 
-  it('refuses to save a name that does not resolve', async () => {
-    const err = await saveWebhookEndpoint(t.db, { userId: 'user_p', url: 'https://nowhere.test/', resolveHost }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'bad_request', message: 'The host name could not be resolved. Check the URL.' });
+  it('refuses a name that does not resolve exactly as one that resolves to a private address: no probing the internal DNS', async () => {
+    dns['db.internal.test'] = ['10.0.0.7'];
+    const refusal = async (url: string) => {
+      const err = await saveWebhookEndpoint(t.db, { userId: 'user_p', url, resolveHost }).catch((e: unknown) => e);
+      expect(err, url).toBeInstanceOf(AppError);
+      const { code, message } = err as AppError;
+      return { code, message };
+    };
+    const internal = await refusal('https://db.internal.test/');
+    const missing = await refusal('https://nowhere.internal.test/');
+    expect(missing).toEqual(internal);
+    expect(internal).toEqual({ code: 'bad_request', message: WEBHOOK_HOST_REFUSED });
   });
 
   it('blocks at delivery a URL that was public when saved but resolves to loopback now', async () => {

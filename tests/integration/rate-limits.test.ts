@@ -356,5 +356,44 @@ describe.each(DRIVERS)('rate limits on %s', (driver) => {
       expect(results.map((r) => r.ok)).toEqual([true, true, false]);
       expect(results[2]).toMatchObject({ rateLimited: true, message: expect.stringMatching(/at most 2 per hour/) });
     });
+
+    it('every answer of a limited route after its hit carries RateLimit and RateLimit-Policy, not only 200 and 429', async () => {
+      // Fresh windows: the tests above used up some of these quotas.
+      await t.db.query('delete from rate_limits');
+      clearRateLimitBlocks();
+      const fields = (res: Response) => [res.status, res.headers.get('ratelimit-policy'), res.headers.get('ratelimit')];
+      // 404: a valid key asking for a connection that is not its user's (the hit is counted first).
+      const { key } = await createApiKey(t.db, { userId: 'carol', name: 'fields' });
+      const unknown = crypto.randomUUID();
+      const notFound = await accessToken(
+        request(`/api/v1/connections/${unknown}/access-token`, { headers: { authorization: `Bearer ${key}` } }),
+        params({ id: unknown }),
+      );
+      expect(fields(notFound)).toEqual([404, '"token_api";q=3;w=60', expect.stringMatching(/^"token_api";r=2;t=\d+$/)]);
+      // 401: a bad key, counted against the client's auth failures.
+      const bogus = await accessToken(
+        request(`/api/v1/connections/${unknown}/access-token`, { headers: { authorization: 'Bearer gk_nope' } }),
+        params({ id: unknown }),
+      );
+      expect(fields(bogus)).toEqual([401, '"auth_failures";q=5;w=60', expect.stringMatching(/^"auth_failures";r=\d+;t=\d+$/)]);
+      // 404: "send a test event" without an endpoint.
+      signedInAs('dave');
+      const noEndpoint = await testEventRoute(request('/api/v1/notifications/test', { method: 'POST' }));
+      expect(fields(noEndpoint)).toEqual([404, '"test_event";q=2;w=60', expect.stringMatching(/^"test_event";r=1;t=\d+$/)]);
+      // 400: a Clerk webhook with a bad signature.
+      setEnv(CLERK);
+      try {
+        const badSignature = await clerkWebhookRoute(
+          request('/api/webhooks/clerk', {
+            method: 'POST',
+            headers: { 'svix-id': 'msg_fields', 'svix-timestamp': String(Math.floor(Date.now() / 1000)), 'svix-signature': 'v1,Zm9yZ2Vk' },
+            body: '{"type":"user.created"}',
+          }),
+        );
+        expect(fields(badSignature)).toEqual([400, '"clerk_webhook";q=3;w=60', expect.stringMatching(/^"clerk_webhook";r=\d+;t=\d+$/)]);
+      } finally {
+        unsetEnv(CLERK);
+      }
+    });
   });
 });

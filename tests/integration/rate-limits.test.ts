@@ -16,6 +16,7 @@ import { runSweep } from '@/lib/refresh/sweep';
 import { encryptToken } from '@/lib/tokens/keys';
 import { GET as accessToken } from '@/app/api/v1/connections/[id]/access-token/route';
 import { POST as createKeyRoute } from '@/app/api/v1/api-keys/route';
+import { GET as auditExportRoute } from '@/app/api/v1/audit/export/route';
 import { POST as testEventRoute } from '@/app/api/v1/notifications/test/route';
 import { GET as authorizeRoute } from '@/app/api/v1/oauth/[provider]/authorize/route';
 import { GET as callbackRoute } from '@/app/api/v1/oauth/[provider]/callback/route';
@@ -42,6 +43,7 @@ const LIMITS: Record<string, string> = {
   RATE_LIMIT_CLERK_WEBHOOK: '3/60s',
   RATE_LIMIT_TEST_EVENT: '2/60s',
   RATE_LIMIT_API_KEY_CREATE: '2/1h',
+  RATE_LIMIT_AUDIT_EXPORT: '2/60s',
 };
 const CLERK = {
   CLERK_SECRET_KEY: 'sk_test_rate_limits',
@@ -355,6 +357,23 @@ describe.each(DRIVERS)('rate limits on %s', (driver) => {
       for (let i = 0; i < 3; i++) results.push(await createApiKeyAction(`bob ${i}`));
       expect(results.map((r) => r.ok)).toEqual([true, true, false]);
       expect(results[2]).toMatchObject({ rateLimited: true, message: expect.stringMatching(/at most 2 per hour/) });
+    });
+
+    it('the audit log CSV export is limited per user, with Retry-After and the RateLimit fields', async () => {
+      signedInAs('carol');
+      const exportCsv = () => auditExportRoute(request('/api/v1/audit/export'));
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await exportCsv());
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 429]);
+      expect(answers[0]!.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(answers[1]!.headers.get('ratelimit')).toMatch(/^"audit_export";r=0;t=\d+$/);
+      const refused = answers[2]!;
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(refused.headers.get('ratelimit-policy')).toBe('"audit_export";q=2;w=60');
+      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', message: expect.stringMatching(/at most 2 per minute/) } });
+      // Per user: another user's exports are not carol's.
+      signedInAs('dave');
+      expect((await exportCsv()).status).toBe(200);
     });
 
     it('every answer of a limited route after its hit carries RateLimit and RateLimit-Policy, not only 200 and 429', async () => {

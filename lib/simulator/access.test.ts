@@ -74,7 +74,7 @@ describe('simulator admin API access', () => {
   it('GET issued is refused where the admin API is open (development without a secret), even same-origin; the rest stays open', async () => {
     const state = createSimulatorState();
     const open = { admin: 'open' as const, redirectUris: () => [] };
-    for (const headers of [{}, { origin: ORIGIN }, { 'sec-fetch-site': 'same-origin' }]) {
+    for (const headers of [{}, { origin: ORIGIN }, { 'sec-fetch-site': 'same-origin' }] as Record<string, string>[]) {
       const res = await handleSimulatorRequest(state, new Request(`${ADMIN}/issued`, { headers }), open);
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ error: 'admin_secret_required', message: expect.stringContaining('SIMULATOR_ADMIN_SECRET') });

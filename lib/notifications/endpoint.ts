@@ -7,6 +7,7 @@ import { AppError } from '../http/errors';
 import { getLogger } from '../log';
 import { encryptToken } from '../tokens/keys';
 import { DELIVERY_TIMEOUT_MS } from './attempt';
+import { DELIVERY_ERROR } from './delivery-errors';
 import { generateWebhookSecret } from './sign';
 import { describeWebhookUrl, webhookUrlSchema } from './url';
 import { currentAddressPolicy, resolveWebhookTarget, type HostResolver } from './webhook-target';
@@ -37,7 +38,7 @@ export function parseWebhookUrl(raw: unknown): string {
 }
 
 /** The one refusal a user gets for a host webhooks may not use, whatever the reason (checkWebhookTarget). */
-export const WEBHOOK_HOST_REFUSED = 'The host name does not resolve to a public address. Webhooks go only to public hosts; check the URL.';
+export const WEBHOOK_HOST_REFUSED = `${DELIVERY_ERROR.hostRefused}. Webhooks go only to public hosts; check the URL.`;
 
 /**
  * Refuses a URL whose host is, or resolves to, an address webhooks may not reach. Checked again at

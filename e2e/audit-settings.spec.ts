@@ -285,7 +285,7 @@ test('settings: the webhook endpoint is saved, receives a signed test event, and
       await page.getByLabel('Endpoint URL').fill('https://169.254.169.254/latest/meta-data/');
       await page.getByTestId('save-webhook').click();
       await expect(page.getByTestId('webhook-error')).toHaveText(
-        'Blocked: the URL resolves to a private address. Webhooks go only to public hosts.',
+        'The host name does not resolve to a public address. Webhooks go only to public hosts; check the URL.',
       );
       await expect(page.getByTestId('webhook-secret-reveal')).toHaveCount(0);
     });

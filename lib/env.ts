@@ -91,6 +91,7 @@ const schema = z.object({
   RATE_LIMIT_CLERK_WEBHOOK: rateSpec,
   RATE_LIMIT_TEST_EVENT: rateSpec,
   RATE_LIMIT_API_KEY_CREATE: rateSpec,
+  RATE_LIMIT_AUDIT_EXPORT: rateSpec,
   // Campaign insights (lib/insights): see .env.example.
   INSIGHTS: onOff,
   INSIGHTS_SYNC_INTERVAL_HOURS: z.coerce.number().min(1).max(168).default(24),

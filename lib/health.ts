@@ -87,6 +87,23 @@ export function sweepsStalled(input: { uptimeMs: number; lastFinishedAt?: Date; 
 }
 
 /**
+ * Who may read the last sweep's error text. A sweep covers every user's connections, and its
+ * errors name them (`x:<connection id>: <provider text>`, `kept results: …`), so the text is the
+ * operator's alone:
+ * - local mode: the one signed-in user is the operator and owns every connection;
+ * - any mode: a caller with `Authorization: Bearer $METRICS_TOKEN` (the operator's monitoring);
+ * - a Clerk user is not the operator: they get what the public gets (status, counts, how many
+ *   errors), and the dashboard says the operator has the details. Picking out "their" errors from
+ *   free text would be a guess, and one wrong guess hands another user's connection to them.
+ */
+export type HealthViewer = 'operator' | 'user' | 'public';
+
+/** The health report as this viewer may see it (see HealthViewer). */
+export function healthFor(health: Health, viewer: HealthViewer): Health {
+  return viewer === 'operator' ? health : publicHealth(health);
+}
+
+/**
  * What anyone who is not signed in may see: whether things work, and counts. Never a connection
  * id, an error message (they name connections and echo provider text) or migration names.
  */

@@ -7,26 +7,32 @@
 const SECRET_PARAMS = /([?&](?:code|state|access_token|refresh_token|id_token|token|client_secret|fb_exchange_token|appsecret_proof|code_verifier)=)[^&#\s"'<>]+/gi;
 
 /**
- * The shapes of a credential pasted anywhere (a message, a stack, a URL path): our API keys,
- * Fernet tokens, JWTs and the providers' tokens (Amazon `Atza|`/`Atzr|`, Meta `EAA…`, LinkedIn `AQ…`).
- * The one list the logs, Sentry and paths share.
+ * Every shape of a credential pasted anywhere (a message, a stack, a URL path): URL passwords,
+ * credential parameters, Bearer and Basic values, our API keys and webhook secrets, Fernet tokens,
+ * JWTs and the providers' tokens (Amazon `Atza|`/`Atzr|`, Meta `EAA…`, LinkedIn `AQ…`). The one
+ * list the logs, Sentry, paths and the screen (components/audit/redact.ts) share: add a shape here
+ * and all of them hide it. Each comes with its replacement; a `$1` there keeps what names the
+ * secret (a URL's user, a parameter name, the auth scheme), never the secret.
  */
-const SECRET_SHAPES: readonly (readonly [RegExp, string])[] = [
+export const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
+  [/(\w+:\/\/[^:/\s]+:)[^@\s]+@/g, '$1[redacted]@'],
+  [SECRET_PARAMS, '$1[redacted]'],
+  [/(bearer\s+)[^\s,;"']+/gi, '$1[redacted]'],
+  // The scheme as sent, capitalised: "a basic check" in a message is not a credential.
+  [/\b(Basic\s+)[A-Za-z0-9+/]{8,}={0,2}/g, '$1[redacted]'],
   [/\bgk_[A-Za-z0-9_-]+/g, 'gk_[redacted]'],
-  [/\bgAAAAA[A-Za-z0-9_=-]{20,}/g, '[redacted-fernet]'],
+  [/\bwhsec_[A-Za-z0-9+/=]+/g, 'whsec_[redacted]'],
+  // A Fernet token's first bytes are fixed (version 0x80, then a timestamp): any length is one.
+  [/\bgAAAAA[A-Za-z0-9_=-]*/g, '[redacted-fernet]'],
   [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, '[redacted-jwt]'],
   [/\bAtz[ar](?:\||%7C)[^\s,;"'/?#]+/gi, '[redacted]'],
   [/\bEAA[A-Za-z0-9]{20,}/g, '[redacted]'],
   [/\bAQ[VXT][A-Za-z0-9_-]{30,}/g, '[redacted]'],
 ];
 
-/** URL passwords, credential parameters, bearer values, and the shapes above. */
+/** Every shape above, replaced. */
 export function scrubSecrets(text: string): string {
-  const out = text
-    .replace(/(\w+:\/\/[^:/\s]+:)[^@\s]+@/g, '$1[redacted]@')
-    .replace(SECRET_PARAMS, '$1[redacted]')
-    .replace(/(bearer\s+)[^\s,;"']+/gi, '$1[redacted]');
-  return SECRET_SHAPES.reduce((acc, [shape, replacement]) => acc.replace(shape, replacement), out);
+  return SECRET_PATTERNS.reduce((acc, [shape, replacement]) => acc.replace(shape, replacement), text);
 }
 
 /** A run of token characters long enough to be an opaque credential whatever its issuer… */

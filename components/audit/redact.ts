@@ -1,22 +1,20 @@
+import { SECRET_PATTERNS } from '@/lib/scrub-secrets';
+
 /**
  * The last line of defence on screen. Audit details are sanitized when written (lib/db/audit.ts),
  * but rows written by older code, or a provider message quoting a credential, must still never show
- * one: anything shaped like a token is replaced before it is rendered.
+ * one: anything shaped like a token is replaced before it is rendered. The shapes are the ones the
+ * logs and Sentry scrub (lib/scrub-secrets.ts SECRET_PATTERNS); only the replacement differs.
  */
 
 export const HIDDEN = '[hidden]';
 
-/** Shapes that are secrets whatever their length: our keys and secrets, Fernet, bearer values, JWTs, provider tokens. */
-const KNOWN_SHAPES = [
-  /\bgk_[A-Za-z0-9_-]+/g,
-  /\bwhsec_[A-Za-z0-9+/=]+/g,
-  /\bgAAAAA[A-Za-z0-9_=-]*/g,
-  /\b(bearer|basic)\s+[^\s,;"']+/gi,
-  /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*)?/g,
-  /\bAtz[ar]\|[^\s,;"']+/g,
-  /\bEAA[A-Za-z0-9]{20,}/g,
-  /\bAQ[VXT][A-Za-z0-9_-]{30,}/g,
-];
+/** The shared replacements as the screen words them: what names the secret (`$1`) stays, the secret reads HIDDEN. */
+const ON_SCREEN = SECRET_PATTERNS.map(
+  ([shape, replacement]) => [shape, replacement.startsWith('$1') ? replacement.replace(/\[redacted[^\]]*\]/, HIDDEN) : HIDDEN] as const,
+);
+/** "Bearer [hidden]" says no more than "[hidden]": the scheme goes with its value. */
+const SCHEME_BEFORE_HIDDEN = /\b(?:bearer|basic)\s+\[hidden\]/gi;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A long run of base64/base64url characters (dots split it: ids such as amzn1.account.… are dotted; JWTs are caught above)… */
@@ -29,6 +27,7 @@ function looksRandom(run: string): boolean {
 
 export function redactTokenLike(text: string): string {
   let out = text;
-  for (const shape of KNOWN_SHAPES) out = out.replace(shape, HIDDEN);
+  for (const [shape, replacement] of ON_SCREEN) out = out.replace(shape, replacement);
+  out = out.replace(SCHEME_BEFORE_HIDDEN, HIDDEN);
   return out.replace(LONG_RUN, (run) => (looksRandom(run) ? HIDDEN : run));
 }

@@ -85,9 +85,11 @@ function SweepFacts({ health }: { health: Health }) {
               By {TRIGGERS[s.lastSweep.trigger] ?? s.lastSweep.trigger}, in {s.lastSweep.durationMs} ms: {s.lastSweep.claimed}{' '}
               due, {s.lastSweep.refreshed} refreshed, {s.lastSweep.failed} failed, {s.lastSweep.needsReauth} need reconnecting.
             </p>
-            {s.lastSweep.lastError && (
+            {s.lastSweep.errors > 0 && (
               <p className="text-sm break-words text-destructive" data-testid="last-sweep-error">
-                {s.lastSweep.errors} error{s.lastSweep.errors === 1 ? '' : 's'}; last: {s.lastSweep.lastError}
+                {s.lastSweep.errors} error{s.lastSweep.errors === 1 ? '' : 's'}
+                {/* The text only reaches the operator: it may name other users' connections (lib/health.ts). */}
+                {s.lastSweep.lastError ? `; last: ${s.lastSweep.lastError}` : '; the operator has the details.'}
               </p>
             )}
           </>

@@ -29,7 +29,7 @@ export const healthSchema = z.object({
           failed: z.int(),
           needsReauth: z.int(),
           errors: z.int(),
-          lastError: z.string().nullable().describe('Only for a signed-in caller; null otherwise.'),
+          lastError: z.string().nullable().describe('Only for the operator (local-mode user or METRICS_TOKEN bearer); null otherwise.'),
         })
         .nullable(),
       stale: z.boolean(),

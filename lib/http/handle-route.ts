@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../db/errors';
 import { captureError, errorTrackingEnabled, flushErrors } from '../error-tracking/capture';
 import { requestLogger } from '../log';
 import { withLogContext } from '../log-context';
+import { withRequestQuota } from '../rate-limit/request-quota';
 import { afterResponse } from './after-response';
 import { AppError, errorResponse } from './errors';
 import { REQUEST_ID_HEADER } from './request-id';
@@ -46,20 +47,24 @@ export function errorToResponse(err: unknown, req: Request): Response {
 }
 
 /**
- * Wraps one handler: whatever it throws becomes one of our JSON errors, and every line logged
- * while it runs, from lib code too, carries the request id (lib/log-context.ts).
+ * Wraps one handler: whatever it throws becomes one of our JSON errors, every line logged
+ * while it runs, from lib code too, carries the request id (lib/log-context.ts), and every answer
+ * of a rate-limited route the RateLimit fields (lib/rate-limit/request-quota.ts).
  */
 export function handleRoute<R extends Request, C>(handler: RouteHandler<R, C>): Wrapped<R, C> {
   return (req, ctx) =>
-    withLogContext({ requestId: req.headers.get(REQUEST_ID_HEADER) ?? undefined }, async () => {
-      try {
-        return await handler(req, ctx as C);
-      } catch (err) {
-        // redirect(), notFound() and Next's own control-flow errors are not failures.
-        unstable_rethrow(err);
-        return errorToResponse(err, req);
-      }
-    });
+    withLogContext({ requestId: req.headers.get(REQUEST_ID_HEADER) ?? undefined }, () =>
+      // Any answer after a rate-limit hit, errors included, carries the RateLimit fields.
+      withRequestQuota(async () => {
+        try {
+          return await handler(req, ctx as C);
+        } catch (err) {
+          // redirect(), notFound() and Next's own control-flow errors are not failures.
+          unstable_rethrow(err);
+          return errorToResponse(err, req);
+        }
+      }),
+    );
 }
 
 /** The methods a route answers, for `Allow` (HEAD comes with GET, OPTIONS with every route). */

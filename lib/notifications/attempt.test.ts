@@ -85,19 +85,29 @@ describe('one webhook attempt', () => {
     expect(await send(`http://mixed.test:${rx.port}/`, { resolve: dns.resolve, policy: STRICT })).toEqual({
       ok: false,
       statusCode: null,
-      error: DELIVERY_ERROR.blocked,
+      error: DELIVERY_ERROR.hostRefused,
       retryAfterMs: null,
-      final: true,
     });
     expect(rx.received).toHaveLength(0);
+  });
+
+  it('answers a name resolving to a private address exactly as a name that does not resolve: no mapping the internal DNS', async () => {
+    const dns = stubResolver({ 'db.internal.test': ['10.0.0.7'] });
+    const internal = await send('https://db.internal.test/', { resolve: dns.resolve, policy: STRICT });
+    const missing = await send('https://nowhere.internal.test/', { resolve: dns.resolve, policy: STRICT });
+    expect(missing).toEqual(internal);
+    expect(internal).toEqual({ ok: false, statusCode: null, error: DELIVERY_ERROR.hostRefused, retryAfterMs: null });
+    // A literal private address needs no DNS, tells nothing, and is final.
+    expect(await send('https://10.0.0.7/', { policy: STRICT })).toMatchObject({ error: DELIVERY_ERROR.blocked, final: true });
   });
 
   it('refuses loopback receivers unless private addresses are allowed', async () => {
     const rx = await listen();
     const dns = stubResolver({ 'receiver.test': ['127.0.0.1'] });
-    for (const url of [`http://127.0.0.1:${rx.port}/`, `http://localhost:${rx.port}/`, `http://receiver.test:${rx.port}/`]) {
+    for (const url of [`http://127.0.0.1:${rx.port}/`, `http://localhost:${rx.port}/`]) {
       expect(await send(url, { resolve: dns.resolve, policy: STRICT }), url).toMatchObject({ ok: false, error: DELIVERY_ERROR.blocked });
     }
+    expect(await send(`http://receiver.test:${rx.port}/`, { resolve: dns.resolve, policy: STRICT })).toMatchObject({ ok: false, error: DELIVERY_ERROR.hostRefused });
     expect(rx.received).toHaveLength(0);
     expect(await send(`http://127.0.0.1:${rx.port}/`, { policy: RELAXED })).toEqual({ ok: true, statusCode: 204 });
   });
@@ -143,7 +153,7 @@ describe('one webhook attempt', () => {
     expect(await send('https://nowhere.test/', { resolve: dns.resolve })).toEqual({
       ok: false,
       statusCode: null,
-      error: DELIVERY_ERROR.unresolved,
+      error: DELIVERY_ERROR.hostRefused,
       retryAfterMs: null,
     });
   });

@@ -41,9 +41,13 @@ export async function postWebhook(input: {
   const deadline = Date.now() + timeoutMs;
   const target = await resolveWebhookTarget(input.url, { policy: input.policy, resolve: input.resolve, timeoutMs });
   if (!target.ok) {
-    return target.reason === 'blocked'
-      ? { ok: false, statusCode: null, error: DELIVERY_ERROR.blocked, retryAfterMs: null, final: true }
-      : { ok: false, statusCode: null, error: DELIVERY_ERROR.unresolved, retryAfterMs: null };
+    // Refused by the URL alone (a literal private address, localhost): no waiting changes that.
+    if (!target.asked) return { ok: false, statusCode: null, error: DELIVERY_ERROR.blocked, retryAfterMs: null, final: true };
+    // Refused by what DNS said: a private answer and no answer read the same and are retried
+    // alike, or a name re-pointed after saving (a CNAME to an internal name) would tell its owner
+    // which internal names exist. Which it was is for the operator's log only.
+    getLogger().info({ deliveryId: input.msgId, reason: target.reason }, 'webhook host refused');
+    return { ok: false, statusCode: null, error: DELIVERY_ERROR.hostRefused, retryAfterMs: null };
   }
 
   const body = JSON.stringify(input.payload);

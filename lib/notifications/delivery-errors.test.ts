@@ -15,6 +15,8 @@ describe('what a user is told about a failed delivery', () => {
     expect(describeDeliveryError('connection failed: ECONNREFUSED')).toBe(DELIVERY_ERROR.unreachable);
     expect(describeDeliveryError('timed out after 10000 ms')).toBe(DELIVERY_ERROR.unreachable);
     expect(describeDeliveryError('connection failed: self-signed certificate in chain for internal.corp')).toBe(DELIVERY_ERROR.unreachable);
+    // Rows from before hostRefused told a private answer from no answer; shown now, they read alike.
+    expect(describeDeliveryError('The host name could not be resolved')).toBe(DELIVERY_ERROR.hostRefused);
     expect(describeDeliveryError('anything else the receiver said')).toBe('Delivery failed');
     expect(describeDeliveryError('Receiver answered 500: body')).toBe('Delivery failed');
   });

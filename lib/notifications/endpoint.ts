@@ -4,6 +4,7 @@ import { recordAuditEvent } from '../db/audit';
 import { deleteNotificationEndpoint, getNotificationEndpoint, upsertNotificationEndpoint } from '../db/notifications';
 import { getEnv } from '../env';
 import { AppError } from '../http/errors';
+import { getLogger } from '../log';
 import { encryptToken } from '../tokens/keys';
 import { DELIVERY_TIMEOUT_MS } from './attempt';
 import { DELIVERY_ERROR } from './delivery-errors';
@@ -36,9 +37,14 @@ export function parseWebhookUrl(raw: unknown): string {
   return parsed.data;
 }
 
+/** The one refusal a user gets for a host webhooks may not use, whatever the reason (checkWebhookTarget). */
+export const WEBHOOK_HOST_REFUSED = `${DELIVERY_ERROR.hostRefused}. Webhooks go only to public hosts; check the URL.`;
+
 /**
  * Refuses a URL whose host is, or resolves to, an address webhooks may not reach. Checked again at
  * every delivery (DNS can change after saving); this check tells the user now rather than later.
+ * "Private address" and "does not resolve" read the same: told apart, they would let a user list
+ * which names exist in the server's internal DNS. Which one it was goes to the server log only.
  */
 export async function checkWebhookTarget(url: string, opts: { resolveHost?: HostResolver } = {}): Promise<void> {
   const target = await resolveWebhookTarget(url, {
@@ -47,12 +53,8 @@ export async function checkWebhookTarget(url: string, opts: { resolveHost?: Host
     timeoutMs: DELIVERY_TIMEOUT_MS,
   });
   if (target.ok) return;
-  throw new AppError(
-    'bad_request',
-    target.reason === 'blocked'
-      ? `${DELIVERY_ERROR.blocked}. Webhooks go only to public hosts.`
-      : `${DELIVERY_ERROR.unresolved}. Check the URL.`,
-  );
+  getLogger().info({ reason: target.reason, origin: describeWebhookUrl(url) }, 'webhook URL refused');
+  throw new AppError('bad_request', WEBHOOK_HOST_REFUSED);
 }
 
 /**

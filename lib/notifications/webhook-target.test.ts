@@ -150,6 +150,7 @@ describe('where a webhook may go', () => {
     expect(await resolveWebhookTarget('https://slow.test/', { policy: STRICT, resolve: never, timeoutMs: 50 })).toEqual({
       ok: false,
       reason: 'unresolved',
+      asked: true,
     });
   });
 

@@ -15,7 +15,8 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 
 export type WebhookTarget =
   | { ok: true; url: URL; addresses: ResolvedAddress[] }
-  | { ok: false; reason: 'blocked' | 'unresolved' };
+  /** `asked`: the answer came from DNS (a name was looked up), not from the URL alone. */
+  | { ok: false; reason: 'blocked' | 'unresolved'; asked: boolean };
 
 export const resolveWithSystem: HostResolver = async (hostname) => {
   const found = await dns.promises.lookup(hostname, { all: true });
@@ -48,25 +49,25 @@ export async function resolveWebhookTarget(
   try {
     url = new URL(raw);
   } catch {
-    return { ok: false, reason: 'blocked' };
+    return { ok: false, reason: 'blocked', asked: false };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'blocked' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'blocked', asked: false };
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.+$/, '');
-  if (!host) return { ok: false, reason: 'blocked' };
+  if (!host) return { ok: false, reason: 'blocked', asked: false };
 
   let addresses: string[];
   if (net.isIP(host)) {
     addresses = [host];
   } else {
-    if (isLocalhostName(host) && !opts.policy.allowPrivate) return { ok: false, reason: 'blocked' };
+    if (isLocalhostName(host) && !opts.policy.allowPrivate) return { ok: false, reason: 'blocked', asked: false };
     try {
       addresses = await withTimeout((opts.resolve ?? resolveWithSystem)(host), opts.timeoutMs);
     } catch {
-      return { ok: false, reason: 'unresolved' };
+      return { ok: false, reason: 'unresolved', asked: true };
     }
-    if (addresses.length === 0) return { ok: false, reason: 'unresolved' };
+    if (addresses.length === 0) return { ok: false, reason: 'unresolved', asked: true };
   }
-  if (!addresses.every((a) => isAddressAllowed(a, opts.policy))) return { ok: false, reason: 'blocked' };
+  if (!addresses.every((a) => isAddressAllowed(a, opts.policy))) return { ok: false, reason: 'blocked', asked: !net.isIP(host) };
   return { ok: true, url, addresses: addresses.map((address) => ({ address, family: net.isIPv6(address) ? 6 : 4 })) };
 }
 

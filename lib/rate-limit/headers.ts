@@ -16,7 +16,7 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
   };
 }
 
-/** Adds the fields to a response that was allowed (the token API tells callers where they stand). */
+/** Adds the fields to a response. Routes need not: handleRoute adds them to every answer after a hit (request-quota.ts). */
 export function withRateLimitHeaders<T extends NextResponse>(res: T, decision: RateLimitDecision | null): T {
   if (decision) for (const [k, v] of Object.entries(rateLimitHeaders(decision))) res.headers.set(k, v);
   return res;

@@ -4,6 +4,7 @@ import type { Sql } from '../db';
 import { hitRateLimit } from '../db/rate-limits';
 import { recordRateLimited } from '../metrics/record';
 import { RateLimitBlocks } from './blocks';
+import { noteRateLimit } from './request-quota';
 import type { RateLimitName, RateLimitPolicy, RateLimitSettings } from './policies';
 
 export interface RateLimitDecision {
@@ -45,12 +46,15 @@ export async function checkRateLimit(
     ? await blocks.hit(sql, key, policy.limit, policy.windowSec)
     : await hitRateLimit(sql, { key, limit: policy.limit, windowSec: policy.windowSec }).then((h) => ({ allowed: h.hits <= policy.limit, used: h.hits, resetSec: h.reset_sec }));
   if (!hit.allowed) recordRateLimited(name);
-  return {
+  const decision: RateLimitDecision = {
     policy,
     allowed: hit.allowed,
     remaining: Math.max(0, policy.limit - hit.used),
     resetSec: Math.min(policy.windowSec, Math.max(1, Math.ceil(hit.resetSec))),
   };
+  // Whatever the route answers next carries the RateLimit fields of this quota (request-quota.ts).
+  noteRateLimit(decision);
+  return decision;
 }
 
 /** The refusal in words, for JSON errors and dashboard toasts. */

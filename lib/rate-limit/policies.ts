@@ -18,6 +18,8 @@ export const RATE_LIMIT_POLICIES = {
   test_event: { env: 'RATE_LIMIT_TEST_EVENT', limit: 5, windowSec: 60 },
   /** API keys created per user. */
   api_key_create: { env: 'RATE_LIMIT_API_KEY_CREATE', limit: 20, windowSec: 3600 },
+  /** Audit log CSV exports per user (each one reads up to 10 000 rows). */
+  audit_export: { env: 'RATE_LIMIT_AUDIT_EXPORT', limit: 10, windowSec: 60 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_POLICIES;

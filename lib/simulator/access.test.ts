@@ -64,10 +64,22 @@ describe('simulator admin API access', () => {
     expect((await handleSimulatorRequest(state, sameOrigin, context('open'))).status).toBe(200);
   });
 
-  it('GET issued lists every code and token handed out', async () => {
+  it('GET issued lists every code and token handed out, only with SIMULATOR_ADMIN_SECRET', async () => {
     const state = createSimulatorState();
-    const res = await handleSimulatorRequest(state, new Request(`${ADMIN}/issued`), { admin: 'open', redirectUris: () => [] });
+    const issued = (headers: Record<string, string> = {}) => new Request(`${ADMIN}/issued`, { headers });
+    const res = await handleSimulatorRequest(state, issued({ authorization: 'Bearer s' }), { admin: { secret: 's' }, redirectUris: () => [] });
     expect(await res.json()).toEqual({ codes: [], accessTokens: [], refreshTokens: [] });
+  });
+
+  it('GET issued is refused where the admin API is open (development without a secret), even same-origin; the rest stays open', async () => {
+    const state = createSimulatorState();
+    const open = { admin: 'open' as const, redirectUris: () => [] };
+    for (const headers of [{}, { origin: ORIGIN }, { 'sec-fetch-site': 'same-origin' }] as Record<string, string>[]) {
+      const res = await handleSimulatorRequest(state, new Request(`${ADMIN}/issued`, { headers }), open);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ error: 'admin_secret_required', message: expect.stringContaining('SIMULATOR_ADMIN_SECRET') });
+    }
+    expect((await handleSimulatorRequest(state, new Request(`${ADMIN}/state`), open)).status).toBe(200);
   });
 });
 

@@ -33,11 +33,25 @@ export function appCallbackUris(origin: string): SimulatorContext['redirectUris'
   return (provider) => [`${base}/api/v1/oauth/${provider}/callback`];
 }
 
-/** A refusal for an admin request the access rule does not allow, or null to go ahead. */
-export function refuseAdminRequest(access: AdminAccess, request: Request): Response | null {
+/**
+ * Admin actions that hand out live credentials (every code and token issued, to any client and
+ * persona): they want SIMULATOR_ADMIN_SECRET even where the rest is open. Open admin is reachable
+ * by anything that can reach the dev server's loopback port — another local user, a container
+ * sharing the network — and "open" must not mean "read everyone's tokens".
+ */
+const SECRET_ONLY: ReadonlySet<string> = new Set(['issued']);
+
+/** A refusal for an admin request (`action`: the first path segment after `_admin/`) the access rule does not allow, or null to go ahead. */
+export function refuseAdminRequest(access: AdminAccess, request: Request, action?: string): Response | null {
   if (access === 'off') {
     return json(
       { error: 'admin_disabled', message: 'The simulator admin API is off in production: set SIMULATOR_ADMIN_SECRET and send it as a Bearer token.' },
+      403,
+    );
+  }
+  if (access === 'open' && action !== undefined && SECRET_ONLY.has(action)) {
+    return json(
+      { error: 'admin_secret_required', message: `The simulator admin endpoint ${action} returns live tokens: set SIMULATOR_ADMIN_SECRET and send it as a Bearer token.` },
       403,
     );
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { handleSimulatorRequest } from './handler';
 import { seedGrant } from './seed';
 import { createSimulatorTestClient, TEST_ORIGIN, type SimulatorTestClient } from './test-client';
 
@@ -44,7 +45,11 @@ describe('simulator admin API', () => {
   it('issued lists every code and token a test may need to check was never leaked', async () => {
     const sim = createSimulatorTestClient('x');
     const { accessToken, refreshToken } = seedGrant(sim.state, 'x', { personaId: 'x-riley', scopes: ['tweet.read', 'offline.access'] });
-    const issued = (await (await admin(sim, 'issued')).json()) as { codes: unknown[]; accessTokens: { provider: string; value: string }[]; refreshTokens: { value: string }[] };
+    // `issued` wants the admin secret even where the rest of the admin API is open (access.ts).
+    expect((await admin(sim, 'issued')).status).toBe(403);
+    const withSecret = { admin: { secret: 'admin-api-test' }, redirectUris: () => [] };
+    const request = new Request(`${TEST_ORIGIN}/api/simulator/_admin/issued`, { headers: { authorization: 'Bearer admin-api-test' } });
+    const issued = (await (await handleSimulatorRequest(sim.state, request, withSecret)).json()) as { codes: unknown[]; accessTokens: { provider: string; value: string }[]; refreshTokens: { value: string }[] };
     expect(issued.codes).toEqual([]);
     expect(issued.accessTokens).toEqual([{ provider: 'x', value: accessToken, personaId: 'x-riley' }]);
     expect(issued.refreshTokens.map((t) => t.value)).toEqual([refreshToken]);

@@ -14,7 +14,8 @@ import { randomId } from './token-format';
  * `seed` is a fixture that creates grants directly (like a completed consent), for benchmarks and
  * tests that need thousands of live grants in a running server's simulator; `issued` lists every
  * code and token handed out, so a test can search logs for them. Like the rest, it exists only
- * while the simulator does, behind SIMULATOR_ADMIN_SECRET (access.ts).
+ * while the simulator does, behind SIMULATOR_ADMIN_SECRET (access.ts); `issued` wants the secret
+ * even in development, where the rest is open without one.
  */
 
 const revokeSchema = z.object({

@@ -46,7 +46,7 @@ export async function handleSimulatorRequest(state: SimulatorState, request: Req
   if (!pathname.startsWith(prefix)) return notFound();
   const [first, host, ...segments] = pathname.slice(prefix.length).split('/');
   if (first === '_admin') {
-    const refused = refuseAdminRequest(context.admin, request);
+    const refused = refuseAdminRequest(context.admin, request, host);
     if (refused) return refused;
     if (host === 'reporting') return handleReportingAdmin(state, request, segments.join('/'));
     // A full reset forgets the reporting state too.

@@ -16,6 +16,7 @@ import { runSweep } from '@/lib/refresh/sweep';
 import { encryptToken } from '@/lib/tokens/keys';
 import { GET as accessToken } from '@/app/api/v1/connections/[id]/access-token/route';
 import { POST as createKeyRoute } from '@/app/api/v1/api-keys/route';
+import { GET as auditExportRoute } from '@/app/api/v1/audit/export/route';
 import { POST as testEventRoute } from '@/app/api/v1/notifications/test/route';
 import { GET as authorizeRoute } from '@/app/api/v1/oauth/[provider]/authorize/route';
 import { GET as callbackRoute } from '@/app/api/v1/oauth/[provider]/callback/route';
@@ -42,6 +43,7 @@ const LIMITS: Record<string, string> = {
   RATE_LIMIT_CLERK_WEBHOOK: '3/60s',
   RATE_LIMIT_TEST_EVENT: '2/60s',
   RATE_LIMIT_API_KEY_CREATE: '2/1h',
+  RATE_LIMIT_AUDIT_EXPORT: '2/60s',
 };
 const CLERK = {
   CLERK_SECRET_KEY: 'sk_test_rate_limits',
@@ -355,6 +357,62 @@ describe.each(DRIVERS)('rate limits on %s', (driver) => {
       for (let i = 0; i < 3; i++) results.push(await createApiKeyAction(`bob ${i}`));
       expect(results.map((r) => r.ok)).toEqual([true, true, false]);
       expect(results[2]).toMatchObject({ rateLimited: true, message: expect.stringMatching(/at most 2 per hour/) });
+    });
+
+    it('the audit log CSV export is limited per user, with Retry-After and the RateLimit fields', async () => {
+      signedInAs('carol');
+      const exportCsv = () => auditExportRoute(request('/api/v1/audit/export'));
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await exportCsv());
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 429]);
+      expect(answers[0]!.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(answers[1]!.headers.get('ratelimit')).toMatch(/^"audit_export";r=0;t=\d+$/);
+      const refused = answers[2]!;
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(refused.headers.get('ratelimit-policy')).toBe('"audit_export";q=2;w=60');
+      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', message: expect.stringMatching(/at most 2 per minute/) } });
+      // Per user: another user's exports are not carol's.
+      signedInAs('dave');
+      expect((await exportCsv()).status).toBe(200);
+    });
+
+    it('every answer of a limited route after its hit carries RateLimit and RateLimit-Policy, not only 200 and 429', async () => {
+      // Fresh windows: the tests above used up some of these quotas.
+      await t.db.query('delete from rate_limits');
+      clearRateLimitBlocks();
+      const fields = (res: Response) => [res.status, res.headers.get('ratelimit-policy'), res.headers.get('ratelimit')];
+      // 404: a valid key asking for a connection that is not its user's (the hit is counted first).
+      const { key } = await createApiKey(t.db, { userId: 'carol', name: 'fields' });
+      const unknown = crypto.randomUUID();
+      const notFound = await accessToken(
+        request(`/api/v1/connections/${unknown}/access-token`, { headers: { authorization: `Bearer ${key}` } }),
+        params({ id: unknown }),
+      );
+      expect(fields(notFound)).toEqual([404, '"token_api";q=3;w=60', expect.stringMatching(/^"token_api";r=2;t=\d+$/)]);
+      // 401: a bad key, counted against the client's auth failures.
+      const bogus = await accessToken(
+        request(`/api/v1/connections/${unknown}/access-token`, { headers: { authorization: 'Bearer gk_nope' } }),
+        params({ id: unknown }),
+      );
+      expect(fields(bogus)).toEqual([401, '"auth_failures";q=5;w=60', expect.stringMatching(/^"auth_failures";r=\d+;t=\d+$/)]);
+      // 404: "send a test event" without an endpoint.
+      signedInAs('dave');
+      const noEndpoint = await testEventRoute(request('/api/v1/notifications/test', { method: 'POST' }));
+      expect(fields(noEndpoint)).toEqual([404, '"test_event";q=2;w=60', expect.stringMatching(/^"test_event";r=1;t=\d+$/)]);
+      // 400: a Clerk webhook with a bad signature.
+      setEnv(CLERK);
+      try {
+        const badSignature = await clerkWebhookRoute(
+          request('/api/webhooks/clerk', {
+            method: 'POST',
+            headers: { 'svix-id': 'msg_fields', 'svix-timestamp': String(Math.floor(Date.now() / 1000)), 'svix-signature': 'v1,Zm9yZ2Vk' },
+            body: '{"type":"user.created"}',
+          }),
+        );
+        expect(fields(badSignature)).toEqual([400, '"clerk_webhook";q=3;w=60', expect.stringMatching(/^"clerk_webhook";r=\d+;t=\d+$/)]);
+      } finally {
+        unsetEnv(CLERK);
+      }
     });
   });
 });

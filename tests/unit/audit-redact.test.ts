@@ -26,6 +26,16 @@ describe('redactTokenLike', () => {
     expect(redactTokenLike(x)).toBe(HIDDEN);
   });
 
+  it('hides the shapes the logs scrub (lib/scrub-secrets.ts), which the screen once missed: URL passwords, credential parameters, encoded Amazon tokens', () => {
+    const url = 'callback https://app.example.com/cb?code=ab12&state=s7x&next=/home failed';
+    expect(redactTokenLike(url)).toBe(`callback https://app.example.com/cb?code=${HIDDEN}&state=${HIDDEN}&next=/home failed`);
+    expect(redactTokenLike('connect postgres://app:hunter2@db.internal:5432/grants refused')).toBe(
+      `connect postgres://app:${HIDDEN}@db.internal:5432/grants refused`,
+    );
+    expect(redactTokenLike('GET /x?t=Atza%7CIwEBIexample')).not.toContain('IwEBIexample');
+    expect(redactTokenLike('Authorization: Basic dXNlcjpodW50ZXIy')).toBe(`Authorization: ${HIDDEN}`);
+  });
+
   it('keeps what an audit row legitimately says', () => {
     for (const text of [
       '3f2b8a1c-9d4e-4f6a-8b7c-1d2e3f4a5b6c',
@@ -38,6 +48,7 @@ describe('redactTokenLike', () => {
       'amzn1.account.AKP8M2EXAMPLENADIAPETROVA',
       'amzn1.account.AFJ2K3L4M5N6O7P8Q9R0S1T2U3V4',
       'invalid_grant',
+      'a basic check of the account',
     ]) {
       expect(redactTokenLike(text), text).toBe(text);
     }

@@ -88,12 +88,22 @@ export const analyticsOperations = [
     summary: 'The audit log as CSV',
     description:
       'Every event the filters match, newest first, at most 10 000; `X-Audit-Truncated: true` when more matched. ' +
-      'Malformed filters are ignored, as on the audit page.',
+      'Malformed filters are ignored, as on the audit page. At most 10 exports a minute per user (RATE_LIMIT_AUDIT_EXPORT): ' +
+      'then 429 with Retry-After; RateLimit-Policy and RateLimit say where the user stands.',
     auth: ['session'],
     query: z.object(AUDIT_QUERY_FIELDS).omit({ before: true, after: true }).partial(),
     responses: {
-      200: { description: 'The CSV file.', contentType: 'text/csv', headers: { 'x-audit-rows': 'Rows in the file.', 'x-audit-truncated': 'More matched.' } },
+      200: {
+        description: 'The CSV file.',
+        contentType: 'text/csv',
+        headers: {
+          'x-audit-rows': 'Rows in the file.',
+          'x-audit-truncated': 'More matched.',
+          'ratelimit-policy': 'The per-user export quota.',
+          ratelimit: 'What is left of it.',
+        },
+      },
     },
-    errors: ['unauthenticated'],
+    errors: ['unauthenticated', 'rate_limited'],
   }),
 ];

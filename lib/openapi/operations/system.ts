@@ -11,7 +11,7 @@ export const systemOperations = [
     summary: 'Health',
     description:
       'Database, migrations, scheduler (last sweep) and version; 503 when the database is down. ' +
-      "Anyone gets counts only; a signed-in caller also the last sweep's error text.",
+      "Anyone gets counts only; the operator (the local-mode user, or `Authorization: Bearer $METRICS_TOKEN`) also the last sweep's error text, which may name any user's connections. A Clerk user gets counts only.",
     auth: [],
     responses: {
       200: { description: 'Up (ok or degraded).', schema: healthSchema },

@@ -5,7 +5,6 @@ import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { apiKeyRoute } from '@/lib/http/api-key-route';
 import { errorResponse } from '@/lib/http/errors';
-import { withRateLimitHeaders } from '@/lib/rate-limit/headers';
 import { getTokenReadAudit } from '@/lib/refresh/token-read-audit';
 import { getFreshAccessToken, prefetchTokenRow, TokenUnavailable } from '@/lib/refresh/fresh-token';
 import { apiRoute } from '@/lib/http/handle-route';
@@ -51,13 +50,11 @@ async function getAccessToken(req: NextRequest, ctx: { params: Promise<{ id: str
       firstRead: auth.alongside,
     });
     audit('success', { expiresAt: token.expiresAt.toISOString(), refreshed: token.outcome?.kind === 'refreshed' });
-    return withRateLimitHeaders(
-      respond(
-        accessTokenSchema,
-        { access_token: token.accessToken, token_type: token.tokenType, expires_at: token.expiresAt },
-        { headers: { 'cache-control': 'no-store', pragma: 'no-cache' } },
-      ),
-      auth.rateLimit,
+    // The RateLimit fields are added by apiRoute, on this answer and on every error (request-quota.ts).
+    return respond(
+      accessTokenSchema,
+      { access_token: token.accessToken, token_type: token.tokenType, expires_at: token.expiresAt },
+      { headers: { 'cache-control': 'no-store', pragma: 'no-cache' } },
     );
   } catch (err) {
     if (!(err instanceof TokenUnavailable)) throw err;

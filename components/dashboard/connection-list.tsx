@@ -13,6 +13,7 @@ import { ConnectionsSkeleton } from './skeletons';
 import { RelativeTime } from './time';
 import { STATUS_POLL_MS } from './queries';
 import { useConnectionPage, useOverview } from './use-status';
+import { SyncToasts } from './sync-toasts';
 import { SyncCardsScope } from './use-sync-status';
 
 /**
@@ -51,8 +52,9 @@ export function ConnectionList({ params }: { params: ListParams }) {
       {data.connections.length === 0 ? (
         <EmptyList overview={overview} params={params} />
       ) : (
-        // The cards' sync lines read the sync status of these connections only, not of every page.
+        // The cards' sync lines (and the toasts of their finished runs) read these connections' sync status only.
         <SyncCardsScope connectionIds={data.connections.map((c) => c.id)}>
+          <SyncToasts />
           <ul
             className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,20rem),1fr))] gap-3"
             aria-label="Connections"

@@ -4,7 +4,6 @@ import { BarChart3 } from 'lucide-react';
 import { Skeleton } from '@/components/ui/skeleton';
 import { PROVIDER_COPY } from './provider-copy';
 import { outcomeCounts } from './sync-copy';
-import { SyncToasts } from './sync-toasts';
 import { useInsightsEnabled, useSyncStatus } from './use-sync-status';
 
 /**
@@ -29,7 +28,6 @@ export function SyncHealthCard() {
           </p>
         ) : (
           <>
-            <SyncToasts />
             {error && (
               <p className="mb-2 text-xs text-destructive" role="status">
                 Could not check the campaign sync just now ({error.message}).

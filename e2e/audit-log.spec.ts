@@ -146,3 +146,22 @@ test('search, days and filters apply on change; pages show; the CSV holds the fi
     expect(formula[0]!.every((cell) => !/^[=+\-@]/.test(cell))).toBe(true);
   });
 });
+
+test('days are the browser’s: in UTC−8 the page says so, sends its zone, and “today” is Los Angeles’s today', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, timezoneId: 'America/Los_Angeles' });
+  const page = await context.newPage();
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  await page.goto('/audit');
+  const form = page.getByTestId('audit-filters');
+  await expect(page.getByTestId('filter-days-zone')).toHaveText('in America/Los_Angeles');
+  await form.getByLabel('From', { exact: true }).fill(today);
+  await form.getByLabel('To', { exact: true }).fill(today);
+  await settled(page, (url) => url.searchParams.get('to') === today && url.searchParams.get('tz') === 'America/Los_Angeles');
+  // Every event of this file happened minutes ago: all inside Los Angeles's today, whatever UTC's date is.
+  await expect(rows(page)).toHaveCount(25);
+  await expect(page.getByTestId('filter-days-zone')).toHaveText('in America/Los_Angeles');
+  // A link without a zone (typed, or from before) says it cuts UTC days.
+  await page.goto(`/audit?from=${today}`);
+  await expect(page.getByTestId('filter-days-zone')).toHaveText('in UTC');
+  await context.close();
+});

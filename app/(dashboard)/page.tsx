@@ -13,7 +13,7 @@ import { connectionPageKey, HEALTH_QUERY_KEY, OVERVIEW_QUERY_KEY } from '@/compo
 import { SectionErrorBoundary } from '@/components/dashboard/section-error-boundary';
 import { SiteHeader } from '@/components/dashboard/site-header';
 import { SyncHealthCard, SyncHealthSkeleton } from '@/components/dashboard/sync-health-card';
-import { SYNC_STATUS_QUERY_KEY } from '@/components/dashboard/sync-queries';
+import { syncStatusKey } from '@/components/dashboard/sync-queries';
 import { InsightsSyncProvider } from '@/components/dashboard/use-sync-status';
 import { ConnectionsSkeleton, HealthSkeleton } from '@/components/dashboard/skeletons';
 import { Button } from '@/components/ui/button';
@@ -23,7 +23,7 @@ import { getDb } from '@/lib/db';
 import { getUser } from '@/lib/db/users';
 import { getEnv } from '@/lib/env';
 import { checkHealth } from '@/lib/health';
-import { describeSyncStatus } from '@/lib/insights/status';
+import { describeCardsSyncStatus } from '@/lib/insights/status';
 import { activeDefaults, exposureWarning } from '@/lib/modes';
 import { listProviderStatus } from '@/lib/providers/registry';
 import { withRequestContext } from '@/lib/http/render-context';
@@ -58,8 +58,14 @@ export default withRequestContext(async function DashboardPage({ searchParams }:
   list.catch(() => {});
   // The sync status, likewise read once: the sync card and every card's sync line hydrate it in
   // their own boundary, so neither depends on the other boundary having hydrated first (a card
-  // rendered from the server's cache while the browser's was still empty failed hydration).
-  const syncStatus = env.insights.enabled ? describeSyncStatus(db, { userId: user.id }) : Promise.resolve(null);
+  // rendered from the server's cache while the browser's was still empty failed hydration). It is
+  // the targets of this page's connections only, plus the summary counts: bounded by the page.
+  const syncStatus: Promise<PageSync | null> = env.insights.enabled
+    ? page.then(async (p) => {
+        const ids = p.connections.map((c) => c.id);
+        return { ids, data: await describeCardsSyncStatus(db, { userId: user.id, connectionIds: ids }) };
+      })
+    : Promise.resolve(null);
   syncStatus.catch(() => {});
   const row = await getUser(db, user.id);
   const label = row?.display_name ?? row?.email ?? user.id;
@@ -113,7 +119,11 @@ interface SectionProps {
   readAt: number;
 }
 
-type SyncStatus = Awaited<ReturnType<typeof describeSyncStatus>>;
+/** The sync status of the page's cards, and which connections they are (its query key). */
+interface PageSync {
+  ids: string[];
+  data: Awaited<ReturnType<typeof describeCardsSyncStatus>>;
+}
 
 /** The toast of an OAuth round trip; tidying its URL keeps the page that holds the new card. */
 const OutcomeSection = withRequestContext(async function OutcomeSection({ list }: { list: Promise<ListParams> }) {
@@ -127,15 +137,15 @@ const ConnectionsSection = withRequestContext(async function ConnectionsSection(
   overview: overviewPromise,
   syncStatus,
   readAt,
-}: SectionProps & { page: Promise<ConnectionPage>; list: Promise<ListParams>; syncStatus: Promise<SyncStatus | null> }) {
+}: SectionProps & { page: Promise<ConnectionPage>; list: Promise<ListParams>; syncStatus: Promise<PageSync | null> }) {
   // A failed summary or sync-status read leaves them to load themselves; the page still shows.
   const [page, params, overview, status] = await Promise.all([pagePromise, list, overviewPromise.catch(() => null), syncStatus.catch(() => null)]);
   const queries: HydratedQuery[] = [{ key: connectionPageKey(params), data: page, updatedAt: readAt }];
   if (overview) queries.push({ key: OVERVIEW_QUERY_KEY, data: overview, updatedAt: readAt });
-  if (status) queries.push({ key: SYNC_STATUS_QUERY_KEY, data: status, updatedAt: readAt });
+  if (status) queries.push({ key: syncStatusKey(status.ids), data: status.data, updatedAt: readAt });
   return (
     <Hydrate queries={queries}>
-      <InsightsSyncProvider enabled={getEnv().insights.enabled}>
+      <InsightsSyncProvider enabled={getEnv().insights.enabled} connectionIds={page.connections.map((c) => c.id)}>
         <ConnectionList params={params} />
       </InsightsSyncProvider>
     </Hydrate>
@@ -155,11 +165,11 @@ const HealthSection = withRequestContext(async function HealthSection({ overview
 });
 
 /** The sync status read with the page, so the card and every connection's sync line start from it. */
-const SyncSection = withRequestContext(async function SyncSection({ status: statusPromise, enabled, readAt }: { status: Promise<SyncStatus | null>; enabled: boolean; readAt: number }) {
+const SyncSection = withRequestContext(async function SyncSection({ status: statusPromise, enabled, readAt }: { status: Promise<PageSync | null>; enabled: boolean; readAt: number }) {
   const status = await statusPromise;
   return (
-    <Hydrate queries={status ? [{ key: SYNC_STATUS_QUERY_KEY, data: status, updatedAt: readAt }] : []}>
-      <InsightsSyncProvider enabled={enabled}>
+    <Hydrate queries={status ? [{ key: syncStatusKey(status.ids), data: status.data, updatedAt: readAt }] : []}>
+      <InsightsSyncProvider enabled={enabled} connectionIds={status?.ids ?? []}>
         <SyncHealthCard />
       </InsightsSyncProvider>
     </Hydrate>

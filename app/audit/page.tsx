@@ -3,20 +3,20 @@ import { AuditEmpty } from '@/components/audit/audit-empty';
 import { AuditFilters, type ConnectionChoice } from '@/components/audit/audit-filters';
 import { AuditPagination } from '@/components/audit/audit-pagination';
 import { AuditExportLink } from '@/components/audit/audit-export-link';
-import { AUDIT_PAGE_SIZE, auditHref, hasFilters, parseAuditQuery } from '@/components/audit/audit-query';
+import { AUDIT_CONNECTION_CHOICES, AUDIT_PAGE_SIZE, auditHref, hasFilters, parseAuditQuery } from '@/components/audit/audit-query';
 import { AuditTable } from '@/components/audit/audit-table';
 import { ClockProvider } from '@/components/dashboard/clock';
 import { PROVIDER_COPY } from '@/components/dashboard/provider-copy';
 import { getSessionUser } from '@/lib/auth/session';
 import { asUser, getDb } from '@/lib/db';
 import { listAuditActions, listAuditLogPage } from '@/lib/db/audit-log';
-import { listConnections, type ConnectionSummary } from '@/lib/db/connections';
+import { listConnectionChoices, type ConnectionChoiceRow } from '@/lib/db/filter-choices';
 import { withRequestContext } from '@/lib/http/render-context';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Audit log · Grantkeeper' };
 
-function connectionLabel(c: ConnectionSummary): string {
+function connectionLabel(c: ConnectionChoiceRow): string {
   const provider = PROVIDER_COPY[c.provider as keyof typeof PROVIDER_COPY]?.name ?? c.provider;
   return `${c.display_name ?? c.external_account_id} · ${provider}${c.status === 'revoked' ? ' (disconnected)' : ''}`;
 }
@@ -31,10 +31,11 @@ export default withRequestContext(async function AuditPage({ searchParams }: { s
   const data = await asUser(db, user.id, async (tx) => ({
     page: await listAuditLogPage(tx, { userId: user.id, filters, cursor, limit: AUDIT_PAGE_SIZE }),
     actions: await listAuditActions(tx, { userId: user.id }),
-    connections: await listConnections(tx, { userId: user.id }),
+    // A bounded few for the select (and the chosen one), never the whole list: there may be thousands.
+    connections: await listConnectionChoices(tx, { userId: user.id, limit: AUDIT_CONNECTION_CHOICES, include: filters.connectionId }),
   }));
   const { rows, hasNewer, hasOlder } = data.page;
-  const choices: ConnectionChoice[] = data.connections.map((c) => ({ id: c.id, label: connectionLabel(c) }));
+  const choices: ConnectionChoice[] = data.connections.rows.map((c) => ({ id: c.id, label: connectionLabel(c) }));
   const empty = rows.length === 0 ? (cursor ? 'past_end' : hasFilters(filters) ? 'filtered' : 'none') : null;
 
   return (
@@ -47,7 +48,7 @@ export default withRequestContext(async function AuditPage({ searchParams }: { s
           </p>
         </div>
         {(empty !== 'none' || hasFilters(filters)) && (
-          <AuditFilters filters={filters} connections={choices} actions={data.actions} />
+          <AuditFilters filters={filters} connections={choices} moreConnections={data.connections.more} actions={data.actions} />
         )}
         {empty ? (
           <AuditEmpty reason={empty} startHref={auditHref(filters)} />

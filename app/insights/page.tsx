@@ -1,15 +1,16 @@
 import { redirect } from 'next/navigation';
 import type { AccountChoice } from '@/components/insights/insights-filters';
 import { platformName } from '@/components/insights/insights-format';
-import { PLATFORMS, parseInsightsView, type Platform } from '@/components/insights/insights-query';
+import { INSIGHTS_ACCOUNT_CHOICES, MAX_RANGE_DAYS, PLATFORMS, parseInsightsView, type Platform } from '@/components/insights/insights-query';
 import { InsightsNoAccounts } from '@/components/insights/insights-states';
 import { InsightsView } from '@/components/insights/insights-view';
 import { getSessionUser } from '@/lib/auth/session';
-import { asUser, getDb } from '@/lib/db';
-import { listConnections } from '@/lib/db/connections';
+import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { describeSyncStatus } from '@/lib/insights/status';
+import { readInsightsFilterChoices } from '@/lib/insights/filter-choices';
 import { withRequestContext } from '@/lib/http/render-context';
+
+const DAY_MS = 86_400_000;
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Insights · Grantkeeper' };
@@ -25,19 +26,19 @@ export default withRequestContext(async function InsightsPage({ searchParams }: 
   // The layout has redirected already; this narrows the type.
   if (!user) redirect('/signed-out');
   const db = await getDb();
-  const [status, connections] = await Promise.all([
-    describeSyncStatus(db, { userId: user.id }),
-    asUser(db, user.id, (tx) => listConnections(tx, { userId: user.id })),
-  ]);
   // Days are the accounts' calendar days; the presets end on today's UTC date, as the simulator's and most reports' do.
   const today = new Date().toISOString().slice(0, 10);
-  const accounts: AccountChoice[] = status.targets
-    .filter((t) => isPlatform(t.provider) && t.state !== 'disabled')
-    .map((t) => ({
-      provider: t.provider as Platform,
-      accountId: t.accountId,
-      name: t.accountName ?? t.accountId,
-      label: `${t.accountName ?? t.accountId}${t.currency ? ` (${t.currency})` : ''} · ${platformName(t.provider)}`,
+  // The filters' choices, bounded: the platforms synced, and the accounts with figures in the longest range the page asks for.
+  const since = new Date(Date.parse(today) - MAX_RANGE_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const choices = await readInsightsFilterChoices(db, { userId: user.id, since, limit: INSIGHTS_ACCOUNT_CHOICES });
+  const platforms = PLATFORMS.filter((p) => choices.providers.includes(p));
+  const accounts: AccountChoice[] = choices.accounts
+    .filter((a) => isPlatform(a.provider))
+    .map((a) => ({
+      provider: a.provider as Platform,
+      accountId: a.account_id,
+      name: a.account_name ?? a.account_id,
+      label: `${a.account_name ?? a.account_id}${a.currency ? ` (${a.currency})` : ''} · ${platformName(a.provider)}`,
     }));
 
   return (
@@ -48,15 +49,17 @@ export default withRequestContext(async function InsightsPage({ searchParams }: 
           Daily campaign figures of every connected ad account, in each account’s own currency and days.
         </p>
       </div>
-      {accounts.length === 0 ? (
-        <InsightsNoAccounts hasConnections={connections.some((c) => c.status !== 'revoked')} />
+      {platforms.length === 0 ? (
+        <InsightsNoAccounts hasConnections={choices.hasConnections} />
       ) : (
         <InsightsView
           initialView={parseInsightsView(await searchParams, today)}
           today={today}
+          platforms={platforms}
           accounts={accounts}
+          moreAccounts={choices.moreAccounts}
           lookbackDays={getEnv().insights.lookbackDays}
-          syncing={status.targets.some((t) => t.state === 'syncing' || t.state === 'deferred')}
+          syncing={choices.syncing}
         />
       )}
     </main>

@@ -3,12 +3,13 @@
 import { Search } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, useTransition, type FormEvent } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, useTransition, type FormEvent } from 'react';
 import { useFocusCarry } from '@/components/focus-carry';
 import { Button } from '@/components/ui/button';
 import type { AuditLogFilters } from '@/lib/db/audit-log';
+import { localTimeZone } from '@/lib/time-zones';
 import { auditActionLabel } from './action-label';
-import { AUDIT_OUTCOMES, AUDIT_SEARCH_MAX, auditHref, hasFilters } from './audit-query';
+import { AUDIT_CONNECTION_CHOICES, AUDIT_OUTCOMES, AUDIT_SEARCH_MAX, auditHref, hasFilters } from './audit-query';
 
 export interface ConnectionChoice {
   id: string;
@@ -35,10 +36,11 @@ function toValues(f: AuditLogFilters): Values {
   return { connection: f.connectionId ?? '', action: f.action ?? '', outcome: f.outcome ?? '', from: f.from ?? '', to: f.to ?? '', q: f.search ?? '' };
 }
 
-/** The link for these values; the server parses (and may drop) each as it would any hand-typed URL. */
+/** The link for these values; the server parses (and may drop) each as it would any hand-typed URL. Days are the browser's days. */
 function hrefOf(v: Values): string {
   const q = v.q.trim();
   return auditHref({
+    ...(v.from || v.to ? { timeZone: localTimeZone() } : {}),
     ...(v.connection ? { connectionId: v.connection } : {}),
     ...(v.action ? { action: v.action } : {}),
     ...(v.outcome ? { outcome: v.outcome as AuditLogFilters['outcome'] } : {}),
@@ -46,6 +48,17 @@ function hrefOf(v: Values): string {
     ...(v.to ? { to: v.to } : {}),
     ...(q ? { search: q.slice(0, AUDIT_SEARCH_MAX) } : {}),
   });
+}
+
+const noSubscribe = () => () => {};
+
+/**
+ * The zone the days are in: the URL's while days are applied (UTC for a link without one), else the
+ * browser's, which the next choice of a day will send. The server render cannot know the browser's.
+ */
+function useDaysZone(filters: AuditLogFilters): string | null {
+  const browser = useSyncExternalStore(noSubscribe, localTimeZone, () => null);
+  return filters.from || filters.to ? (filters.timeZone ?? 'UTC') : browser;
 }
 
 /**
@@ -57,10 +70,13 @@ function hrefOf(v: Values): string {
 export function AuditFilters({
   filters,
   connections,
+  moreConnections = false,
   actions,
 }: {
   filters: AuditLogFilters;
   connections: ConnectionChoice[];
+  /** Only the first connections are listed: the hint says how to filter by another. */
+  moreConnections?: boolean;
   actions: string[];
 }) {
   const router = useRouter();
@@ -83,6 +99,7 @@ export function AuditFilters({
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => clearTimeout(timer.current ?? undefined), []);
   const form = useRef<HTMLFormElement>(null);
+  const zone = useDaysZone(filters);
   const carryFocus = useFocusCarry(form, applied);
 
   const go = (next: Values, how: 'push' | 'replace') => {
@@ -144,7 +161,15 @@ export function AuditFilters({
         <label htmlFor="audit-filter-connection" className="font-medium">
           Connection
         </label>
-        <select id="audit-filter-connection" name="connection" value={values.connection} onChange={(e) => change('connection', e.target.value)} className={FIELD} data-testid="filter-connection">
+        <select
+          id="audit-filter-connection"
+          name="connection"
+          value={values.connection}
+          onChange={(e) => change('connection', e.target.value)}
+          className={FIELD}
+          aria-describedby={moreConnections ? 'audit-filter-connection-hint' : undefined}
+          data-testid="filter-connection"
+        >
           <option value="">All connections</option>
           {connections.map((c) => (
             <option key={c.id} value={c.id}>
@@ -152,6 +177,12 @@ export function AuditFilters({
             </option>
           ))}
         </select>
+        {moreConnections && (
+          <p id="audit-filter-connection-hint" className="text-xs text-muted-foreground" data-testid="filter-connection-more">
+            Only the first {AUDIT_CONNECTION_CHOICES} connections (by platform and name) are listed here. For another one, open it from
+            the dashboard: its page lists all of its audit events.
+          </p>
+        )}
       </div>
       <div className="flex min-w-0 flex-col gap-1 text-sm lg:col-span-2">
         <label htmlFor="audit-filter-action" className="font-medium">
@@ -196,7 +227,8 @@ export function AuditFilters({
           </div>
         </div>
         <p id="audit-filter-days-hint" className="text-xs text-muted-foreground">
-          Whole days in UTC, both included. Leave empty for all time.
+          Whole days {zone ? <span data-testid="filter-days-zone">in {zone}</span> : 'in your time zone'}, both included. Leave empty for all
+          time.
         </p>
       </fieldset>
       <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-2">

@@ -1,12 +1,16 @@
 import { z } from '@/components/zod';
 import type { AuditLogCursor, AuditLogFilters } from '@/lib/db/audit-log';
 import { safeText } from '@/lib/http/safe-text';
+import { isTimeZone } from '@/lib/time-zones';
 
 /** Events per page of the audit log. */
 export const AUDIT_PAGE_SIZE = 25;
 
 /** The most events one CSV export holds; past it the file says so in a header and the page in words. */
 export const AUDIT_EXPORT_LIMIT = 10_000;
+
+/** The most connections the connection filter lists (the first, in the dashboard's order); the page says how to reach the rest. */
+export const AUDIT_CONNECTION_CHOICES = 100;
 
 /** The longest search term kept. */
 export const AUDIT_SEARCH_MAX = 200;
@@ -39,6 +43,7 @@ export const AUDIT_QUERY_FIELDS = {
   from: day,
   to: day,
   q: search,
+  tz: z.string().max(64).refine(isTimeZone, 'not an IANA time zone').describe('The IANA time zone whose days `from` and `to` are (the browser sends its own); UTC when absent.'),
 };
 
 /**
@@ -55,6 +60,7 @@ export function parseAuditQuery(params: Record<string, string | string[] | undef
   const from = f.from.safeParse(one(params.from));
   const to = f.to.safeParse(one(params.to));
   const q = f.q.safeParse(one(params.q));
+  const tz = f.tz.safeParse(one(params.tz));
   return {
     filters: {
       ...(connection.success ? { connectionId: connection.data } : {}),
@@ -63,6 +69,8 @@ export function parseAuditQuery(params: Record<string, string | string[] | undef
       ...(from.success ? { from: from.data } : {}),
       ...(to.success ? { to: to.data } : {}),
       ...(q.success ? { search: q.data } : {}),
+      // A zone only means something with a day to bound.
+      ...(tz.success && (from.success || to.success) ? { timeZone: tz.data } : {}),
     },
     cursor: before.success ? { before: before.data } : after.success ? { after: after.data } : null,
   };
@@ -86,6 +94,7 @@ function filterParams(filters: AuditLogFilters): URLSearchParams {
   if (filters.from) q.set('from', filters.from);
   if (filters.to) q.set('to', filters.to);
   if (filters.search) q.set('q', filters.search);
+  if (filters.timeZone && (filters.from || filters.to)) q.set('tz', filters.timeZone);
   return q;
 }
 

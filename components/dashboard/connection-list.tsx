@@ -13,6 +13,8 @@ import { ConnectionsSkeleton } from './skeletons';
 import { RelativeTime } from './time';
 import { STATUS_POLL_MS } from './queries';
 import { useConnectionPage, useOverview } from './use-status';
+import { SyncToasts } from './sync-toasts';
+import { SyncCardsScope } from './use-sync-status';
 
 /**
  * One page of the user's connections as a grid that fills the width (one column on a phone, up to
@@ -50,17 +52,21 @@ export function ConnectionList({ params }: { params: ListParams }) {
       {data.connections.length === 0 ? (
         <EmptyList overview={overview} params={params} />
       ) : (
-        <ul
-          className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,20rem),1fr))] gap-3"
-          aria-label="Connections"
-          data-testid="connection-grid"
-        >
-          {data.connections.map((c) => (
-            <li key={c.id} className="flex min-w-0 flex-col [&>*]:flex-1">
-              <ConnectionCard connection={c} />
-            </li>
-          ))}
-        </ul>
+        // The cards' sync lines (and the toasts of their finished runs) read these connections' sync status only.
+        <SyncCardsScope connectionIds={data.connections.map((c) => c.id)}>
+          <SyncToasts />
+          <ul
+            className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,20rem),1fr))] gap-3"
+            aria-label="Connections"
+            data-testid="connection-grid"
+          >
+            {data.connections.map((c) => (
+              <li key={c.id} className="flex min-w-0 flex-col [&>*]:flex-1">
+                <ConnectionCard connection={c} />
+              </li>
+            ))}
+          </ul>
+        </SyncCardsScope>
       )}
       {paged && <ListPager params={params} page={data} />}
     </div>

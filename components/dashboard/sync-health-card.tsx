@@ -4,12 +4,12 @@ import { BarChart3 } from 'lucide-react';
 import { Skeleton } from '@/components/ui/skeleton';
 import { PROVIDER_COPY } from './provider-copy';
 import { outcomeCounts } from './sync-copy';
-import { SyncToasts } from './sync-toasts';
 import { useInsightsEnabled, useSyncStatus } from './use-sync-status';
 
 /**
  * Whether campaign figures are arriving: per platform, the sync runs that succeeded and failed in
- * the last 7 days. Also says when this server does not sync at all (INSIGHTS=off).
+ * the last 7 days. Also says when this server does not sync at all (INSIGHTS=off). The counts are
+ * the summary the page's sync status carries, so it reads no target beyond the cards on screen.
  */
 export function SyncHealthCard() {
   const enabled = useInsightsEnabled();
@@ -28,7 +28,6 @@ export function SyncHealthCard() {
           </p>
         ) : (
           <>
-            <SyncToasts />
             {error && (
               <p className="mb-2 text-xs text-destructive" role="status">
                 Could not check the campaign sync just now ({error.message}).
@@ -38,7 +37,7 @@ export function SyncHealthCard() {
               !error && (
                 <SyncHealthSkeleton />
               )
-            ) : data.targets.length === 0 ? (
+            ) : data.targetCount === 0 ? (
               <p data-testid="sync-health-empty">
                 No ad account is synced yet. Each connected Amazon Ads, LinkedIn, Meta or X account’s campaigns are found at the next
                 sweep and synced on a schedule from then on; Sync now on its card starts at once.
@@ -46,7 +45,7 @@ export function SyncHealthCard() {
             ) : (
               <>
                 <p className="mb-2 text-muted-foreground">
-                  {data.targets.length} ad account{data.targets.length === 1 ? '' : 's'} synced on a schedule. Runs in the last 7 days:
+                  {data.targetCount} ad account{data.targetCount === 1 ? '' : 's'} synced on a schedule. Runs in the last 7 days:
                 </p>
                 {data.last7Days.length === 0 ? (
                   <p data-testid="sync-health-quiet">No run finished in the last 7 days.</p>

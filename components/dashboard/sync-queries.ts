@@ -2,14 +2,19 @@
  * The campaign sync's polled data (GET /api/v1/analytics/sync-status): query key, intervals and
  * fetcher, shared by the server (which hydrates the cache) and the client (which polls).
  */
-import type { describeSyncStatus } from '@/lib/insights/status';
+import type { describeCardsSyncStatus } from '@/lib/insights/status';
 import { INSIGHT_PROVIDERS } from '@/lib/insights/types';
 import { StatusFetchError, STATUS_POLL_MS } from './queries';
 
-export type SyncStatus = Awaited<ReturnType<typeof describeSyncStatus>>;
+/** The targets of one page of cards, and the user's summary (target count, 7-day run counts). */
+export type SyncStatus = Awaited<ReturnType<typeof describeCardsSyncStatus>>;
 export type SyncTargetView = SyncStatus['targets'][number];
 
+/** The prefix of every sync-status query: invalidating it refreshes whichever page is on screen. */
 export const SYNC_STATUS_QUERY_KEY = ['insights-sync-status'] as const;
+
+/** One page of cards' sync status is keyed by the connections on it, in page order. */
+export const syncStatusKey = (connectionIds: readonly string[]) => [...SYNC_STATUS_QUERY_KEY, connectionIds.join(',')] as const;
 
 /** While a run is going, ask often enough that "12 of 30 days" moves; otherwise as often as the rest of the dashboard. */
 export const SYNC_ACTIVE_POLL_MS = 2_000;
@@ -18,27 +23,29 @@ export function syncPollInterval(status: SyncStatus | undefined): number {
   return status?.targets.some((t) => t.state === 'syncing') ? SYNC_ACTIVE_POLL_MS : STATUS_POLL_MS;
 }
 
-/** The API's largest page (lib/api-schemas/paging.ts PAGE_LIMIT.max): few requests even for thousands of targets. */
+/** The API's largest page (lib/api-schemas/paging.ts PAGE_LIMIT.max): one request unless a page's accounts hold more ad accounts. */
 const SYNC_STATUS_PAGE = 500;
 
 /**
- * Every target, page after page: a card's sync line and the health card's count need them all, and
- * the API answers a page at a time. The 7-day counts are the same on every page.
+ * The sync status of the cards on screen: only their connections' targets (`connection_id`), page
+ * after page of the API (one, unless those accounts hold more than 500 ad accounts), and the
+ * summary the API sends on every page. Bounded by the page of cards, not by the user's total.
  */
-export async function fetchSyncStatus(signal?: AbortSignal): Promise<SyncStatus> {
+export async function fetchSyncStatus(connectionIds: readonly string[], signal?: AbortSignal): Promise<SyncStatus> {
   const targets: SyncTargetView[] = [];
   let cursor: string | null = null;
-  let last7Days: SyncStatus['last7Days'] = [];
+  let summary: Omit<SyncStatus, 'targets'> = { last7Days: [], targetCount: 0 };
   do {
-    const query: string = `limit=${SYNC_STATUS_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const query = new URLSearchParams({ limit: String(SYNC_STATUS_PAGE), connection_id: connectionIds.join(',') });
+    if (cursor) query.set('cursor', cursor);
     const res = await fetch(`/api/v1/analytics/sync-status?${query}`, { cache: 'no-store', signal });
     if (!res.ok) throw new StatusFetchError(res.status);
     const page = (await res.json()) as SyncStatus & { next_cursor: string | null };
     targets.push(...page.targets);
-    last7Days = page.last7Days;
+    summary = { last7Days: page.last7Days, targetCount: page.targetCount };
     cursor = page.next_cursor;
   } while (cursor);
-  return { targets, last7Days };
+  return { targets, ...summary };
 }
 
 /** Platforms whose accounts have campaign figures to sync. */

@@ -15,7 +15,9 @@ import { useSyncStatus } from './use-sync-status';
  * Per page load, not per mount: the dashboard's sections re-render and may remount on refresh(),
  * and a remount must neither repeat a toast nor swallow a run that ended meanwhile. "Since" is the
  * server's render time of the first render this page load saw (the server's clock, like the runs'
- * finish times), so a reload never repeats the toast of a run that ended before it.
+ * finish times), so a reload never repeats the toast of a run that ended before it. The runs are
+ * those of the cards on screen (the page's sync status): with thousands of connections, every
+ * scheduled run of every page would be noise, and reading them all is what the page avoids.
  */
 let pageSince: number | null = null;
 const reported = new Set<string>();

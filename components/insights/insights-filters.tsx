@@ -2,7 +2,7 @@
 
 import { FIELD, FilterSelect } from './filter-select';
 import { platformName } from './insights-format';
-import { presetRange, RANGE_PRESETS, type InsightsView, type Platform, type RangePreset } from './insights-query';
+import { INSIGHTS_ACCOUNT_CHOICES, PLATFORMS, presetRange, RANGE_PRESETS, type InsightsView, type Platform, type RangePreset } from './insights-query';
 
 export interface AccountChoice {
   provider: Platform;
@@ -29,6 +29,7 @@ export function InsightsFilters({
   today,
   platforms,
   accounts,
+  moreAccounts = false,
   campaigns,
   onChange,
 }: {
@@ -36,10 +37,17 @@ export function InsightsFilters({
   today: string;
   platforms: Platform[];
   accounts: AccountChoice[];
+  /** The accounts are the first of more with figures: the select says so. */
+  moreAccounts?: boolean;
   campaigns: CampaignChoice[];
   onChange: (next: InsightsView) => void;
 }) {
-  const accountChoices = accounts.filter((a) => !view.platform || a.provider === view.platform);
+  const listed = accounts.filter((a) => !view.platform || a.provider === view.platform);
+  // An account from the URL beyond the listed ones stays selectable, like a campaign.
+  const accountChoices =
+    view.account && !listed.some((a) => a.accountId === view.account)
+      ? [{ provider: view.platform ?? PLATFORMS[0], accountId: view.account, name: view.account, label: view.account }, ...listed]
+      : listed;
   // A value from the URL that is not among the choices (yet) stays selectable rather than vanishing.
   const campaignChoices = view.campaign && !campaigns.some((c) => c.id === view.campaign) ? [{ id: view.campaign, label: view.campaign }, ...campaigns] : campaigns;
   const setRange = (value: string) => {
@@ -67,14 +75,37 @@ export function InsightsFilters({
           <label htmlFor="insights-from" className="font-medium">
             From
           </label>
-          <input id="insights-from" type="date" value={view.from} max={view.to} onChange={(e) => setDay('from', e.target.value)} className={FIELD} data-testid="filter-from" />
+          <input
+            id="insights-from"
+            type="date"
+            value={view.from}
+            max={view.to}
+            onChange={(e) => setDay('from', e.target.value)}
+            aria-describedby="insights-days-zone"
+            className={FIELD}
+            data-testid="filter-from"
+          />
         </div>
         <div className="flex min-w-0 flex-col gap-1">
           <label htmlFor="insights-to" className="font-medium">
             To
           </label>
-          <input id="insights-to" type="date" value={view.to} min={view.from} max={today} onChange={(e) => setDay('to', e.target.value)} className={FIELD} data-testid="filter-to" />
+          <input
+            id="insights-to"
+            type="date"
+            value={view.to}
+            min={view.from}
+            max={today}
+            onChange={(e) => setDay('to', e.target.value)}
+            aria-describedby="insights-days-zone"
+            className={FIELD}
+            data-testid="filter-to"
+          />
         </div>
+        {/* The platforms report each account's own calendar days; no one zone could cut them without splitting a day. */}
+        <p id="insights-days-zone" className="col-span-2 text-xs text-muted-foreground" data-testid="insights-days-zone">
+          Days in each account’s time zone, as its platform reports them (LinkedIn: UTC).
+        </p>
       </div>
       <FilterSelect
         id="insights-platform"
@@ -84,14 +115,21 @@ export function InsightsFilters({
         onChange={(v) => onChange({ ...view, platform: (v || null) as Platform | null, account: null, campaign: null })}
         testId="filter-platform"
       />
-      <FilterSelect
-        id="insights-account"
-        label="Account"
-        value={view.account ?? ''}
-        options={[{ value: '', label: 'All accounts' }, ...accountChoices.map((a) => ({ value: a.accountId, label: a.label, key: `${a.provider}:${a.accountId}` }))]}
-        onChange={(v) => onChange({ ...view, account: v || null, campaign: null })}
-        testId="filter-account"
-      />
+      <div className="flex min-w-0 flex-col gap-1 lg:col-span-2">
+        <FilterSelect
+          id="insights-account"
+          label="Account"
+          value={view.account ?? ''}
+          options={[{ value: '', label: 'All accounts' }, ...accountChoices.map((a) => ({ value: a.accountId, label: a.label, key: `${a.provider}:${a.accountId}` }))]}
+          onChange={(v) => onChange({ ...view, account: v || null, campaign: null })}
+          testId="filter-account"
+        />
+        {moreAccounts && (
+          <p className="text-xs text-muted-foreground" data-testid="filter-account-more">
+            Only the first {INSIGHTS_ACCOUNT_CHOICES} accounts with figures are listed (by platform and name); “All accounts” includes every one.
+          </p>
+        )}
+      </div>
       <FilterSelect
         id="insights-campaign"
         label="Campaign"

@@ -12,6 +12,8 @@ export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const DEFAULT_PRESET: RangePreset = 30;
 export const PLATFORMS = ['amazon-ads', 'linkedin', 'meta', 'x'] as const;
 export type Platform = (typeof PLATFORMS)[number];
+/** The most ad accounts the account filter lists (those with figures, by platform and name); the page says when there are more. */
+export const INSIGHTS_ACCOUNT_CHOICES = 200;
 /** The API's limit on one request (lib/insights/query.ts). */
 export const MAX_RANGE_DAYS = 1_200;
 

@@ -10,7 +10,7 @@ import { csvFilename, shownCsv } from './insights-csv';
 import { InsightsFilters, type AccountChoice } from './insights-filters';
 import { platformName } from './insights-format';
 import { computeKpis, dailySeries, type InsightsRow } from './insights-math';
-import { insightsHref, PLATFORMS, shownRows, type InsightsView as View, type Platform } from './insights-query';
+import { insightsHref, shownRows, type InsightsView as View, type Platform } from './insights-query';
 import { InsightsError, InsightsNoData, InsightsSkeleton } from './insights-states';
 import { KpiTiles } from './kpi-tiles';
 import { InsightsFetchError, useInsights } from './use-insights';
@@ -70,13 +70,19 @@ function Results({ rows, view, updating, accountNames }: { rows: InsightsRow[]; 
 export function InsightsView({
   initialView,
   today,
+  platforms,
   accounts,
+  moreAccounts = false,
   lookbackDays,
   syncing,
 }: {
   initialView: View;
   today: string;
+  /** The platforms with synced ad accounts (read apart from the accounts, which are capped). */
+  platforms: Platform[];
   accounts: AccountChoice[];
+  /** Only the first accounts with figures are listed. */
+  moreAccounts?: boolean;
   lookbackDays: Record<Platform, number>;
   syncing: boolean;
 }) {
@@ -88,7 +94,6 @@ export function InsightsView({
     window.history.replaceState(null, '', insightsHref(next));
   };
   const accountNames = new Map(accounts.map((a) => [`${a.provider}:${a.accountId}`, a.name]));
-  const platforms = PLATFORMS.filter((p) => accounts.some((a) => a.provider === p));
   const shownPlatforms = view.platform ? [view.platform] : platforms;
   const freshness = freshnessOf(shownPlatforms, lookbackDays, view, today);
   const rows = query.data ? shownRows(query.data, view) : [];
@@ -105,7 +110,7 @@ export function InsightsView({
 
   return (
     <>
-      <InsightsFilters view={view} today={today} platforms={platforms} accounts={accounts} campaigns={campaignChoices(query.data ?? [], accountNames)} onChange={change} />
+      <InsightsFilters view={view} today={today} platforms={platforms} accounts={accounts} moreAccounts={moreAccounts} campaigns={campaignChoices(query.data ?? [], accountNames)} onChange={change} />
       {(freshness || shownPlatforms.includes('x')) && (
         <ul className="flex flex-col gap-1 text-sm text-muted-foreground" data-testid="insights-notes">
           {freshness && (

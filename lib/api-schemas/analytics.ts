@@ -48,11 +48,25 @@ export const syncStatusSchema = z.object({
   last7Days: z.array(z.object({ provider: z.string(), succeeded: z.int(), failed: z.int() })),
 });
 
-/** Every target a page at a time, by the same cursors as the status API. */
-export const syncStatusQuery = pageQuery;
+/** As many connections as a dashboard page of cards holds, with room to spare; a longer list is refused, not cut. */
+export const SYNC_STATUS_CONNECTIONS_MAX = 100;
+
+/** Every target a page at a time, by the same cursors as the status API; `connection_id` narrows to some connections. */
+export const syncStatusQuery = pageQuery.extend({
+  connection_id: z
+    .string()
+    .max(SYNC_STATUS_CONNECTIONS_MAX * 37)
+    .transform((s) => (s === '' ? [] : s.split(',')))
+    .pipe(z.array(z.uuid()).max(SYNC_STATUS_CONNECTIONS_MAX))
+    .optional()
+    .describe(
+      `Comma-separated connection ids (at most ${SYNC_STATUS_CONNECTIONS_MAX}): only their targets, e.g. the cards on one page of the dashboard. Empty: no targets, only the summary.`,
+    ),
+});
 export const syncStatusPageSchema = syncStatusSchema.extend({
   targets: z.array(syncTarget).describe('In list order: provider, account name (unnamed last), account id.'),
   last7Days: syncStatusSchema.shape.last7Days.describe('Per provider, over all targets (the same on every page).'),
+  targetCount: z.int().describe("How many targets the user's live connections have in all, whatever the filter or page."),
   next_cursor: nextCursor,
   prev_cursor: prevCursor,
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { dayBoundsIn } from '../time-zones';
 import type { AuditOutcome } from './audit';
 import type { Sql } from './types';
 
@@ -7,10 +8,12 @@ export interface AuditLogFilters {
   connectionId?: string;
   action?: string;
   outcome?: AuditOutcome;
-  /** First day included, YYYY-MM-DD, a UTC day. */
+  /** First day included, YYYY-MM-DD, a day in `timeZone`. */
   from?: string;
-  /** Last day included, YYYY-MM-DD, a UTC day. */
+  /** Last day included, YYYY-MM-DD, a day in `timeZone`. */
   to?: string;
+  /** The IANA zone whose days `from` and `to` are (the browser's); UTC when none. */
+  timeZone?: string;
   /** Free text matched, case-insensitively and literally (% and _ are plain characters), in the action or the detail. */
   search?: string;
 }
@@ -45,15 +48,15 @@ export interface AuditLogPage {
 
 /**
  * The WHERE clause shared by the page, its "is there more?" probes and the export; parameters
- * $1..$7. Days are UTC days: `to` includes its whole day. The detail is searched as its JSON text,
- * keys included.
+ * $1..$7. Days are the filter's zone's days, turned into instants here (lib/time-zones.ts): `to`
+ * includes its whole day. The detail is searched as its JSON text, keys included.
  */
 const FILTERS = `a.user_id = $1
   and ($2::uuid is null or a.connection_id = $2::uuid)
   and ($3::text is null or a.action = $3::text)
   and ($4::text is null or a.outcome = $4::text)
-  and ($5::date is null or a.created_at >= ($5::date)::timestamp at time zone 'UTC')
-  and ($6::date is null or a.created_at < ($6::date + 1)::timestamp at time zone 'UTC')
+  and ($5::timestamptz is null or a.created_at >= $5::timestamptz)
+  and ($6::timestamptz is null or a.created_at < $6::timestamptz)
   and ($7::text is null or a.action ilike $7::text escape '\\' or a.detail::text ilike $7::text escape '\\')`;
 
 /** A LIKE pattern that matches `text` literally anywhere: its own \, % and _ are escaped. */
@@ -62,13 +65,14 @@ export function containsPattern(text: string): string {
 }
 
 function filterParams(userId: string, filters: AuditLogFilters): unknown[] {
+  const days = dayBoundsIn(filters.timeZone ?? 'UTC', filters.from, filters.to);
   return [
     userId,
     filters.connectionId ?? null,
     filters.action ?? null,
     filters.outcome ?? null,
-    filters.from ?? null,
-    filters.to ?? null,
+    days.from?.toISOString() ?? null,
+    days.to?.toISOString() ?? null,
     filters.search ? containsPattern(filters.search) : null,
   ];
 }

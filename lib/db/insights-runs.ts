@@ -234,6 +234,33 @@ export async function countRunOutcomes(
   );
 }
 
+export interface SyncSummaryRow {
+  /** Every target of the user's live connections: what the dashboard's sync card counts. */
+  targets: number;
+  last7Days: { provider: string; succeeded: number; failed: number }[];
+}
+
+/**
+ * The user's sync at a glance in one aggregate statement, whatever page is on screen: how many
+ * targets there are and the runs per provider that finished in the last `days` days.
+ */
+export async function summarizeSync(sql: Sql, params: { userId: string; days: number }): Promise<SyncSummaryRow> {
+  const [row] = await sql.query<{ targets: number; last7days: SyncSummaryRow['last7Days'] | string }>(
+    `select (select count(*)::int from insight_sync_targets t join connections c on c.id = t.connection_id
+              where t.user_id = $1 and c.status <> 'revoked') as targets,
+            (select coalesce(json_agg(o order by o.provider), '[]'::json)
+               from (select provider, count(*) filter (where state = 'succeeded')::int as succeeded,
+                            count(*) filter (where state = 'failed')::int as failed
+                       from insight_sync_runs
+                      where user_id = $1 and finished_at > now() - make_interval(days => $2)
+                      group by provider) o) as last7days`,
+    [params.userId, params.days],
+  );
+  const runs = row?.last7days ?? [];
+  // json is parsed by postgres.js and PGlite alike; a driver configured to leave it as text still gets read.
+  return { targets: row?.targets ?? 0, last7Days: typeof runs === 'string' ? JSON.parse(runs) : runs };
+}
+
 export interface TargetStatusRow {
   target_id: string;
   connection_id: string;
@@ -271,6 +298,8 @@ const TARGET_KEY_OF = `select provider, (account_name is null), coalesce(account
 export interface TargetStatusQuery {
   userId: string;
   connectionId?: string;
+  /** Only these connections' targets (a page of cards); an empty list reads none. */
+  connectionIds?: readonly string[];
   /** A page: up to `limit` + 1 rows strictly after (or before) this target, returned in list order. None: every target. */
   page?: { limit: number; after?: string; before?: string };
 }
@@ -280,10 +309,14 @@ export async function listTargetStatus(sql: Sql, params: TargetStatusQuery): Pro
   const args: unknown[] = [params.userId, params.connectionId ?? null];
   const page = params.page;
   const cursor = page?.after ?? page?.before;
-  let keyset = '';
+  let narrow = '';
+  if (params.connectionIds) {
+    args.push(params.connectionIds);
+    narrow = `and t.connection_id = any($${args.length}::uuid[])`;
+  }
   if (cursor) {
     args.push(cursor);
-    keyset = `and (${TARGET_KEY}) ${page?.after ? '>' : '<'} (${TARGET_KEY_OF} where user_id = $1 and id = $${args.length})`;
+    narrow += ` and (${TARGET_KEY}) ${page?.after ? '>' : '<'} (${TARGET_KEY_OF} where user_id = $1 and id = $${args.length})`;
   }
   let limit = '';
   if (page) {
@@ -299,7 +332,7 @@ export async function listTargetStatus(sql: Sql, params: TargetStatusQuery): Pro
             r.error_code, r.error_message, r.finished_at as run_finished_at, r.next_run_at as run_next_at
        from (select t.*, c.status as connection_status, c.last_refreshed_at as connection_refreshed_at
                from insight_sync_targets t join connections c on c.id = t.connection_id
-              where t.user_id = $1 and ($2::uuid is null or t.connection_id = $2) and c.status <> 'revoked' ${keyset}
+              where t.user_id = $1 and ($2::uuid is null or t.connection_id = $2) and c.status <> 'revoked' ${narrow}
               order by ${order} ${limit}) t
        left join lateral (select * from insight_sync_runs r where r.target_id = t.id order by r.created_at desc limit 1) r on true
       order by ${order}`,

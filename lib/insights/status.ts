@@ -1,7 +1,7 @@
 import 'server-only';
 import { decodeCursor, slicePage } from '../connections/cursor';
 import { asUser, type Database } from '../db';
-import { countRunOutcomes, listRuns, listTargetStatus, type RunRow, type TargetStatusRow } from '../db/insights-runs';
+import { countRunOutcomes, listRuns, listTargetStatus, summarizeSync, type RunRow, type TargetStatusRow } from '../db/insights-runs';
 
 /**
  * What the dashboard and `GET /api/v1/analytics/sync-status` show: per target its state, last
@@ -70,17 +70,34 @@ export async function describeSyncStatus(db: Database, params: { userId: string;
 }
 
 /**
- * `GET /api/v1/analytics/sync-status` a page at a time (`limit`, `cursor` as the status API's):
- * the page's targets, with the user's 7-day counts on every page (a few rows per provider).
+ * The dashboard's sync status: the targets of the connections on the page of cards on screen
+ * (never every target: a user may have thousands), and the user's summary (how many targets,
+ * 7-day run counts) from one aggregate statement.
  */
-export async function describeSyncStatusPage(db: Database, params: { userId: string; limit: number; cursor?: string }) {
+export async function describeCardsSyncStatus(db: Database, params: { userId: string; connectionIds: readonly string[] }) {
+  return asUser(db, params.userId, async (tx) => {
+    const targets = params.connectionIds.length
+      ? (await listTargetStatus(tx, { userId: params.userId, connectionIds: params.connectionIds })).map(describeTarget)
+      : [];
+    const summary = await summarizeSync(tx, { userId: params.userId, days: 7 });
+    return { targets, last7Days: summary.last7Days, targetCount: summary.targets };
+  });
+}
+
+/**
+ * `GET /api/v1/analytics/sync-status` a page at a time (`limit`, `cursor` as the status API's),
+ * optionally only some connections' targets (`connectionIds`: a page of the dashboard's cards):
+ * the page's targets, with the user's summary on every page (a few rows per provider).
+ */
+export async function describeSyncStatusPage(db: Database, params: { userId: string; limit: number; cursor?: string; connectionIds?: readonly string[] }) {
   const at = params.cursor ? decodeCursor(params.cursor) : null;
   return asUser(db, params.userId, async (tx) => {
     const page = { limit: params.limit, after: at?.after, before: at?.before };
-    const rows = (await listTargetStatus(tx, { userId: params.userId, page })).map(describeTarget);
+    const wanted = params.connectionIds;
+    const rows = wanted?.length === 0 ? [] : (await listTargetStatus(tx, { userId: params.userId, connectionIds: wanted, page })).map(describeTarget);
     const { rows: targets, nextCursor, prevCursor } = slicePage(rows, params.limit, at);
-    const counts = await countRunOutcomes(tx, { userId: params.userId, days: 7 });
-    return { targets, last7Days: counts, next_cursor: nextCursor, prev_cursor: prevCursor };
+    const summary = await summarizeSync(tx, { userId: params.userId, days: 7 });
+    return { targets, last7Days: summary.last7Days, targetCount: summary.targets, next_cursor: nextCursor, prev_cursor: prevCursor };
   });
 }
 

@@ -165,6 +165,18 @@ describe.each(DRIVERS)('audit log search and days on %s', (driver) => {
     expect(await notes('user_s', { from: '2026-03-04', to: '2026-03-01' })).toEqual([]);
   });
 
+  it('cuts days in the browser’s time zone when it sends one: UTC−8’s March 1 holds its evening, which UTC calls March 2', async () => {
+    const la = { timeZone: 'America/Los_Angeles' };
+    // March 1 in Los Angeles is 08:00 Mar 1 to 08:00 Mar 2 UTC: events 1 and 2 (16:00 and 16:00 local), not 3 (04:00 Mar 2 local).
+    expect(await notes('user_s', { ...la, from: '2026-03-01', to: '2026-03-01' })).toEqual([2, 1]);
+    expect(await notes('user_s', { ...la, from: '2026-03-03' })).toEqual([5]);
+    expect(await notes('user_s', { ...la, to: '2026-03-02' })).toEqual([4, 3, 2, 1]);
+    // East of UTC the day starts earlier: Tokyo's March 3 is 15:00 Mar 2 to 15:00 Mar 3 UTC.
+    expect(await notes('user_s', { timeZone: 'Asia/Tokyo', from: '2026-03-03', to: '2026-03-03' })).toEqual([4]);
+    // Without a zone the days stay UTC's.
+    expect(await notes('user_s', { from: '2026-03-01', to: '2026-03-01' })).toEqual([1]);
+  });
+
   it('pages through a search, and exports exactly the filtered events, bounded', async () => {
     const filters: AuditLogFilters = { search: 'o' };
     const first = await asUser(t.db, 'user_s', (tx) => listAuditLogPage(tx, { userId: 'user_s', filters, cursor: null, limit: 2 }));

@@ -247,8 +247,8 @@ describe('toasts and polling', () => {
   });
 
   it('polls every 2 s while a run goes, every 30 s otherwise', () => {
-    expect(syncPollInterval({ targets: [target({ state: 'syncing' })], last7Days: [] })).toBe(SYNC_ACTIVE_POLL_MS);
-    expect(syncPollInterval({ targets: [target()], last7Days: [] })).toBe(STATUS_POLL_MS);
+    expect(syncPollInterval({ targets: [target({ state: 'syncing' })], last7Days: [], targetCount: 1 })).toBe(SYNC_ACTIVE_POLL_MS);
+    expect(syncPollInterval({ targets: [target()], last7Days: [], targetCount: 1 })).toBe(STATUS_POLL_MS);
     expect(syncPollInterval(undefined)).toBe(STATUS_POLL_MS);
   });
 });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { expect, test as base, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test as base } from './support/test';
 import { Webhook } from 'standardwebhooks';
 import { makeLocalhostCertificate, startHttpsReceiver, type TlsFiles } from './support/https-receiver';
 import { expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';

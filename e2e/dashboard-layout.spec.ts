@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot, visibleBox } from './support/page-checks';
 import { connectThroughConsent } from './support/simulator-consent';
 import { sharedServerOrigin } from './support/origin';

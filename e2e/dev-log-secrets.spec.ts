@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, request as playwrightRequest, test, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { SIMULATOR_CREDENTIALS } from '../lib/simulator/credentials';
 import { startServer, waitForHealthy, type Server } from './support/server';
 import { SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './support/simulator-admin';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Browser } from '@playwright/test';
+import { type Browser } from '@playwright/test';
+import { expect, test } from './support/test';
 import { expectNoSeriousAxeViolations, saveScreenshot, visibleBox } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 

@@ -1,4 +1,5 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './support/page-checks';
 import { startServer, waitForHealthy } from './support/server';
 import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';

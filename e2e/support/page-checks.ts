@@ -29,6 +29,21 @@ export async function visibleBox(locator: Locator, what?: string): Promise<{ x: 
   return box!;
 }
 
+/**
+ * Waits until React has hydrated this element: shown (not in the hidden streamed copy) and with its
+ * event handlers attached (React sets a `__reactProps$…` key on each node it hydrates). A click,
+ * a key press or a focus before that reaches server HTML that does nothing — on CI's busy cores
+ * hydration comes seconds after the page is visible, and the action was lost.
+ */
+export async function expectHydrated(locator: Locator, what?: string): Promise<void> {
+  await expect(locator, what).toBeVisible();
+  await expect
+    .poll(() => locator.evaluate((el) => Object.keys(el).some((k) => k.startsWith('__reactProps$'))), {
+      message: `${what ?? 'the element'} is hydrated`,
+    })
+    .toBe(true);
+}
+
 /** A full-page screenshot into test-results/screenshots/, attached to the report. */
 export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
   const file = path.join(testInfo.project.outputDir, 'screenshots', `${name}.png`);

@@ -61,18 +61,18 @@ function slowBrowser(browser: Browser): void {
 
 export const test = base.extend<object, object>({
   browser: [
-    async ({ browser }, use) => {
+    async ({ browser }, provide) => {
       if (E2E_SLOW) slowBrowser(browser);
-      await use(browser);
+      await provide(browser);
     },
     { scope: 'worker' },
   ],
-  context: async ({ context }, use) => {
-    await use(E2E_SLOW ? slowContext(context) : context);
+  context: async ({ context }, provide) => {
+    await provide(E2E_SLOW ? slowContext(context) : context);
   },
-  page: async ({ page }, use) => {
+  page: async ({ page }, provide) => {
     if (E2E_SLOW) await slowPage(page);
-    await use(page);
+    await provide(page);
   },
 });
 

@@ -3,10 +3,15 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
-/** axe on the page as it is now: no serious or critical violation, with a readable report if there is. */
-export async function expectNoSeriousAxeViolations(page: Page, where: string): Promise<void> {
+/**
+ * axe on the page as it is now: no serious or critical violation, with a readable report if there is.
+ * `include` limits it to these parts (CSS selectors) where the rest was checked already.
+ */
+export async function expectNoSeriousAxeViolations(page: Page, where: string, include?: string[]): Promise<void> {
   await finiteAnimationsSettled(page);
-  const results = await new AxeBuilder({ page }).analyze();
+  let builder = new AxeBuilder({ page });
+  for (const selector of include ?? []) builder = builder.include(selector);
+  const results = await builder.analyze();
   const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = blocking.map((v) => ({
     id: v.id,

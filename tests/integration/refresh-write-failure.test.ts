@@ -143,16 +143,15 @@ describe.each(DRIVERS)('a refresh whose database write fails after the provider 
 describe('a real PostgreSQL stopped right after the provider answered, then restarted', () => {
   it('keeps the rotated token in the spill file and applies it at the next start', async () => {
     const pg = await startPostgres();
-    const db = await openPostgres(pg.url, { max: 4 });
+    const proc = processDatabase(await openPostgres(pg.url, { max: 4 }));
+    const db = proc.db;
     try {
       await migrate(db);
       await insertUser(db, 'alice');
       const h = createHarness(db, env);
       const conn = await h.connectX();
-      // Down from the provider's answer until the sweep has given up, however long that takes: a
-      // restart on a fixed timer (3 s) raced the sweep's retries and fallback, and on a loaded CI
-      // machine the database was sometimes back before them, so the result never reached the spill
-      // file (2 of 5 runs). The sweep returning is the event the restart must wait for.
+      // Down from the provider's answer until the sweep has given up, however long that takes (a
+      // restart on a fixed 3 s timer could land before the sweep's retries and fallback were done).
       let paused = false;
       const fetch = afterTokenResponse(h.fetchSim, () => {
         pg.pause();
@@ -164,6 +163,11 @@ describe('a real PostgreSQL stopped right after the provider answered, then rest
       expect(listSpilled(dataDir, conn.id)).toHaveLength(1);
 
       pg.resume(); // pg_ctl start -w: back and accepting connections when this returns
+      // The next start opens its own pool. Reusing this one was the flake (2 of 5 runs under load):
+      // the stop ended its idle connections, and whichever the next statements drew failed with
+      // "terminating connection due to administrator command" — in recovery (applied: 0) or in the
+      // sweep after it (refreshed: 0) — depending on which connections had been idle when.
+      await proc.restart(await openPostgres(pg.url, { max: 4 }));
       const recovery = await recoverAtStart(db, env);
       expect(recovery).toMatchObject({ applied: 1, stale: 0 });
       const r = await h.row(conn.id);
@@ -181,3 +185,24 @@ describe('a real PostgreSQL stopped right after the provider answered, then rest
     }
   }, 120_000);
 });
+
+/** The database as one server process holds it; restart() swaps in the pool the next process would open. */
+function processDatabase(first: Database) {
+  let current = first;
+  const db: Database = {
+    get driver() {
+      return current.driver;
+    },
+    query: (text, params) => current.query(text, params),
+    exec: (script) => current.exec(script),
+    transaction: (fn) => current.transaction(fn),
+    close: () => current.close(),
+  };
+  return {
+    db,
+    async restart(next: Database) {
+      await current.close().catch(() => {});
+      current = next;
+    },
+  };
+}

@@ -59,6 +59,13 @@ export const CHROMIUM_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
 ];
 
+/**
+ * E2E_SLOW=1: every page on a slow link and a 4× slower CPU (e2e/support/test.ts), to make timing
+ * races that only CI's busy 2 cores lose show up here. Timeouts are tripled in that mode so a check
+ * fails on a race, not on the slow link; the normal run is unchanged.
+ */
+const SLOW = process.env.E2E_SLOW === '1' ? 3 : 1;
+
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
@@ -67,8 +74,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
   reporter: 'list',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  timeout: 60_000 * SLOW,
+  expect: { timeout: 10_000 * SLOW },
   use: {
     baseURL,
     screenshot: 'only-on-failure',

@@ -1,4 +1,5 @@
-import { expect, test, type APIResponse } from '@playwright/test';
+import { type APIResponse } from '@playwright/test';
+import { expect, test } from './support/test';
 import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './support/page-checks';
 

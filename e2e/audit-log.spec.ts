@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { expect, test as base, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test as base } from './support/test';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
-import { expect, test as base, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test as base } from './support/test';
 import { Webhook } from 'standardwebhooks';
 import { makeLocalhostCertificate, startHttpsReceiver, type TlsFiles } from './support/https-receiver';
-import { expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
+import { expectHydrated, expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 import { connectThroughConsent } from './support/simulator-consent';
 
@@ -51,6 +52,8 @@ async function applyFilters(page: Page, choice: { connection?: string; action?: 
     ['Action', 'action', choice.action ?? ''],
     ['Outcome', 'outcome', choice.outcome ?? ''],
   ] as const;
+  // Applied by React's change handler: a selection before hydration is lost.
+  await expectHydrated(form.getByLabel('Action', { exact: true }), 'the action filter');
   for (const [label, , value] of fields) {
     const select = form.getByLabel(label, { exact: true });
     if ((await select.inputValue()) !== value) await select.selectOption(value);
@@ -63,6 +66,7 @@ async function applyFilters(page: Page, choice: { connection?: string; action?: 
 async function disconnectOnDashboard(page: Page, connectionId: string): Promise<void> {
   await page.goto('/');
   const card = page.locator(`[data-testid="connection"][data-connection-id="${connectionId}"]`);
+  await expectHydrated(card.getByTestId('disconnect'), 'Disconnect');
   await card.getByTestId('disconnect').click();
   await page.getByRole('alertdialog').getByTestId('confirm-disconnect').click();
   await expect(card.getByTestId('status-badge')).toHaveAttribute('data-health', 'revoked');
@@ -82,7 +86,8 @@ test('the audit log lists a connect and a disconnect, and filters by action, out
 
   await page.goto('/audit');
   await test.step('every event, newest first', async () => {
-    expect(await actionsShown(page)).toEqual([
+    await expect(rows(page)).toHaveCount(5);
+    await expect.poll(() => actionsShown(page)).toEqual([
       'connection.connected',
       'oauth.authorize',
       'connection.disconnected',
@@ -116,7 +121,7 @@ test('the audit log lists a connect and a disconnect, and filters by action, out
 
   await test.step('filter by action', async () => {
     await applyFilters(page, { action: 'connection.connected' });
-    expect(await actionsShown(page)).toEqual(['connection.connected', 'connection.connected']);
+    await expect.poll(() => actionsShown(page)).toEqual(['connection.connected', 'connection.connected']);
     // The form shows the filter in force.
     await expect(page.getByTestId('filter-action')).toHaveValue('connection.connected');
   });
@@ -124,7 +129,7 @@ test('the audit log lists a connect and a disconnect, and filters by action, out
   await test.step('filter by outcome', async () => {
     await applyFilters(page, { outcome: 'info' });
     expect(new URL(page.url()).searchParams.get('outcome')).toBe('info');
-    expect(await actionsShown(page)).toEqual(['oauth.authorize', 'oauth.authorize']);
+    await expect.poll(() => actionsShown(page)).toEqual(['oauth.authorize', 'oauth.authorize']);
     await expect(rows(page).getByTestId('audit-outcome')).toHaveText(['info', 'info']);
   });
 
@@ -133,11 +138,11 @@ test('the audit log lists a connect and a disconnect, and filters by action, out
     await expect(riley).toHaveText('@riley_ships · X (disconnected)');
     await applyFilters(page, { connection: ids.riley });
     expect(new URL(page.url()).searchParams.get('connection')).toBe(ids.riley);
-    expect(await actionsShown(page)).toEqual(['connection.disconnected', 'connection.connected']);
+    await expect.poll(() => actionsShown(page)).toEqual(['connection.disconnected', 'connection.connected']);
     for (const row of await rows(page).all()) await expect(row).toHaveAttribute('data-connection-id', ids.riley);
 
     await applyFilters(page, { connection: ids.riley, action: 'connection.disconnected' });
-    expect(await actionsShown(page)).toEqual(['connection.disconnected']);
+    await expect.poll(() => actionsShown(page)).toEqual(['connection.disconnected']);
   });
 
   await test.step('nothing matches: a filtered empty state with a way out', async () => {
@@ -160,32 +165,33 @@ test('the audit log pages through more than one page with Newer and Older, keepi
   const authorizeEvents = 2 + 2 + 30;
 
   await page.goto('/audit?action=oauth.authorize');
+  await expect(rows(page)).toHaveCount(25);
   const first = await idsShown(page);
-  expect(first).toHaveLength(25);
   await expect(page.getByTestId('page-newer')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Newer' })).toBeDisabled();
 
   await page.getByTestId('page-older').click();
   await page.waitForURL((url) => url.searchParams.get('before') === String(first[24]));
   expect(new URL(page.url()).searchParams.get('action'), 'the filter survives paging').toBe('oauth.authorize');
+  await expect(rows(page)).toHaveCount(authorizeEvents - 25);
   const second = await idsShown(page);
-  expect(second).toHaveLength(authorizeEvents - 25);
   expect(Math.max(...second)).toBeLessThan(Math.min(...first));
-  expect(new Set(await actionsShown(page))).toEqual(new Set(['oauth.authorize']));
+  await expect.poll(async () => new Set(await actionsShown(page))).toEqual(new Set(['oauth.authorize']));
   await expect(page.getByTestId('page-older')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Older' })).toBeDisabled();
 
   await page.getByTestId('page-newer').click();
   await page.waitForURL((url) => url.searchParams.get('after') === String(second[0]));
-  expect(await idsShown(page)).toEqual(first);
+  await expect.poll(() => idsShown(page)).toEqual(first);
 
   // Unfiltered, the log is longer than a page too, and the pages join without a gap.
   await page.goto('/audit');
+  await expect(rows(page)).toHaveCount(25);
   const all1 = await idsShown(page);
   await page.getByTestId('page-older').click();
   await page.waitForURL((url) => url.searchParams.has('before'));
+  await expect(rows(page).first()).not.toHaveAttribute('data-event-id', String(all1[0]));
   const all2 = await idsShown(page);
-  expect(all1).toHaveLength(25);
   expect(all2.length).toBeGreaterThan(0);
   expect(Math.max(...all2)).toBeLessThan(Math.min(...all1));
 });
@@ -220,6 +226,7 @@ test('settings: a new key is shown once, works in the shown curl line, and stops
   });
 
   await page.getByTestId('curl-connection').selectOption(ids.sam);
+  await expect(page.getByTestId('curl-line')).toContainText(`/api/v1/connections/${ids.sam}/`);
   const line = (await page.getByTestId('curl-line').textContent())!.trim();
   const parsed = /^curl -H "Authorization: Bearer (\S+)" (\S+)$/.exec(line);
   expect(parsed, line).not.toBeNull();
@@ -377,7 +384,7 @@ test('keyboard only: create and revoke a key, filter the audit log', async ({ pa
   // From the secret, Tab reaches its Copy button.
   await page.getByTestId('api-key-secret').focus();
   await page.keyboard.press('Tab');
-  expect(await focused()).toBe('api-key-secret-copy');
+  await expect.poll(focused).toBe('api-key-secret-copy');
 
   const row = page.getByTestId('api-key-row').filter({ hasText: 'typed key' });
   await row.getByTestId('revoke-api-key').focus();
@@ -385,9 +392,9 @@ test('keyboard only: create and revoke a key, filter the audit log', async ({ pa
   const dialog = page.getByRole('alertdialog');
   await expect(dialog).toBeVisible();
   // The safe choice has the focus first; Tab moves to Revoke.
-  expect(await focused()).toBe('Keep it');
+  await expect.poll(focused).toBe('Keep it');
   await page.keyboard.press('Tab');
-  expect(await focused()).toBe('confirm-revoke-api-key');
+  await expect.poll(focused).toBe('confirm-revoke-api-key');
   await page.keyboard.press('Enter');
   await expect(row).toHaveCount(0);
 
@@ -395,14 +402,14 @@ test('keyboard only: create and revoke a key, filter the audit log', async ({ pa
   // The log streams in behind its loading skeleton: React reveals it by moving the nodes into place,
   // which would blur a field focused while it was still in the hidden, streamed copy (CI did that).
   await expect(page.getByTestId('audit-loading')).toHaveCount(0);
-  await expect(page.getByTestId('filter-action')).toBeVisible();
+  await expectHydrated(page.getByTestId('filter-action'), 'the action filter');
   await page.getByTestId('filter-action').focus();
   await page.getByTestId('filter-action').selectOption('api_key.revoked');
   // Applied on change, with no Apply button to reach; the focus stays where it was.
   await page.waitForURL((url) => url.searchParams.get('action') === 'api_key.revoked');
   // This test's revocation and the one before.
   await expect(rows(page)).toHaveCount(2);
-  expect(await focused()).toBe('filter-action');
+  await expect.poll(focused).toBe('filter-action');
 
   // When the page payload cannot be fetched (a server too busy to answer), Next falls back to a full
   // browser navigation: the field that had the focus gets it back on the reloaded page.

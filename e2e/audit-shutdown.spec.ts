@@ -1,7 +1,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { expect, test as base, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test as base } from './support/test';
 import { startServer, waitForHealthy, type Server } from './support/server';
 import { connectThroughConsent } from './support/simulator-consent';
 

@@ -1,4 +1,4 @@
-import { expect, test as base } from '@playwright/test';
+import { expect, test as base } from './support/test';
 import { type CryptoKey } from 'jose';
 import { clerkServerEnv, makeClerkKeys, mintSession, newUserId, sessionHeaders } from './support/clerk';
 import { sameOrigin } from './support/origin';

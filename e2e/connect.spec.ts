@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { expectHydrated } from './support/page-checks';
+import { expect, test } from './support/test';
 import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
 
 /**
@@ -317,6 +319,8 @@ test('connecting the same X account again replaces its tokens and keeps one card
 test('denying consent at LinkedIn stores nothing and says so', async ({ page, request }) => {
   const before = await statusConnections(request);
   await page.goto('/');
+  // Counted once the list is shown (not the loading skeleton, nor the hidden streamed copy).
+  await expect(page.getByTestId('connection-grid').or(page.getByTestId('no-connections'))).toBeVisible();
   const cardsBefore = await page.getByTestId('connection').count();
 
   await openConsent(page, 'linkedin');
@@ -465,6 +469,7 @@ test('axe finds no serious or critical violations on the dashboard with connecti
 
   // The disconnect confirmation, open.
   await page.setViewportSize({ width: 1440, height: 900 });
+  await expectHydrated(card(page, 'linkedin-maya').getByTestId('disconnect'), 'Disconnect');
   await card(page, 'linkedin-maya').getByTestId('disconnect').click();
   await expect(page.getByRole('alertdialog')).toBeVisible();
   await expectNoSeriousAxeViolations(page, 'the disconnect dialog');

@@ -1,4 +1,5 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { expect, test } from './support/test';
 import { expectDocumented } from './support/openapi';
 import { startServer, waitForHealthy, type Server } from './support/server';
 import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';

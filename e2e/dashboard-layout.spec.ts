@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot, visibleBox } from './support/page-checks';
+import { type Locator, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
+import { expectHydrated, expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot, visibleBox } from './support/page-checks';
 import { connectThroughConsent } from './support/simulator-consent';
 import { sharedServerOrigin } from './support/origin';
 
@@ -124,7 +125,10 @@ test('a revoked connection can be removed from the list, shown again by the filt
   const { connectionId } = await connectThroughConsent(page, { provider: 'meta', persona: 'meta-lucia' });
   await page.goto('/');
   const card = cardById(page, connectionId);
-  await card.getByRole('button', { name: 'Disconnect Lucía Fernández (Meta)', exact: true }).click();
+  const disconnect = card.getByRole('button', { name: 'Disconnect Lucía Fernández (Meta)', exact: true });
+  // Hydrated first: a click on the server's HTML opens no dialog.
+  await expectHydrated(disconnect, 'Disconnect');
+  await disconnect.click();
   await page.getByRole('alertdialog').getByTestId('confirm-disconnect').click();
   await expect(card).toHaveAttribute('data-status', 'revoked');
 
@@ -135,6 +139,7 @@ test('a revoked connection can be removed from the list, shown again by the filt
   await expect(page.getByTestId('connection-grid').or(page.getByTestId('no-connections'))).toBeVisible();
   await expect(card).toHaveCount(0);
   const filter = page.getByRole('checkbox', { name: /Show removed connections/ });
+  await expectHydrated(filter, 'the removed-connections filter');
   await filter.check();
   await expect(card).toBeVisible();
   await expect(card).toHaveAttribute('data-hidden', 'true');
@@ -144,14 +149,18 @@ test('a revoked connection can be removed from the list, shown again by the filt
   const listed = ((await status.json()) as { connections: { id: string; hiddenAt: string | null }[] }).connections;
   expect(listed.find((c) => c.id === connectionId)?.hiddenAt).toEqual(expect.any(String));
   await page.goto(`/connections/${connectionId}`);
-  const actions = await page
-    .getByTestId('connection-events')
-    .getByTestId('audit-event')
-    .evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
-  expect(actions).toEqual(expect.arrayContaining(['connection.connected', 'connection.disconnected', 'connection.removed_from_list']));
+  const events = page.getByTestId('connection-events').getByTestId('audit-event');
+  await expect
+    .poll(() => events.evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))))
+    .toEqual(expect.arrayContaining(['connection.connected', 'connection.disconnected', 'connection.removed_from_list']));
 
-  // And it can be listed again.
-  await page.getByRole('button', { name: 'List again: Lucía Fernández (Meta)', exact: true }).click();
+  // And it can be listed again: hydrated before the click, and done before the next page loads
+  // (a goto right after the click could abort the request it sends).
+  const listAgain = page.getByRole('button', { name: 'List again: Lucía Fernández (Meta)', exact: true });
+  await expectHydrated(listAgain, 'List again');
+  await listAgain.click();
+  // Its toast comes once the server action has answered (this page's only toast so far).
+  await expect(page.locator('[data-sonner-toast][data-type="success"]').filter({ hasText: 'Lucía Fernández (Meta)' })).toBeVisible();
   await page.goto('/');
   await expect(card).toBeVisible();
   await expect(card).not.toHaveAttribute('data-hidden', 'true');
@@ -171,8 +180,10 @@ test('a connection’s page offers its id to copy and a ready curl line, and lis
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`/connections/${connectionId}`);
   await expect(page.getByTestId('connection-id')).toHaveText(connectionId);
-  await page.getByRole('button', { name: 'Copy id of Maya Lindqvist (LinkedIn)', exact: true }).click();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(connectionId);
+  const copy = page.getByRole('button', { name: 'Copy id of Maya Lindqvist (LinkedIn)', exact: true });
+  await expectHydrated(copy, 'Copy id');
+  await copy.click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(connectionId);
   const curl = page.getByTestId('connection-use').getByTestId('curl-line');
   await expect(curl).toHaveText(
     `curl -H "Authorization: Bearer gk_…" ${new URL(baseURL!).origin}/api/v1/connections/${connectionId}/access-token`,

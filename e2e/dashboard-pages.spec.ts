@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import postgres from 'postgres';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres-server';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, visibleBox } from './support/page-checks';
@@ -118,7 +119,7 @@ test('120 connections: summary first, 30 cards a page, every card once, the need
     await expect(card).toHaveAttribute('data-highlighted', 'true');
     await expect(card).toBeInViewport();
     await expect(page).toHaveURL(/\/\?cursor=[A-Za-z0-9_-]+$/);
-    expect(await cardIds(page)).toEqual(pages[2]);
+    await expect.poll(() => cardIds(page)).toEqual(pages[2]);
   });
 
   await test.step('a provider filter lists only its cards, counted alike', async () => {
@@ -141,6 +142,15 @@ test('120 connections: summary first, 30 cards a page, every card once, the need
     await page.setViewportSize({ width: 375, height: 800 });
     await expect(page.getByTestId('list-pager')).toBeVisible();
     await expectNoHorizontalScroll(page, '/ with 120 connections at 375 px');
-    await expectNoSeriousAxeViolations(page, '/ with 120 connections at 375 px');
+    // axe on 30 cards was most of this spec's time (over half of it; twice over a minute under
+    // load). The whole page was checked at 1440 px above; at 375 px what this page adds — summary,
+    // attention list, pager — and the first cards (the other 27 are the same card, which
+    // e2e/dashboard-live.spec.ts and e2e/connect.spec.ts check at 375 px too).
+    await expectNoSeriousAxeViolations(page, '/ with 120 connections at 375 px', [
+      '[data-testid="list-summary"]',
+      '[data-testid="attention"]',
+      '[data-testid="list-pager"]',
+      '[data-testid="connection-grid"] > li:nth-child(-n+3)',
+    ]);
   });
 });

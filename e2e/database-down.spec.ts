@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres-server';
 import { fernetKey, freePort, startServer, waitForHealthy, type Server } from './support/server';
 

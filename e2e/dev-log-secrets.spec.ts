@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, request as playwrightRequest, test, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { expectHydrated } from './support/page-checks';
+import { expect, test } from './support/test';
 import { SIMULATOR_CREDENTIALS } from '../lib/simulator/credentials';
 import { startServer, waitForHealthy, type Server } from './support/server';
 import { SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './support/simulator-admin';
@@ -111,6 +113,8 @@ test('under next dev, connect, refresh and disconnect at every provider leave no
   for (const a of ACCOUNTS) {
     const card = page.locator(`[data-testid="connection"][data-connection-id="${ids[a.provider]}"]`);
     await expect(card.getByTestId('connection-name')).toHaveText(a.name);
+    // Hydrated first: a click on the server's HTML refreshes nothing.
+    await expectHydrated(card.getByTestId('refresh-now'), 'Refresh now');
     await card.getByTestId('refresh-now').click();
     await expect(toast(page, 'Token refreshed.', a.name)).toBeVisible();
   }

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import postgres from 'postgres';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres-server';
 import { parsePrometheus } from '../tests/support/prometheus';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Browser } from '@playwright/test';
-import { expectNoSeriousAxeViolations, saveScreenshot, visibleBox } from './support/page-checks';
+import { type Browser } from '@playwright/test';
+import { expect, test } from './support/test';
+import { expectHydrated, expectNoSeriousAxeViolations, saveScreenshot, visibleBox } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 
 /**
@@ -35,6 +36,8 @@ test('a fresh data directory: compact banner remembered, connect from the top ac
 
   const { context, page } = await phonePage(browser);
   await page.goto('/');
+  // Shown first: a count of 0 alone would pass while the list is still streaming in.
+  await expect(page.getByTestId('no-connections')).toBeVisible();
   await expect(page.getByTestId('connection')).toHaveCount(0);
 
   // The banner: one compact block, closed, its details one click away, and remembered.
@@ -43,11 +46,14 @@ test('a fresh data directory: compact banner remembered, connect from the top ac
   await expect(summary).toContainText('Running on the embedded defaults');
   await expect(banner.locator('details')).not.toHaveAttribute('open');
   expect((await visibleBox(banner, 'the defaults banner')).height, 'compact on a phone').toBeLessThan(812 * 0.15);
+  // Hydrated first: a click before that opens the details natively, but nothing remembers it.
+  await expectHydrated(summary, 'the banner summary');
   await summary.click();
   await expect(banner.locator('li[data-default="database"]')).toBeVisible();
   await expect.poll(async () => (await context.cookies()).find((c) => c.name === 'gk_defaults_banner')?.value).toBe('open');
   await page.reload();
   await expect(banner.locator('li[data-default="database"]'), 'opened stays opened').toBeVisible();
+  await expectHydrated(summary, 'the banner summary');
   await summary.click();
   await expect.poll(async () => (await context.cookies()).find((c) => c.name === 'gk_defaults_banner')?.value).toBe('closed');
   await page.reload();

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { expectNoSeriousAxeViolations, visibleBox } from './support/page-checks';
+import { expect, test } from './support/test';
+import { expectHydrated, expectNoSeriousAxeViolations, visibleBox } from './support/page-checks';
 
 /**
  * The dashboard's first screen (issue 10, items 5 and 14): the defaults banner is one line, its
@@ -19,12 +19,15 @@ test('the defaults banner is one line, opens to its details, and stays as it was
   // First visit: compact, one line naming every default; the details are closed.
   await expect(summary).toContainText('Running on the embedded defaults: embedded database, local sign-in, simulator, generated key');
   await expect(details).not.toHaveAttribute('open');
-  await expect(firstItem).toBeHidden();
+  // Shown first: toBeHidden alone would pass on the still-hidden streamed copy of the page.
   const closedHeight = (await visibleBox(banner, 'the defaults banner')).height;
+  await expect(firstItem).toBeHidden();
   expect(closedHeight, 'one line at 1440 px').toBeLessThan(60);
   await expectNoSeriousAxeViolations(page, '/ (banner closed)');
 
   // One click away, by keyboard too.
+  // Hydrated first: Enter before that opens the details natively, but nothing remembers it.
+  await expectHydrated(summary, 'the banner summary');
   await summary.focus();
   await page.keyboard.press('Enter');
   await expect(firstItem).toBeVisible();
@@ -40,13 +43,14 @@ test('the defaults banner is one line, opens to its details, and stays as it was
   await expect(firstItem).toBeVisible();
 
   // Collapse, reload: still collapsed.
+  await expectHydrated(summary, 'the banner summary');
   await summary.click();
   await expect(firstItem).toBeHidden();
   await expect.poll(async () => (await context.cookies()).find((c) => c.name === 'gk_defaults_banner')?.value).toBe('closed');
   await page.reload();
   await expect(details).not.toHaveAttribute('open');
-  await expect(firstItem).toBeHidden();
   expect((await visibleBox(banner, 'the defaults banner')).height).toBeLessThan(60);
+  await expect(firstItem).toBeHidden();
 
   // On a phone it still fits on a couple of lines, far from the old ~40 % of the screen.
   await page.setViewportSize({ width: 375, height: 812 });

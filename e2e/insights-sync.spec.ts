@@ -1,5 +1,6 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './support/page-checks';
+import { request as playwrightRequest, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
+import { expectHydrated, expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './support/page-checks';
 import { startServer, waitForHealthy } from './support/server';
 import { SIMULATOR_ADMIN_HEADERS } from './support/simulator-admin';
 import { connectThroughConsent } from './support/simulator-consent';
@@ -93,6 +94,8 @@ test('Sync now: progress while the run goes, a toast when it ends, the run with 
   await expect(page.getByTestId('sync-health-provider').and(page.locator('[data-provider="x"]'))).toContainText(/\d+ succeeded, \d+ failed/);
 
   const before = await latestRun(request, id);
+  // Hydrated first: a click on the server's HTML syncs nothing.
+  await expectHydrated(line.getByRole('button', { name: `Sync now ${X.label}` }), 'Sync now');
   await line.getByRole('button', { name: `Sync now ${X.label}` }).click();
   // Watched from the click on: the toast may come and go (4 s) while axe measures the page below.
   const toastShown = expect(toast(page, `Synced ${X.label}`)).toBeVisible({ timeout: 60_000 });
@@ -105,6 +108,7 @@ test('Sync now: progress while the run goes, a toast when it ends, the run with 
   await toastShown;
   await expect(line.getByTestId('sync-summary')).toContainText(/^Last synced just now/);
   await expect(line.getByRole('button', { name: `Sync now ${X.label}` })).toBeEnabled();
+  await expectHydrated(line.getByRole('button', { name: `Sync now ${X.label}` }), 'Sync now');
 
   const run = await latestRun(request, id);
   expect(run.id).not.toBe(before.id);
@@ -139,6 +143,7 @@ test('a grant revoked at the provider: the run fails, its reason in words, a Rec
   const card = cardById(page, id);
   const line = card.getByTestId('sync-line');
   await expect(line.getByRole('button', { name: `Sync now ${X.label}` })).toBeEnabled();
+  await expectHydrated(line.getByRole('button', { name: `Sync now ${X.label}` }), 'Sync now');
 
   // As if the user removed the app at X: the reporting call answers 401, the forced refresh finds the grant dead.
   const revoke = await request.post('/api/simulator/_admin/revoke', {

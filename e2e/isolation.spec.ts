@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { expect, test as base, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test as base } from './support/test';
 import { type CryptoKey } from 'jose';
 import { Webhook } from 'svix';
 import {

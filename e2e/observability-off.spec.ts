@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 
 /**
  * Issue 11 §4, on the shared server (no METRICS_TOKEN, no SENTRY_DSN): the metrics route does not

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { type APIRequestContext, type APIResponse } from '@playwright/test';
+import { expect, test } from './support/test';
 import { expectDocumented } from './support/openapi';
 import { sharedServerOrigin } from './support/origin';
 import { expectNoSeriousAxeViolations } from './support/page-checks';

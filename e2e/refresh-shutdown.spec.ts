@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import postgres from 'postgres';
 import { fernetDecrypt, fernetEncrypt } from '../tests/support/fernet-encrypt';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres-server';

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import postgres from 'postgres';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres-server';
 import { runScaleOut, seedRotatingGrants, SURVIVOR_ANSWERS } from '../tests/support/scale-out';

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { sameOrigin, sharedServerOrigin } from './support/origin';
 import { rawRequest, serveForeignPage } from './support/raw-http';
 import { startServer, waitForHealthy, type Server } from './support/server';

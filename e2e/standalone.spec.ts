@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { DOCKERFILE, readDockerfile, runLines } from './support/dockerfile';
 import { DIST_DIR, freePort, ROOT, startServer, waitForHealthy, type Server } from './support/server';
 import { connectThroughConsent } from './support/simulator-consent';

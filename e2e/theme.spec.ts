@@ -1,5 +1,6 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
+import { type Locator, type Page } from '@playwright/test';
+import { expect, test } from './support/test';
+import { expectHydrated, expectNoHorizontalScroll, expectNoSeriousAxeViolations, saveScreenshot } from './support/page-checks';
 import { connectThroughConsent } from './support/simulator-consent';
 
 /**
@@ -48,10 +49,18 @@ async function backgroundLuminance(page: Page): Promise<number> {
   });
 }
 
+/** Polled: a switch repaints on React's commit, and the background may still be fading to it. */
 async function expectTheme(page: Page, theme: 'light' | 'dark', where: string): Promise<void> {
-  const luminance = await backgroundLuminance(page);
-  if (theme === 'dark') expect(luminance, `${where}: background should be dark`).toBeLessThan(0.05);
-  else expect(luminance, `${where}: background should be light`).toBeGreaterThan(0.8);
+  const luminance = expect.poll(() => backgroundLuminance(page), { message: `${where}: background should be ${theme}` });
+  if (theme === 'dark') await luminance.toBeLessThan(0.05);
+  else await luminance.toBeGreaterThan(0.8);
+}
+
+/** The toggle acts only once hydrated: a click or Enter before that reaches inert server HTML and is lost. */
+async function hydratedThemeButton(page: Page, name: 'Light theme' | 'Dark theme' | 'System theme'): Promise<Locator> {
+  const button = themeButton(page, name);
+  await expectHydrated(button, name);
+  return button;
 }
 
 const themeButton = (page: Page, name: 'Light theme' | 'Dark theme' | 'System theme'): Locator =>
@@ -97,7 +106,7 @@ test.describe('with the system in dark mode', () => {
 
   test('choosing light beats the system, at once and after a reload; "system" follows it again', async ({ page }) => {
     await page.goto('/');
-    await themeButton(page, 'Light theme').click();
+    await (await hydratedThemeButton(page, 'Light theme')).click();
     await expect(themeButton(page, 'Light theme')).toHaveAttribute('aria-pressed', 'true');
     await expectTheme(page, 'light', 'after choosing light');
     await expectNoSeriousAxeViolations(page, 'the dashboard after choosing light');
@@ -108,7 +117,7 @@ test.describe('with the system in dark mode', () => {
     await page.goto('/audit');
     await expectTheme(page, 'light', '/audit with light chosen');
 
-    await themeButton(page, 'System theme').click();
+    await (await hydratedThemeButton(page, 'System theme')).click();
     await expectTheme(page, 'dark', 'back to the system (dark)');
     await page.reload();
     await expectTheme(page, 'dark', 'system, after a reload');
@@ -122,7 +131,7 @@ test('choosing dark on a light system switches at once, is remembered after a re
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('/settings');
   await expectTheme(page, 'light', 'a light system, no choice');
-  await themeButton(page, 'Dark theme').click();
+  await (await hydratedThemeButton(page, 'Dark theme')).click();
   await expect(themeButton(page, 'Dark theme')).toHaveAttribute('aria-pressed', 'true');
   await expectTheme(page, 'dark', 'after choosing dark');
 
@@ -136,7 +145,7 @@ test('choosing dark on a light system switches at once, is remembered after a re
   expect(html).toMatch(/<html[^>]*class="dark"/);
 
   // The keyboard reaches the toggle and the choice sticks there too.
-  await themeButton(page, 'Light theme').focus();
+  await (await hydratedThemeButton(page, 'Light theme')).focus();
   await page.keyboard.press('Enter');
   await expectTheme(page, 'light', 'after choosing light with the keyboard');
   await page.reload();

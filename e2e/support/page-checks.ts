@@ -3,10 +3,15 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
-/** axe on the page as it is now: no serious or critical violation, with a readable report if there is. */
-export async function expectNoSeriousAxeViolations(page: Page, where: string): Promise<void> {
+/**
+ * axe on the page as it is now: no serious or critical violation, with a readable report if there is.
+ * `include` limits it to these parts (CSS selectors) where the rest was checked already.
+ */
+export async function expectNoSeriousAxeViolations(page: Page, where: string, include?: string[]): Promise<void> {
   await finiteAnimationsSettled(page);
-  const results = await new AxeBuilder({ page }).analyze();
+  let builder = new AxeBuilder({ page });
+  for (const selector of include ?? []) builder = builder.include(selector);
+  const results = await builder.analyze();
   const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = blocking.map((v) => ({
     id: v.id,
@@ -27,6 +32,21 @@ export async function visibleBox(locator: Locator, what?: string): Promise<{ x: 
   const box = await locator.boundingBox();
   expect(box, `${what ?? 'the element'} has a box on the screen`).not.toBeNull();
   return box!;
+}
+
+/**
+ * Waits until React has hydrated this element: shown (not in the hidden streamed copy) and with its
+ * event handlers attached (React sets a `__reactProps$…` key on each node it hydrates). A click,
+ * a key press or a focus before that reaches server HTML that does nothing — on CI's busy cores
+ * hydration comes seconds after the page is visible, and the action was lost.
+ */
+export async function expectHydrated(locator: Locator, what?: string): Promise<void> {
+  await expect(locator, what).toBeVisible();
+  await expect
+    .poll(() => locator.evaluate((el) => Object.keys(el).some((k) => k.startsWith('__reactProps$'))), {
+      message: `${what ?? 'the element'} is hydrated`,
+    })
+    .toBe(true);
 }
 
 /** A full-page screenshot into test-results/screenshots/, attached to the report. */

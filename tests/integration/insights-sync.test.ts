@@ -480,7 +480,10 @@ describe('insights sync on PostgreSQL', () => {
       db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
     });
     const account = 'act_1234567890123451';
-    // The persona may be connected already (an earlier test): only this account, and not due by schedule.
+    // Its own setup (it must pass run alone, `-t`): both ad accounts' targets exist before one is
+    // chosen — otherwise the sweep derives the missing one, enabled and due, and its scheduled run
+    // creates report runs of its own. Then only this account, and not due by schedule.
+    await refreshSyncTargets(t.db);
     await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
     const before = (await runsOf(connectionId!)).length;
     patchReportingKnobs(sim, { metaPageSize: 40, metaPollsUntilComplete: 1 });
@@ -593,6 +596,7 @@ describe('insights sync on PostgreSQL', () => {
     const { connectionId } = await completeAuthorization({
       db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
     });
+    await refreshSyncTargets(t.db); // both ad accounts' targets exist before one is chosen (as above)
     await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
     const before = (await runsOf(connectionId!)).length;
     patchReportingKnobs(sim, { metaPollsUntilComplete: 0, metaFailReportRuns: 10 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '@/lib/db/migrate';
+import type { Database } from '@/lib/db/types';
 import { openPostgres } from '@/lib/db/postgres-driver';
 import { parseEnv } from '@/lib/env';
 import { recoverAtStart } from '@/lib/refresh/recover';
@@ -25,6 +26,19 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-spill-'));
 const env = parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, GRANTKEEPER_DATA_DIR: dataDir });
 /** Short leases so "longer than the lease" fits in a test; the rules are the same at 30 s. */
 const SHORT_LEASE = { leaseSec: 2 };
+
+/**
+ * Until the lease the first sweep left on the row has lapsed by the database's clock (a deferred
+ * result keeps the lease until it runs out). Polled, not slept: a heartbeat extension still in
+ * flight when that sweep returned may land after it, and a loaded machine delays it further.
+ */
+async function leaseLapsed(db: Database, id: string): Promise<void> {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(50)) {
+    const [row] = await db.query<{ lapsed: boolean }>('select lease_until is null or lease_until < now() as lapsed from connections where id = $1', [id]);
+    if (row?.lapsed) return;
+  }
+  throw new Error(`the lease on connection ${id} did not lapse within 15 s`);
+}
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe.each(DRIVERS)('a refresh whose database write fails after the provider rotated the token (%s)', (driver) => {
@@ -81,7 +95,7 @@ describe.each(DRIVERS)('a refresh whose database write fails after the provider 
     expect(pending?.result_enc).toMatch(/^gAAAAA/);
     expect((await h.actions(conn.id)).map((a) => a.action)).toEqual(['token.refresh_pending']);
 
-    await sleep(2_100); // the lease lapses: the next sweep may claim the connection
+    await leaseLapsed(t.db, conn.id); // the next sweep may claim the connection
     const second = await h.sweep({ settings: SHORT_LEASE });
     expect(second.refreshed).toBe(1);
     expect(h.refreshCalls()).toEqual({ ok: 1 }); // applied, not refreshed again
@@ -96,10 +110,12 @@ describe.each(DRIVERS)('a refresh whose database write fails after the provider 
   it('a database unreachable past the lease: the result goes to an encrypted 0600 spill file, applied by the next sweep', async () => {
     const conn = await h.connectX();
     const flaky = flakyDatabase(t.db);
-    let downUntil = 0;
-    const fetch = afterTokenResponse(h.fetchSim, () => (flaky.state.failUntil = downUntil = Date.now() + 3_000));
+    // Unreachable from the provider's answer until this sweep has given up (not for a fixed 3 s,
+    // which a slow machine could outlast before the fallback, finding the database back).
+    const fetch = afterTokenResponse(h.fetchSim, () => (flaky.state.failUntil = Infinity));
     const first = await h.sweep({ db: flaky.db, fetch, settings: SHORT_LEASE });
     expect(first.failed).toBe(1);
+    flaky.state.failUntil = 0;
 
     const [file, ...more] = listSpilled(dataDir, conn.id);
     expect(more).toEqual([]);
@@ -111,7 +127,7 @@ describe.each(DRIVERS)('a refresh whose database write fails after the provider 
     expect(text).not.toContain(kept.refreshToken!);
     expect(text).not.toContain(kept.accessToken);
 
-    await sleep(Math.max(0, downUntil - Date.now()) + 50); // the database is back
+    await leaseLapsed(t.db, conn.id); // the database is back, and the next sweep may claim the connection
     const second = await h.sweep({ settings: SHORT_LEASE });
     expect(second.errors).toEqual([]);
     expect(h.refreshCalls()).toEqual({ ok: 1 });
@@ -127,22 +143,31 @@ describe.each(DRIVERS)('a refresh whose database write fails after the provider 
 describe('a real PostgreSQL stopped right after the provider answered, then restarted', () => {
   it('keeps the rotated token in the spill file and applies it at the next start', async () => {
     const pg = await startPostgres();
-    const db = await openPostgres(pg.url, { max: 4 });
+    const proc = processDatabase(await openPostgres(pg.url, { max: 4 }));
+    const db = proc.db;
     try {
       await migrate(db);
       await insertUser(db, 'alice');
       const h = createHarness(db, env);
       const conn = await h.connectX();
-      let restarted: Promise<void> | undefined;
+      // Down from the provider's answer until the sweep has given up, however long that takes (a
+      // restart on a fixed 3 s timer could land before the sweep's retries and fallback were done).
+      let paused = false;
       const fetch = afterTokenResponse(h.fetchSim, () => {
         pg.pause();
-        restarted = sleep(3_000).then(() => pg.resume());
+        paused = true;
       });
       const first = await h.sweep({ fetch, settings: SHORT_LEASE });
+      expect(paused, 'the database went down right after the token response').toBe(true);
       expect(first.failed).toBe(1);
       expect(listSpilled(dataDir, conn.id)).toHaveLength(1);
 
-      await restarted;
+      pg.resume(); // pg_ctl start -w: back and accepting connections when this returns
+      // The next start opens its own pool. Reusing this one was the flake (2 of 5 runs under load):
+      // the stop ended its idle connections, and whichever the next statements drew failed with
+      // "terminating connection due to administrator command" — in recovery (applied: 0) or in the
+      // sweep after it (refreshed: 0) — depending on which connections had been idle when.
+      await proc.restart(await openPostgres(pg.url, { max: 4 }));
       const recovery = await recoverAtStart(db, env);
       expect(recovery).toMatchObject({ applied: 1, stale: 0 });
       const r = await h.row(conn.id);
@@ -151,7 +176,7 @@ describe('a real PostgreSQL stopped right after the provider answered, then rest
       expect(listSpilled(dataDir)).toEqual([]);
 
       await h.makeDue(conn.id);
-      expect((await h.sweep()).refreshed).toBe(1);
+      expect(await h.sweep()).toMatchObject({ refreshed: 1, errors: [] });
       expect(h.refreshCalls()).toEqual({ ok: 2 });
       expect((await h.row(conn.id)).status).toBe('active');
     } finally {
@@ -160,3 +185,24 @@ describe('a real PostgreSQL stopped right after the provider answered, then rest
     }
   }, 120_000);
 });
+
+/** The database as one server process holds it; restart() swaps in the pool the next process would open. */
+function processDatabase(first: Database) {
+  let current = first;
+  const db: Database = {
+    get driver() {
+      return current.driver;
+    },
+    query: (text, params) => current.query(text, params),
+    exec: (script) => current.exec(script),
+    transaction: (fn) => current.transaction(fn),
+    close: () => current.close(),
+  };
+  return {
+    db,
+    async restart(next: Database) {
+      await current.close().catch(() => {});
+      current = next;
+    },
+  };
+}

@@ -478,6 +478,8 @@ test('axe finds no serious or critical violations on the dashboard with connecti
 });
 
 test('axe finds no serious or critical violations on each simulator consent page', async ({ page }, testInfo) => {
+  // Eight pages, each loaded and scanned: over a minute on a busy 2-core machine.
+  test.setTimeout(150_000);
   for (const slug of ['amazon-ads', 'linkedin', 'x', 'meta'] as const) {
     for (const width of [1440, 375]) {
       await page.setViewportSize({ width, height: 900 });

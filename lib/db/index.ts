@@ -60,7 +60,8 @@ function shouldMigrate(env: Pick<Env, 'databaseUrl' | 'migrate'>): boolean {
  * policies read, so a query that forgets its user filter still cannot see another user's rows.
  * One statement sets both, the way PostgREST does, and it costs no round trip of its own: `fn`
  * starts without waiting for it, so its first statements travel with it (a transaction runs its
- * statements in the order they were issued; a failed set_config aborts everything after it).
+ * statements in the order they were issued — postgres.js pipelines them on the one connection,
+ * PGlite queues them behind its query mutex — and a failed set_config aborts everything after it).
  */
 export function asUser<T>(db: Database, userId: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {

@@ -49,25 +49,10 @@ export async function openPGlite(dataDir: string | null): Promise<Database> {
     },
   });
 
-  /**
-   * A transaction's statements one after another, in the order issued, even when the caller does
-   * not wait for one before the next (asUser pipelines on PostgreSQL): PGlite's transaction
-   * object does not queue concurrent queries itself.
-   */
-  const inOrder = (sql: Sql): Sql => {
-    let last: Promise<unknown> = Promise.resolve();
-    const queue = <R>(run: () => Promise<R>): Promise<R> => {
-      const next = last.then(run, run);
-      last = next.catch(() => {});
-      return next;
-    };
-    return { query: (text, params) => queue(() => sql.query(text, params)), exec: (script) => queue(() => sql.exec(script)) };
-  };
-
   return {
     driver: 'pglite',
     ...asSql(db),
-    transaction: (fn) => db.transaction((tx) => fn(inOrder(asSql(tx)))),
+    transaction: (fn) => db.transaction((tx) => fn(asSql(tx))),
     close: async () => {
       await db.close();
       release();

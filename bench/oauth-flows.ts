@@ -214,7 +214,9 @@ async function costPass(
   });
   for (const [i, flow] of flows.entries()) callbackUrls[i] = await steps.consent(flow, consentUrls[i]!);
   const callback = await measureStep(sql, server, wireDir, flows, async (_flow, i) => {
-    if ((await steps.callback(sessions[i]!, callbackUrls[i]!)) === 'connected') connected += 1;
+    const outcome = await steps.callback(sessions[i]!, callbackUrls[i]!);
+    statuses[`outcome ${outcome}`] = (statuses[`outcome ${outcome}`] ?? 0) + 1;
+    if (outcome === 'connected') connected += 1;
   });
   return { authorize, callback, connected, statuses };
 }
@@ -303,7 +305,7 @@ export async function oauthFlowsPhase(
   log(
     `    sequential: authorize p50 ${latency.authorizeMs.p50} / p99 ${latency.authorizeMs.p99} ms (${perStep(cost.authorize)}), ` +
       `callback p50 ${latency.callbackMs.p50} / p99 ${latency.callbackMs.p99} ms (${perStep(cost.callback)}) ` +
-      `(${ok.length}/${measured.length} connected; cost over ${cost.flows} flows, ${cost.connected} connected)`,
+      `(${ok.length}/${measured.length} connected; cost over ${cost.flows} flows, ${cost.connected} connected${cost.connected < cost.flows ? ` ${JSON.stringify(cost.statuses)}` : ''})`,
   );
   for (const [step, c] of [['authorize', cost.authorize], ['callback', cost.callback]] as const) {
     log(`    ${step} statements per request: ${c.top.map((t) => `${t.perRequest}× ${t.query}`).join(' | ')}`);

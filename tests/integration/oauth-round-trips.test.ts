@@ -70,7 +70,7 @@ describe.each(DRIVERS)('OAuth flow round trips on %s', (driver) => {
     expect(await t.db.query(`select 1 from audit_events where action = 'test.pipelined'`)).toEqual([]);
   });
 
-  it('authorize waits on the database three times: BEGIN, the state with its audit row, COMMIT', async () => {
+  it('authorize waits on the database three times (BEGIN, the state with its audit row, COMMIT), the callback four', async () => {
     const sim = createSimulatorState();
     const fetchSim = createSimulatorFetch(sim, { origin: ORIGIN });
     const { db, waits } = countingWaits(t.db);
@@ -82,7 +82,8 @@ describe.each(DRIVERS)('OAuth flow round trips on %s', (driver) => {
     const [audit] = await t.db.query<{ action: string }>(`select action from audit_events where user_id = 'alice' order by id desc limit 1`);
     expect(audit!.action).toBe('oauth.authorize');
 
-    // The callback: the state consumed, BEGIN, set_config + the upsert, the audit row, COMMIT.
+    // The callback: the state consumed, BEGIN, set_config + the upsert writing its audit row, COMMIT
+    // (the audit row waited on its own before: 5).
     const redirect = await simulateConsent(fetchSim, url, { personaId: 'linkedin-maya' });
     const counted = countingWaits(t.db);
     const result = await completeAuthorization({
@@ -95,6 +96,20 @@ describe.each(DRIVERS)('OAuth flow round trips on %s', (driver) => {
       fetch: fetchSim,
     });
     expect(result.outcome).toBe('connected');
-    expect(counted.waits()).toBe(5);
+    expect(counted.waits()).toBe(4);
+    const [connected] = await t.db.query<{ action: string; outcome: string; connection_id: string; actor: string; detail: Record<string, unknown> }>(
+      `select action, outcome, connection_id, actor, detail from audit_events where user_id = 'alice' order by id desc limit 1`,
+    );
+    expect(connected).toMatchObject({ action: 'connection.connected', outcome: 'success', connection_id: result.connectionId, actor: 'user' });
+    expect(connected!.detail).toMatchObject({ provider: 'linkedin', hasRefreshToken: true, simulated: true });
+
+    // Connecting the same account again updates the row, and its audit row says so.
+    const again = await simulateConsent(fetchSim, await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'linkedin', origin: ORIGIN, returnPath: '/', fetch: fetchSim }), { personaId: 'linkedin-maya' });
+    const second = await completeAuthorization({ db: t.db, env, provider: 'linkedin', sessionUserId: 'alice', query: again.searchParams, origin: ORIGIN, fetch: fetchSim });
+    expect(second.connectionId).toBe(result.connectionId);
+    const [reconnected] = await t.db.query<{ action: string; connection_id: string }>(
+      `select action, connection_id from audit_events where user_id = 'alice' order by id desc limit 1`,
+    );
+    expect(reconnected).toEqual({ action: 'connection.reconnected', connection_id: result.connectionId });
   });
 });

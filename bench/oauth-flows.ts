@@ -16,7 +16,9 @@
  * (`--oauth-simulator in-process` measures that too).
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { generateFernetKey, MultiFernet } from '@/lib/tokens/fernet';
 import { clerkServerEnv, makeClerkKeys, mintSession, sessionHeaders, type Session } from '../e2e/support/clerk';
@@ -26,7 +28,8 @@ import { startSharedSimulator } from '../tests/support/shared-simulator';
 import { onCleanup } from './cleanup';
 import { SIMULATOR_ADMIN_HEADERS, SIMULATOR_ADMIN_SECRET } from './seed';
 import { pct, type Percentiles } from './seeds';
-import { startBenchServer } from './server';
+import { groupCpuSeconds } from './proc';
+import { ROOT, startBenchServer, type BenchServer } from './server';
 
 export type SimulatorPlacement = 'process' | 'in-process';
 
@@ -36,6 +39,8 @@ export interface OAuthFlowsResult {
   loadAverageAtStart: number[];
   loadAverageAtEnd: number[];
   latency: { n: number; warmup: number; connected: number; authorizeMs: Percentiles; callbackMs: Percentiles; statuses: Record<string, number> };
+  /** Server cost per request (CPU, statements, round trips): what a change moves, whatever the load on the machine. */
+  cost: { flows: number; connected: number; authorize: StepCost; callback: StepCost; statuses: Record<string, number> };
   concurrency: {
     flows: number;
     users: number;
@@ -62,44 +67,158 @@ interface FlowRun {
 const round = (n: number) => Math.round(n * 10) / 10;
 const TIMEOUT_MS = 120_000;
 
-/** One flow as a browser would make it, without the browser; every status is counted under its step. */
-async function runFlow(base: string, simulatorOrigin: string, flow: Flow, session: Session, statuses: Record<string, number>): Promise<FlowRun> {
-  const count = (step: string, status: number) => (statuses[`${step} ${status}`] = (statuses[`${step} ${status}`] ?? 0) + 1);
-  const expectRedirect = async (step: string, res: Response) => {
-    count(step, res.status);
-    const body = await res.text();
-    const location = res.headers.get('location');
-    if (res.status < 300 || res.status > 303 || !location) throw new Error(`${step} answered ${res.status}: ${body.slice(0, 200)}`);
-    return new URL(location, base);
+type Statuses = Record<string, number>;
+
+/** A redirect's target; every status is counted under its step, anything but a 30x is an error. */
+async function expectRedirect(base: string, statuses: Statuses, step: string, res: Response): Promise<URL> {
+  const key = `${step} ${res.status}`;
+  statuses[key] = (statuses[key] ?? 0) + 1;
+  const body = await res.text();
+  const location = res.headers.get('location');
+  if (res.status < 300 || res.status > 303 || !location) throw new Error(`${step} answered ${res.status}: ${body.slice(0, 200)}`);
+  return new URL(location, base);
+}
+
+/** The three steps of a flow, each one request: authorize (our server), consent (the simulator), callback (our server). */
+function flowSteps(base: string, simulatorOrigin: string, statuses: Statuses) {
+  return {
+    async authorize(flow: Flow, session: Session): Promise<URL> {
+      const consentUrl = await expectRedirect(
+        base,
+        statuses,
+        'authorize',
+        await fetch(`${base}/api/v1/oauth/${flow.provider}/authorize`, { headers: sessionHeaders(session), redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }),
+      );
+      if (consentUrl.origin !== simulatorOrigin) throw new Error(`authorize sent the browser to ${consentUrl.origin}, not the simulator`);
+      return consentUrl;
+    },
+    async consent(flow: Flow, consentUrl: URL): Promise<URL> {
+      return expectRedirect(
+        base,
+        statuses,
+        'consent',
+        await fetch(consentUrl, {
+          method: 'POST',
+          headers: { ...SIMULATOR_ADMIN_HEADERS, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ decision: 'allow', persona: flow.personaId }),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        }),
+      );
+    },
+    /** The outcome the app redirected to (`connected` for a first connect). */
+    async callback(session: Session, callbackUrl: URL): Promise<string | null> {
+      const done = await expectRedirect(base, statuses, 'callback', await fetch(callbackUrl, { headers: sessionHeaders(session), redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }));
+      return done.searchParams.get('outcome');
+    },
   };
-  const cookie = sessionHeaders(session);
+}
+
+/** One flow as a browser would make it, without the browser; every status is counted under its step. */
+async function runFlow(base: string, simulatorOrigin: string, flow: Flow, session: Session, statuses: Statuses): Promise<FlowRun> {
+  const steps = flowSteps(base, simulatorOrigin, statuses);
   const t0 = performance.now();
   try {
     const a0 = performance.now();
-    const consentUrl = await expectRedirect(
-      'authorize',
-      await fetch(`${base}/api/v1/oauth/${flow.provider}/authorize`, { headers: cookie, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }),
-    );
+    const consentUrl = await steps.authorize(flow, session);
     const authorizeMs = performance.now() - a0;
-    if (consentUrl.origin !== simulatorOrigin) throw new Error(`authorize sent the browser to ${consentUrl.origin}, not the simulator`);
-    const callbackUrl = await expectRedirect(
-      'consent',
-      await fetch(consentUrl, {
-        method: 'POST',
-        headers: { ...SIMULATOR_ADMIN_HEADERS, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ decision: 'allow', persona: flow.personaId }),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      }),
-    );
+    const callbackUrl = await steps.consent(flow, consentUrl);
     const c0 = performance.now();
-    const done = await expectRedirect('callback', await fetch(callbackUrl, { headers: cookie, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) }));
+    const outcome = await steps.callback(session, callbackUrl);
     const callbackMs = performance.now() - c0;
-    const outcome = done.searchParams.get('outcome');
     return { connected: outcome === 'connected', authorizeMs, callbackMs, flowMs: performance.now() - t0, ...(outcome === 'connected' ? {} : { error: `outcome ${outcome}` }) };
   } catch (err) {
     return { connected: false, authorizeMs: NaN, callbackMs: NaN, flowMs: performance.now() - t0, error: (err as Error).message };
   }
+}
+
+/** What one request of a step costs the server, averaged over a batch of them. */
+export interface StepCost {
+  n: number;
+  /** CPU of the app server's process group (user + system, every thread), ms per request. */
+  serverCpuMs: number;
+  /** Statements the app ran (pg_stat_statements, top level, BEGIN/COMMIT included) per request. */
+  statements: number;
+  /** Socket writes to PostgreSQL per request (bench/server-probe.cjs): ≈ round trips. */
+  roundTrips: number;
+  /** Statements per request by query (the most called first), for finding which to merge. */
+  top: { perRequest: number; query: string }[];
+}
+
+const PROBE = '/* bench-probe */';
+
+/** PostgreSQL socket writes of every process of the server, as bench/server-probe.cjs last wrote them (every 500 ms). */
+async function wireWrites(dir: string): Promise<number> {
+  await new Promise((r) => setTimeout(r, 700));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d+\.json$/.test(f))
+    .reduce((sum, f) => sum + (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { writes: number }).writes, 0);
+}
+
+/**
+ * Runs `each` over `items` one at a time and measures what the server spent on them: CPU of its
+ * process group, statements and round trips. After the last request it waits for the counters to
+ * settle (work after the response, afterResponse(), belongs to the step that caused it).
+ */
+async function measureStep<T>(
+  sql: postgres.Sql,
+  server: BenchServer,
+  wireDir: string,
+  items: T[],
+  each: (item: T, i: number) => Promise<void>,
+): Promise<StepCost> {
+  await new Promise((r) => setTimeout(r, 300));
+  await sql.unsafe(`${PROBE} select pg_stat_statements_reset()`);
+  const writes0 = await wireWrites(wireDir);
+  const cpu0 = groupCpuSeconds(server.pgid);
+  for (const [i, item] of items.entries()) await each(item, i);
+  await new Promise((r) => setTimeout(r, 300));
+  const cpu1 = groupCpuSeconds(server.pgid);
+  const writes1 = await wireWrites(wireDir);
+  const rows = await sql.unsafe<{ calls: string; query: string }[]>(
+    `${PROBE} select calls::text, regexp_replace(query, '\\s+', ' ', 'g') as query from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database()) and query not like '%bench-probe%'
+      order by calls desc`,
+  );
+  const n = Math.max(1, items.length);
+  const total = rows.reduce((s, r) => s + Number(r.calls), 0);
+  return {
+    n: items.length,
+    serverCpuMs: round(((cpu1 - cpu0) * 1000) / n),
+    statements: round(total / n),
+    roundTrips: round((writes1 - writes0) / n),
+    top: rows.slice(0, 12).map((r) => ({ perRequest: round(Number(r.calls) / n), query: r.query.slice(0, 140) })),
+  };
+}
+
+/**
+ * The cost pass: `count` fresh flows, step by step: every authorize, then every consent (the
+ * simulator's), then every callback, each batch sequential and measured on its own.
+ */
+async function costPass(
+  sql: postgres.Sql,
+  server: BenchServer,
+  wireDir: string,
+  simulatorOrigin: string,
+  flows: Flow[],
+  sessions: Session[],
+): Promise<{ authorize: StepCost; callback: StepCost; connected: number; statuses: Statuses }> {
+  const statuses: Statuses = {};
+  const steps = flowSteps(server.url, simulatorOrigin, statuses);
+  const consentUrls: URL[] = [];
+  const callbackUrls: URL[] = [];
+  let connected = 0;
+  const authorize = await measureStep(sql, server, wireDir, flows, async (flow, i) => {
+    consentUrls[i] = await steps.authorize(flow, sessions[i]!);
+  });
+  for (const [i, flow] of flows.entries()) callbackUrls[i] = await steps.consent(flow, consentUrls[i]!);
+  const callback = await measureStep(sql, server, wireDir, flows, async (_flow, i) => {
+    const outcome = await steps.callback(sessions[i]!, callbackUrls[i]!);
+    statuses[`outcome ${outcome}`] = (statuses[`outcome ${outcome}`] ?? 0) + 1;
+    if (outcome === 'connected') connected += 1;
+  });
+  return { authorize, callback, connected, statuses };
 }
 
 const flowsFor = (prefix: string, count: number, firstPersona: number): Flow[] =>
@@ -112,7 +231,7 @@ const flowsFor = (prefix: string, count: number, firstPersona: number): Flow[] =
 export async function oauthFlowsPhase(
   adminSql: postgres.Sql,
   pgUrl: string,
-  spec: { latencyFlows: number; concurrentFlows: number; simulator: SimulatorPlacement },
+  spec: { latencyFlows: number; concurrentFlows: number; costFlows: number; simulator: SimulatorPlacement; cpuProfDir?: string },
   log: (line: string) => void,
 ): Promise<OAuthFlowsResult> {
   log(`\n(f) OAuth: authorize/callback p99 over ${spec.latencyFlows} sequential flows, then ${spec.concurrentFlows} concurrent flows (Clerk mode, simulator 0 ms, ${spec.simulator})…`);
@@ -120,6 +239,10 @@ export async function oauthFlowsPhase(
   const dbUrl = pgUrl.replace(/\/postgres$/, '/grantkeeper_oauth');
   const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
   onCleanup('close the oauth connection', () => sql.end({ timeout: 1 }));
+  // PostgreSQL is started with pg_stat_statements preloaded (bench/run.ts); statements per step come from it.
+  await sql.unsafe('create extension pg_stat_statements');
+  const wireDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-bench-wire-'));
+  onCleanup('remove the wire counter dir', () => fs.rmSync(wireDir, { recursive: true, force: true }));
   const encryptionKey = generateFernetKey();
   const keys = await makeClerkKeys();
   const port = await freePort();
@@ -145,7 +268,10 @@ export async function oauthFlowsPhase(
     RATE_LIMIT_AUTHORIZE: '999999999/60s',
     RATE_LIMIT_CALLBACK: '999999999/60s',
     ...(sim ? { SIMULATOR_URL: sim.url } : {}),
-  }, { port });
+    NODE_OPTIONS: `--require ${path.join(ROOT, 'bench', 'server-probe.cjs')}`,
+    BENCH_PG_PORT: new URL(pgUrl).port,
+    BENCH_WIRE_DIR: wireDir,
+  }, { port, cpuProfDir: spec.cpuProfDir });
   const simulatorOrigin = sim?.url ?? server.url;
   const sessions = async (flows: Flow[]) => Promise.all(flows.map((f) => mintSession(server.url, keys.signingKey, f.userId)));
   const loadAverageAtStart = os.loadavg().map((l) => Number(l.toFixed(2)));
@@ -170,7 +296,20 @@ export async function oauthFlowsPhase(
     callbackMs: pct(ok.map((r) => round(r.callbackMs))),
     statuses: latencyStatuses,
   };
-  log(`    sequential: authorize p50 ${latency.authorizeMs.p50} / p99 ${latency.authorizeMs.p99} ms, callback p50 ${latency.callbackMs.p50} / p99 ${latency.callbackMs.p99} ms (${ok.length}/${measured.length} connected)`);
+
+  // Cost: fresh flows, step by step, so each step's CPU and statements are its own.
+  const costFlows = flowsFor('cost', spec.costFlows, 200_000);
+  const costRun = await costPass(sql, server, wireDir, simulatorOrigin, costFlows, await sessions(costFlows));
+  const cost = { flows: costFlows.length, ...costRun };
+  const perStep = (c: StepCost) => `${c.serverCpuMs} ms CPU, ${c.statements} statements, ${c.roundTrips} round trips`;
+  log(
+    `    sequential: authorize p50 ${latency.authorizeMs.p50} / p99 ${latency.authorizeMs.p99} ms (${perStep(cost.authorize)}), ` +
+      `callback p50 ${latency.callbackMs.p50} / p99 ${latency.callbackMs.p99} ms (${perStep(cost.callback)}) ` +
+      `(${ok.length}/${measured.length} connected; cost over ${cost.flows} flows, ${cost.connected} connected${cost.connected < cost.flows ? ` ${JSON.stringify(cost.statuses)}` : ''})`,
+  );
+  for (const [step, c] of [['authorize', cost.authorize], ['callback', cost.callback]] as const) {
+    log(`    ${step} statements per request: ${c.top.map((t) => `${t.perRequest}× ${t.query}`).join(' | ')}`);
+  }
 
   // Concurrent: every flow starts at once, each its own user and persona.
   const flows = flowsFor('conc', spec.concurrentFlows, 0);
@@ -220,5 +359,5 @@ export async function oauthFlowsPhase(
   const loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
   await server.stop();
   sim?.stop();
-  return { authMode: 'clerk', simulator: spec.simulator, loadAverageAtStart, loadAverageAtEnd, latency, concurrency };
+  return { authMode: 'clerk', simulator: spec.simulator, loadAverageAtStart, loadAverageAtEnd, latency, cost, concurrency };
 }

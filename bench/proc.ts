@@ -130,3 +130,8 @@ export function resetPeak(pid: number): boolean {
     return false;
   }
 }
+
+/** CPU seconds (user + system, every thread) of every live process in a group. */
+export function groupCpuSeconds(pgid: number): number {
+  return groupProcesses(pgid).reduce((sum, s) => sum + s.cpuSec, 0);
+}

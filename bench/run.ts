@@ -9,9 +9,10 @@
  * --insights-concurrency C (INSIGHTS_PROVIDER_CONCURRENCY of the (d) server; default: the app's),
  * --scale-only (only (e), the three-instance scale-out run, bench/scale.ts), --no-scale,
  * --seeds-only / --no-seeds ((f), bench/seeds.ts), --scheduler-window S (default 600),
- * --oauth-only / --no-oauth ((f)'s OAuth part, bench/oauth-flows.ts: authorize/callback p99 and
- * concurrent flows; it runs with (f) unless --no-oauth), --oauth-flows N (sequential flows timed,
- * default 500), --oauth-concurrency N (flows at once, default 500), --oauth-simulator in-process
+ * --oauth-only / --no-oauth ((f)'s OAuth part, bench/oauth-flows.ts: authorize/callback p99,
+ * per-request server CPU, statements and round trips, and concurrent flows; it runs with (f) unless
+ * --no-oauth; with --cpu-prof it profiles that server), --oauth-flows N (sequential flows timed,
+ * default 500), --oauth-cost-flows N (flows whose steps are costed, default 200), --oauth-concurrency N (flows at once, default 500), --oauth-simulator in-process
  * (the simulator inside the app server instead of its own process).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -65,6 +66,7 @@ const INSIGHT_CONCURRENCY = args.includes('--insights-concurrency') ? option('--
 const OAUTH_SPEC = {
   latencyFlows: option('--oauth-flows', 500),
   concurrentFlows: option('--oauth-concurrency', 500),
+  costFlows: option('--oauth-cost-flows', 200),
   simulator: args[args.indexOf('--oauth-simulator') + 1] === 'in-process' && flag('--oauth-simulator') ? ('in-process' as const) : ('process' as const),
 };
 const WARMUP_SECONDS = 5;
@@ -716,6 +718,8 @@ function oauthRows(r: OAuthFlowsResult): Row[] {
   return [
     { metric: `(f) authorize, simulator 0 ms: p99 (n ${l.n}, sequential)`, measured: `${l.authorizeMs.p99} ms`, goal: '< 200 ms', met: sequentialOk && l.authorizeMs.p99 < 200 },
     { metric: `(f) callback, simulator 0 ms: p99 (n ${l.n}, sequential)`, measured: `${l.callbackMs.p99} ms`, goal: '< 200 ms', met: sequentialOk && l.callbackMs.p99 < 200 },
+    { metric: `(f) authorize cost per request (n ${r.cost.flows}): server CPU / statements / round trips`, measured: `${r.cost.authorize.serverCpuMs} ms / ${r.cost.authorize.statements} / ${r.cost.authorize.roundTrips}`, goal: '', met: null },
+    { metric: `(f) callback cost per request (n ${r.cost.flows}): server CPU / statements / round trips`, measured: `${r.cost.callback.serverCpuMs} ms / ${r.cost.callback.statements} / ${r.cost.callback.roundTrips}`, goal: '', met: null },
     { metric: `(f) ${c.flows} concurrent OAuth flows (${c.users} Clerk users, 4 providers, simulator ${r.simulator}): connected`, measured: `${c.connected} / ${c.flows}`, goal: 'all', met: c.connected === c.flows },
     { metric: '(f) concurrent flows crossed (DB: persona external id + tokens)', measured: String(c.crossed), goal: '0', met: c.connected === c.flows && c.crossed === 0 },
     { metric: '(f) concurrent flows: 5xx responses', measured: String(c.fiveXx), goal: '0', met: c.fiveXx === 0 },
@@ -758,7 +762,10 @@ async function main() {
   };
 
   const runOAuth = async () => {
-    const oauth = await oauthFlowsPhase(admin, pg.url, OAUTH_SPEC, log);
+    const cpuProfDir = flag('--cpu-prof') ? path.join(ROOT, 'bench', 'cpu-profiles', `oauth-${started.toISOString().replace(/[:.]/g, '-')}`) : undefined;
+    if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+    const oauth = await oauthFlowsPhase(admin, pg.url, { ...OAUTH_SPEC, cpuProfDir }, log);
+    if (cpuProfDir) log(`CPU profiles: ${path.relative(ROOT, cpuProfDir)}/`);
     if (oauth.concurrency.problems.length) log(`    problems (first 10): ${JSON.stringify(oauth.concurrency.problems)}`);
     return oauth;
   };

@@ -18,7 +18,11 @@ export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname)
  * export of an older commit for a before/after comparison, with its own .next-bench build).
  */
 export const APP_ROOT = process.env.BENCH_APP_ROOT ? path.resolve(process.env.BENCH_APP_ROOT) : ROOT;
-export const BENCH_DIST_DIR = '.next-bench';
+/**
+ * The build served; BENCH_DIST_DIR picks another of the same checkout (built with the same
+ * NEXT_DIST_DIR), e.g. `.next-bench-base` of the commit before a change, for interleaved A/B runs.
+ */
+export const BENCH_DIST_DIR = process.env.BENCH_DIST_DIR || '.next-bench';
 const NEXT_BIN = path.join(APP_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 /**

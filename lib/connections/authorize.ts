@@ -60,7 +60,8 @@ export async function startAuthorization(input: StartAuthorization): Promise<str
       const existing = await getConnection(tx, { userId: input.userId, id: input.connectionId });
       if (!existing || existing.provider !== input.provider) throw new FlowError('not_found');
     }
-    await insertOAuthState(tx, {
+    // Both in one round trip: neither needs the other's result.
+    const stateRow = insertOAuthState(tx, {
       stateHash: hashState(state),
       userId: input.userId,
       provider: input.provider,
@@ -70,7 +71,7 @@ export async function startAuthorization(input: StartAuthorization): Promise<str
       returnPath: input.returnPath,
       ttlSec: STATE_TTL_SEC,
     });
-    await recordAuditEvent(tx, {
+    const audit = recordAuditEvent(tx, {
       userId: input.userId,
       connectionId: input.connectionId ?? null,
       actor: 'user',
@@ -79,6 +80,7 @@ export async function startAuthorization(input: StartAuthorization): Promise<str
       detail: { provider: input.provider, region, reconnect: Boolean(input.connectionId), simulated: provider.simulated },
       requestId: input.requestId,
     });
+    await Promise.all([stateRow, audit]);
   });
 
   return buildAuthorizationUrl(provider, {

@@ -98,42 +98,44 @@ export async function completeAuthorization(input: CompleteAuthorization): Promi
   const { definition } = provider;
   const lifetime = tokens.expiresIn ?? definition.defaults.accessTokenTtlSec;
   const canRefresh = definition.refresh === 'long_lived_exchange' || (definition.refresh === 'refresh_token' && Boolean(tokens.refreshToken));
-  const stored = await asUser(input.db, state.user_id, async (tx) => {
-    const row = await upsertConnection(tx, {
-      userId: state.user_id,
-      provider: input.provider,
-      externalAccountId: account.externalAccountId,
-      displayName: account.displayName,
-      scopes: tokens.scopes ?? [...definition.scopes],
-      accessTokenEnc: encryptToken(tokens.accessToken),
-      refreshTokenEnc: tokens.refreshToken ? encryptToken(tokens.refreshToken) : null,
-      expiresInSec: lifetime,
-      refreshTokenExpiresInSec:
-        tokens.refreshTokenExpiresIn ?? (tokens.refreshToken ? (definition.defaults.refreshTokenTtlSec ?? null) : null),
-      // `region` is the consent host last used (reconnect and refresh go there); `consentRegions`
-      // accumulates across reconnects (lib/db/connections.ts): one account, whatever host it used.
-      metadata: { ...account.metadata, ...(region ? { region, consentRegions: [region] } : {}), simulated: provider.simulated },
-      nextCheckInSec: nextCheckInSec(definition, input.env.refresh, lifetime, canRefresh),
-    });
-    await recordAuditEvent(tx, {
-      userId: state.user_id,
-      connectionId: row.id,
-      actor: 'user',
-      action: row.inserted ? 'connection.connected' : 'connection.reconnected',
-      outcome: 'success',
-      detail: {
+  // The audit row is written by the upsert's own statement: one round trip, never one without the other.
+  const stored = await asUser(input.db, state.user_id, (tx) =>
+    upsertConnection(
+      tx,
+      {
+        userId: state.user_id,
         provider: input.provider,
-        account: account.displayName,
         externalAccountId: account.externalAccountId,
-        scopes: tokens.scopes,
-        region,
-        hasRefreshToken: Boolean(tokens.refreshToken),
-        simulated: provider.simulated,
+        displayName: account.displayName,
+        scopes: tokens.scopes ?? [...definition.scopes],
+        accessTokenEnc: encryptToken(tokens.accessToken),
+        refreshTokenEnc: tokens.refreshToken ? encryptToken(tokens.refreshToken) : null,
+        expiresInSec: lifetime,
+        refreshTokenExpiresInSec:
+          tokens.refreshTokenExpiresIn ?? (tokens.refreshToken ? (definition.defaults.refreshTokenTtlSec ?? null) : null),
+        // `region` is the consent host last used (reconnect and refresh go there); `consentRegions`
+        // accumulates across reconnects (lib/db/connections.ts): one account, whatever host it used.
+        metadata: { ...account.metadata, ...(region ? { region, consentRegions: [region] } : {}), simulated: provider.simulated },
+        nextCheckInSec: nextCheckInSec(definition, input.env.refresh, lifetime, canRefresh),
       },
-      requestId: input.requestId,
-    });
-    return row;
-  });
+      {
+        actor: 'user',
+        insertedAction: 'connection.connected',
+        updatedAction: 'connection.reconnected',
+        outcome: 'success',
+        detail: {
+          provider: input.provider,
+          account: account.displayName,
+          externalAccountId: account.externalAccountId,
+          scopes: tokens.scopes,
+          region,
+          hasRefreshToken: Boolean(tokens.refreshToken),
+          simulated: provider.simulated,
+        },
+        requestId: input.requestId,
+      },
+    ),
+  );
 
   return { ...reconnectOutcome(stored, region), connectionId: stored.id, returnPath: state.return_path };
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { sanitizeDetail, type AuditOutcome } from './audit';
 import type { Sql } from './types';
 
 export type ConnectionStatus = 'active' | 'needs_reauth' | 'error' | 'revoked';
@@ -95,6 +96,20 @@ export interface ConnectionUpsert {
 const consentRegions = (metadata: string) => `(case when jsonb_typeof(${metadata}->'consentRegions') = 'array' then ${metadata}->'consentRegions'
   when jsonb_typeof(${metadata}->'region') = 'string' then jsonb_build_array(${metadata}->'region') else '[]'::jsonb end)`;
 
+/**
+ * The audit row of the upsert, written by the same statement (one round trip fewer on the
+ * callback, issue 12): its connection is the upserted row, its action depends on whether that
+ * row was inserted or updated. The detail is sanitized as recordAuditEvent does.
+ */
+export interface UpsertAudit {
+  actor: string;
+  insertedAction: string;
+  updatedAction: string;
+  outcome: AuditOutcome;
+  detail: Record<string, unknown>;
+  requestId?: string | null;
+}
+
 export interface UpsertedConnection {
   id: string;
   inserted: boolean;
@@ -111,7 +126,7 @@ export interface UpsertedConnection {
  * `profiles` (per region) keeps the regions the new answer lacks, and `consentRegions` (the
  * consent hosts the account was connected through) accumulates.
  */
-export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<UpsertedConnection> {
+export async function upsertConnection(sql: Sql, c: ConnectionUpsert, audit?: UpsertAudit): Promise<UpsertedConnection> {
   const [row] = await sql.query<{
     id: string;
     inserted: boolean;
@@ -122,7 +137,7 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<U
     `with previous as (
        select status, access_token_enc is not null as had_tokens, ${consentRegions('metadata')} as regions
          from connections where user_id = $1 and provider = $2 and external_account_id = $3
-     )
+     ), upserted as (
      insert into connections (user_id, provider, external_account_id, display_name, scopes, status,
         access_token_enc, refresh_token_enc, expires_at, refresh_token_expires_at, metadata, last_refreshed_at,
         next_attempt_at)
@@ -160,7 +175,16 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<U
         updated_at = now()
      returning id, (xmax = 0) as inserted, (select status from previous) as previous_status,
        (select had_tokens from previous) as previous_had_tokens,
-       (select array(select jsonb_array_elements_text(regions)) from previous) as previous_regions`,
+       (select array(select jsonb_array_elements_text(regions)) from previous) as previous_regions
+     )${
+       audit
+         ? `, audited as (
+     insert into audit_events (user_id, connection_id, actor, action, outcome, detail, request_id)
+     select $1, id, $12::text, case when inserted then $13::text else $14::text end, $15::text, $16::text::jsonb, $17::text from upserted
+     )`
+         : ''
+     }
+     select * from upserted`,
     [
       c.userId,
       c.provider,
@@ -173,6 +197,17 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert): Promise<U
       c.refreshTokenExpiresInSec,
       JSON.stringify(c.metadata),
       c.nextCheckInSec,
+      ...(audit
+        ? [
+            audit.actor,
+            audit.insertedAction,
+            audit.updatedAction,
+            audit.outcome,
+            // ::text first, as in recordAuditEvent: postgres.js would JSON-encode a string bound to jsonb again.
+            JSON.stringify(sanitizeDetail(audit.detail)),
+            audit.requestId ?? null,
+          ]
+        : []),
     ],
   );
   if (!row) throw new Error('upsertConnection returned no row');

@@ -58,13 +58,17 @@ function shouldMigrate(env: Pick<Env, 'databaseUrl' | 'migrate'>): boolean {
 /**
  * Runs `fn` as the signed-in user: role `authenticated` with the JWT claims Supabase's RLS
  * policies read, so a query that forgets its user filter still cannot see another user's rows.
- * One round trip sets both, the way PostgREST does.
+ * One statement sets both, the way PostgREST does, and it costs no round trip of its own: `fn`
+ * starts without waiting for it, so its first statements travel with it (a transaction runs its
+ * statements in the order they were issued — postgres.js pipelines them on the one connection,
+ * PGlite queues them behind its query mutex — and a failed set_config aborts everything after it).
  */
 export function asUser<T>(db: Database, userId: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
+    const claims = tx.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
       JSON.stringify({ sub: userId, role: 'authenticated' }),
     ]);
-    return fn(tx);
+    const [, result] = await Promise.all([claims, fn(tx)]);
+    return result;
   });
 }

@@ -25,6 +25,8 @@ const AdsProfile = z.object({
     .catch(undefined),
 });
 export type AmazonAdsProfile = z.infer<typeof AdsProfile>;
+/** Built once, not per call: a zod schema compiles itself on its first parse (issue 12, callback p99). */
+export const AdsProfiles = z.array(AdsProfile);
 
 export async function fetchAmazonAdsAccount(
   p: ResolvedProvider,
@@ -35,7 +37,7 @@ export async function fetchAmazonAdsAccount(
   const [user, ...regional] = await Promise.all([
     getJson(p, AMAZON_USER_PROFILE_URL, UserProfile, call),
     ...REGIONS.map((region) =>
-      getJson(p, `${AMAZON_ADS_API_URLS[region]}/v2/profiles`, z.array(AdsProfile), {
+      getJson(p, `${AMAZON_ADS_API_URLS[region]}/v2/profiles`, AdsProfiles, {
         ...call,
         // The approved LWA client id is a required header [AZ4][AZ5]; no Scope header here.
         headers: { 'Amazon-Advertising-API-ClientId': p.credentials.clientId },

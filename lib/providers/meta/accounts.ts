@@ -37,6 +37,13 @@ const graphPage = <T extends z.ZodType>(item: T) =>
     paging: z.object({ cursors: z.object({ after: z.string() }).partial().optional(), next: z.string().optional() }).optional(),
   });
 
+/**
+ * Built once: a zod schema compiles itself on its first parse, so one made per call cost every
+ * callback that compilation again (issue 12, callback p99).
+ */
+export const PagesPage = graphPage(Page);
+export const AdAccountsPage = graphPage(AdAccount);
+
 const MAX_PAGES = 10;
 
 type MetaProvider = ResolvedProvider & { definition: MetaDefinition };
@@ -46,7 +53,7 @@ async function fetchAllPages<T extends z.ZodType>(
   p: MetaProvider,
   path: string,
   fields: string,
-  item: T,
+  pageSchema: ReturnType<typeof graphPage<T>>,
   accessToken: string,
   options: CallOptions,
 ): Promise<z.output<T>[]> {
@@ -55,7 +62,7 @@ async function fetchAllPages<T extends z.ZodType>(
   for (let page = 0; page < MAX_PAGES; page++) {
     const params: Record<string, string> = { fields, limit: '100', ...(after ? { after } : {}) };
     const graph = buildGraphRequest(p, p.definition.graphUrl(path), accessToken, params);
-    const body = await getJson(p, graph.url, graphPage(item), { ...options, headers: graph.headers });
+    const body = await getJson(p, graph.url, pageSchema, { ...options, headers: graph.headers });
     items.push(...body.data);
     after = body.paging?.cursors?.after;
     if (!body.paging?.next || !after) break;
@@ -67,8 +74,8 @@ export async function fetchMetaAccount(p: MetaProvider, accessToken: string, opt
   const me = buildGraphRequest(p, p.definition.graphUrl('me'), accessToken, { fields: 'id,name' });
   const [user, pages, adAccounts] = await Promise.all([
     getJson(p, me.url, Me, { ...options, headers: me.headers }),
-    fetchAllPages(p, 'me/accounts', 'id,name,tasks,instagram_business_account{id,username}', Page, accessToken, options),
-    fetchAllPages(p, 'me/adaccounts', 'id,account_id,name,currency,account_status,timezone_name', AdAccount, accessToken, options),
+    fetchAllPages(p, 'me/accounts', 'id,name,tasks,instagram_business_account{id,username}', PagesPage, accessToken, options),
+    fetchAllPages(p, 'me/adaccounts', 'id,account_id,name,currency,account_status,timezone_name', AdAccountsPage, accessToken, options),
   ]);
   return {
     externalAccountId: user.id,

@@ -898,7 +898,7 @@ async function main() {
     refreshAt100ms = await refreshDurations(sql, new Date(started));
     rows.push(...sweepRows(sweep), ...tokenRows(api, idle.rssMiB), ...fernetRows(fernet));
     log(
-      `\nDiagnostics: the same route without credentials (401 before any DB or crypto work) at ${CLIENTS} clients: ` +
+      `\nDiagnostics: the same route without credentials (401 before any token work; its one statement is the per-IP failure counter) at ${CLIENTS} clients: ` +
         `${Math.round(floor.floorRps)} req/s (the mean of ${floor.pairs.length} segments alternated with token reads) — the framework's own ceiling here. ` +
         `Event loop busy during (b): ${(api.server.eventLoopUtilization * 100).toFixed(0)} %; ` +
         `GC during (b): ${api.server.gcCount} pauses, ${api.server.gcMs} ms (${api.server.majorGcCount} major, ${api.server.majorGcMs} ms); ` +

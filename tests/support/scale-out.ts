@@ -161,7 +161,12 @@ export async function runScaleOut(opts: ScaleOutOptions, apiKey: string, ids: st
   await sim.gate('close');
   let leased: { id: string; token_version: number }[] = [];
   let unsettledAtKill = 0;
-  for (let i = 0; i < 40 && leased.length === 0; i++) {
+  // Refreshes come in waves (every grant was due at the start, and its token lives ttlSec): between
+  // two waves nothing is due, and the victim's scheduler has nothing to claim. Wait for the next
+  // wave (at most a token's life), not a fixed number of rounds: with faster sweeps a bench run
+  // once waited its 40 rounds out between waves and killed a victim holding nothing.
+  const waitUntil = Date.now() + Math.max(15_000, opts.ttlSec * 1000);
+  while (leased.length === 0 && Date.now() < waitUntil) {
     ({ leased, unsettled: unsettledAtKill } = await settle(sql, sim, `%:${victim.pid}:%`, 30_000));
     if (leased.length === 0) await sleep(250);
   }

@@ -33,7 +33,7 @@ async function setReportingKnobs(request: APIRequestContext, patch: Record<strin
   expect(res.status(), await res.text()).toBe(200);
 }
 
-/** Connected, its sync target derived and no run going (the sweep's first sync, if any, has ended). */
+/** Connected, its sync target derived, its last run succeeded and none going (the sweep's sync after a connect has ended). */
 async function connectAndSettle(page: Page, request: APIRequestContext): Promise<string> {
   const { connectionId } = await connectThroughConsent(page, { provider: X.provider, persona: X.persona });
   // What the status said last, so a run that never ends says where it stood.
@@ -45,7 +45,8 @@ async function connectAndSettle(page: Page, request: APIRequestContext): Promise
         if (res.status() === 404) return 'no targets yet';
         const { targets } = (await res.json()) as SyncStatus;
         last = JSON.stringify(targets.map((t) => ({ state: t.state, lastSuccessAt: t.lastSuccessAt, lastRun: t.lastRun })));
-        return targets.every((t) => t.lastSuccessAt !== null && !['syncing', 'deferred'].includes(t.state)) ? 'settled' : 'syncing';
+        // Idle: the last run succeeded and none is going ("resuming" after a reconnect is not settled yet).
+        return targets.every((t) => t.lastSuccessAt !== null && t.state === 'idle') ? 'settled' : 'syncing';
       },
       { timeout: 40_000, message: 'the first sync ends' },
     )
@@ -136,7 +137,7 @@ test('Sync now: progress while the run goes, a toast when it ends, the run with 
   await expectNoSeriousAxeViolations(page, 'the dashboard at 375 px');
 });
 
-test('a grant revoked at the provider: the run fails, its reason in words, a Reconnect, and the history says why', async ({ page, request }) => {
+test('a grant revoked at the provider: the run fails, its reason in words, a Reconnect, the history says why, and reconnecting syncs again', async ({ page, request }) => {
   test.setTimeout(120_000);
   const id = await connectAndSettle(page, request);
   await page.goto('/');
@@ -171,6 +172,10 @@ test('a grant revoked at the provider: the run fails, its reason in words, a Rec
   await expect(row).toHaveAttribute('data-run-id', run.id);
   await expect(row).toHaveAttribute('data-state', 'failed');
   await expect(row.getByTestId('sync-run-error')).toContainText('The grant is no longer valid');
+
+  // Reconnected: the next sweep syncs again, not the scheduled slot hours away (a CI run waited for it in vain).
+  expect(await connectAndSettle(page, request)).toBe(id);
+  expect(await latestRun(request, id)).toMatchObject({ state: 'succeeded', trigger: 'scheduled', errorCode: null });
 });
 
 test('INSIGHTS=off: the dashboard and the connection page say nothing is synced, and offer no Sync now', async ({ page }) => {

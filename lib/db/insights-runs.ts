@@ -153,6 +153,12 @@ export async function updateRun(sql: Sql, guard: RunGuard, u: RunUpdate): Promis
       `update insight_sync_targets t set last_success_at = now() from insight_sync_runs r where r.id = $1 and t.id = r.target_id`,
       [guard.id],
     );
+  } else if (rows.length === 1 && u.state === 'failed' && u.errorCode === 'reconnect') {
+    // Due again at once: claimDueTargets passes it over while the grant is dead, so the first sweep
+    // after a reconnect syncs, rather than the slot the queueing had moved it to (hours away).
+    await sql.query(`update insight_sync_targets t set next_run_at = now() from insight_sync_runs r where r.id = $1 and t.id = r.target_id`, [
+      guard.id,
+    ]);
   }
   return rows.length === 1;
 }

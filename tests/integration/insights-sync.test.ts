@@ -370,6 +370,25 @@ describe('insights sync on PostgreSQL', () => {
     expect(await runsOf(id)).toHaveLength(1);
   });
 
+  it('the first sweep after a reconnect syncs the account again, not the slot hours away', async () => {
+    const { id, personaId } = await connect('linkedin', '7200004');
+    for (const grant of sim.grants.values()) if (grant.personaId === personaId) revokeGrant(sim, grant, 'removed_by_user', 'admin');
+    await sweep();
+    expect((await runsOf(id))[0]).toMatchObject({ state: 'failed', error_code: 'reconnect' });
+    // Skipped while the grant is dead, however due.
+    expect(await queueDueRuns(t.db, env.insights)).toBe(0);
+    // Reconnected with a new grant, stored as upsertConnection does (active, last_refreshed_at = now()).
+    const tokens = seedGrant(sim, 'linkedin', { personaId, scopes: [...SCOPES.linkedin] });
+    await t.db.query(
+      `update connections set status = 'active', last_refreshed_at = now(), access_token_enc = $2, refresh_token_enc = $3 where id = $1`,
+      [id, encryptToken(tokens.accessToken), encryptToken(tokens.refreshToken)],
+    );
+    await sweep();
+    const runs = await runsOf(id);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toMatchObject({ state: 'succeeded', trigger: 'scheduled', error_code: null });
+  });
+
   it('tokens no configured key can decrypt fail the run with "key_unavailable", not "reconnect"', async () => {
     const { id } = await connect('linkedin', '7200002');
     const foreignKey = crypto.randomBytes(32).toString('base64url');

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { handleRoute } from './http/handle-route';
 import { getLogger, requestLogger } from './log';
 import { withLogContext } from './log-context';
+import type { RateLimitDecision } from './rate-limit/limiter';
+import { noteRateLimit } from './rate-limit/request-quota';
 import { captureLines, restoreProcessLogger } from '@/tests/support/capture-log';
 
 /** Issue 11 §4: a line logged by lib code inside a request carries that request's id, without being passed it. */
@@ -47,5 +49,27 @@ describe('log context', () => {
     expect(lines[0]).toMatchObject({ requestId: 'req-cccccccc', sweepId: 'sweep:host:1:ab-cd', step: 'in sweep' });
     expect(lines[1]).toMatchObject({ requestId: 'req-cccccccc', sweepId: 'sweep:host:1:ab-cd', msg: 'cron line' });
     for (const raw of lines.raw) expect(raw.match(/"requestId"/g)).toHaveLength(1);
+  });
+
+  it('the rate-limit quota rides in the request’s context but never appears in a logged line', async () => {
+    const lines = captureLines();
+    const decision: RateLimitDecision = { policy: { name: 'authorize', limit: 30, windowSec: 60 }, allowed: true, remaining: 29, resetSec: 42 };
+    const route = handleRoute(async () => {
+      noteRateLimit(decision);
+      await libWork('after the hit');
+      requestLogger('req-dddddddd').info('route line');
+      // A sweep inside the request shares the request's slot: its lines must not print it either.
+      await withLogContext({ sweepId: 'sweep:host:1:ef-01' }, () => libWork('in sweep'));
+      return new Response('ok');
+    });
+    const res = await route(request('req-dddddddd'));
+    // The slot was there while those lines were logged: its decision reached the answer.
+    expect(res.headers.get('ratelimit')).toBe('"authorize";r=29;t=42');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line.requestId).toBe('req-dddddddd');
+      expect(line).not.toHaveProperty('quota');
+    }
+    for (const raw of lines.raw) expect(raw).not.toMatch(/quota|decision|authorize|remaining|resetSec|windowSec/i);
   });
 });

@@ -4,7 +4,6 @@ import type { NextRequest } from 'next/server';
 import { isDatabaseUnavailable } from '../db/errors';
 import { captureError, errorTrackingEnabled, flushErrors } from '../error-tracking/capture';
 import { requestLogger } from '../log';
-import { withLogContext } from '../log-context';
 import { withRequestQuota } from '../rate-limit/request-quota';
 import { afterResponse } from './after-response';
 import { AppError, errorResponse } from './errors';
@@ -53,18 +52,17 @@ export function errorToResponse(err: unknown, req: Request): Response {
  */
 export function handleRoute<R extends Request, C>(handler: RouteHandler<R, C>): Wrapped<R, C> {
   return (req, ctx) =>
-    withLogContext({ requestId: req.headers.get(REQUEST_ID_HEADER) ?? undefined }, () =>
-      // Any answer after a rate-limit hit, errors included, carries the RateLimit fields.
-      withRequestQuota(async () => {
-        try {
-          return await handler(req, ctx as C);
-        } catch (err) {
-          // redirect(), notFound() and Next's own control-flow errors are not failures.
-          unstable_rethrow(err);
-          return errorToResponse(err, req);
-        }
-      }),
-    );
+    // One context per request: the log fields, and the quota slot whose RateLimit fields any answer
+    // after a rate-limit hit carries, errors included.
+    withRequestQuota({ requestId: req.headers.get(REQUEST_ID_HEADER) ?? undefined }, async () => {
+      try {
+        return await handler(req, ctx as C);
+      } catch (err) {
+        // redirect(), notFound() and Next's own control-flow errors are not failures.
+        unstable_rethrow(err);
+        return errorToResponse(err, req);
+      }
+    });
 }
 
 /** The methods a route answers, for `Allow` (HEAD comes with GET, OPTIONS with every route). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withLogContext } from '../log-context';
 import type { RateLimitDecision } from './limiter';
 import { noteRateLimit, withRequestQuota } from './request-quota';
 
@@ -6,7 +7,7 @@ const decision: RateLimitDecision = { policy: { name: 'authorize', limit: 30, wi
 
 describe('withRequestQuota', () => {
   it('adds the fields of the quota noted during the request to whatever it answers', async () => {
-    const res = await withRequestQuota(async () => {
+    const res = await withRequestQuota({}, async () => {
       noteRateLimit(decision);
       return Response.json({ error: 'nope' }, { status: 409 });
     });
@@ -14,7 +15,7 @@ describe('withRequestQuota', () => {
   });
 
   it('answers with a copy when the response headers are immutable (Response.redirect)', async () => {
-    const res = await withRequestQuota(async () => {
+    const res = await withRequestQuota({}, async () => {
       noteRateLimit(decision);
       return Response.redirect('http://localhost/next', 303);
     });
@@ -23,7 +24,15 @@ describe('withRequestQuota', () => {
 
   it('adds nothing without a hit, and a hit outside a request is not kept for the next one', async () => {
     noteRateLimit(decision);
-    const res = await withRequestQuota(async () => new Response('ok'));
+    const res = await withRequestQuota({}, async () => new Response('ok'));
     expect(res.headers.get('ratelimit')).toBeNull();
+  });
+
+  it('a hit counted in a context nested inside the request (a sweep in the cron route) still reaches its answer', async () => {
+    const res = await withRequestQuota({ requestId: 'req-12345678' }, async () => {
+      await withLogContext({ sweepId: 'sweep:host:1:ab-cd' }, async () => noteRateLimit(decision));
+      return new Response('ok');
+    });
+    expect(res.headers.get('ratelimit')).toBe('"authorize";r=29;t=42');
   });
 });

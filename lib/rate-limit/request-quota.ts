@@ -1,5 +1,5 @@
 import 'server-only';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentRequestQuota, withLogContext, type LogContext, type RequestQuota } from '../log-context';
 import { rateLimitHeaders } from './headers';
 import type { RateLimitDecision } from './limiter';
 
@@ -9,25 +9,23 @@ import type { RateLimitDecision } from './limiter';
  * 404, 409 or 500 of a limited route after its hit was counted. The draft
  * (draft-ietf-httpapi-ratelimit-headers) has the fields describe the quota whatever the status;
  * attached here once, by handleRoute (lib/http/handle-route.ts), no route can forget them.
- * Kept on globalThis: Next bundles route handlers separately.
+ * The slot is kept in the request's log context (lib/log-context.ts), beside the logged fields:
+ * one AsyncLocalStorage per request, and the decision never reaches a log line.
  */
-interface Slot {
-  decision: RateLimitDecision | null;
-}
-
-const holder = globalThis as unknown as { grantkeeperRequestQuota?: AsyncLocalStorage<Slot> };
-const storage = (holder.grantkeeperRequestQuota ??= new AsyncLocalStorage<Slot>());
 
 /** Called by checkRateLimit for every hit it counts; outside a route (server actions, tests) nothing is kept. */
 export function noteRateLimit(decision: RateLimitDecision): void {
-  const slot = storage.getStore();
+  const slot = currentRequestQuota();
   if (slot) slot.decision = decision;
 }
 
-/** Runs a route handler and adds the fields of the last quota it was counted against to its answer. */
-export async function withRequestQuota(handler: () => Promise<Response>): Promise<Response> {
-  const slot: Slot = { decision: null };
-  const res = await storage.run(slot, handler);
+/**
+ * Runs a route handler in its request's context (these log fields and a fresh quota slot) and adds
+ * the fields of the last quota it was counted against to its answer.
+ */
+export async function withRequestQuota(fields: LogContext, handler: () => Promise<Response>): Promise<Response> {
+  const slot: RequestQuota = { decision: null };
+  const res = await withLogContext(fields, handler, slot);
   return slot.decision ? withFields(res, slot.decision) : res;
 }
 

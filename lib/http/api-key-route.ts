@@ -7,12 +7,12 @@ import { requestLogger } from '../log';
 import { rateLimitedResponse } from '../rate-limit/headers';
 import { clientIp } from '../rate-limit/client-ip';
 import { limitRequest } from '../rate-limit/enforce';
-import { checkRateLimit, type RateLimitDecision } from '../rate-limit/limiter';
+import { checkRateLimit } from '../rate-limit/limiter';
 import { errorResponse } from './errors';
 import { REQUEST_ID_HEADER } from './request-id';
 
 export type ApiKeyRoute<T = undefined> =
-  | { key: ApiKeyPrincipal; requestId: string | null; rateLimit: RateLimitDecision | null; alongside: T; response?: never }
+  | { key: ApiKeyPrincipal; requestId: string | null; alongside: T; response?: never }
   | { response: NextResponse };
 
 /**
@@ -48,5 +48,6 @@ export async function apiKeyRoute<T = undefined>(
     requestLogger(requestId).warn({ rateLimit: 'token_api', keyPrefix: key.prefix, retryAfterSec: rateLimit.resetSec }, 'rate limited');
     return { response: rateLimitedResponse(rateLimit, requestId) };
   }
-  return { key, requestId, rateLimit, alongside: started };
+  // No decision to hand over: handleRoute adds its RateLimit fields to whatever the route answers.
+  return { key, requestId, alongside: started };
 }

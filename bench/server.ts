@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../tests/support/postgres-server';
+import { readStartScript } from '../tests/support/start-script';
 import { onCleanup } from './cleanup';
 import { listeningPid } from './proc';
 
@@ -26,15 +27,16 @@ export const BENCH_DIST_DIR = process.env.BENCH_DIST_DIR || '.next-bench';
 const NEXT_BIN = path.join(APP_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 /**
- * package.json's "start" script, `[NAME=value …] node <flags> node_modules/next/dist/bin/next start`:
- * its environment assignments and node flags, so the bench measures the server a user runs (V8
- * heap and malloc settings included).
+ * package.json's "start" script's environment assignments and node flags, so the bench measures
+ * the server a user runs (V8 heap and malloc settings included). The bench runs Next's CLI itself
+ * (NEXT_BIN), so a script that starts anything else is refused rather than measured as if it did.
  */
 export function startScript(appRoot = APP_ROOT): { env: Record<string, string>; nodeArgs: string[] } {
-  const pkg = JSON.parse(fs.readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
-  const match = /^((?:[A-Z_][A-Z0-9_]*=\S*\s+)*)node((?:\s+--\S+)*)\s+\S*next(?:\.js)?\s+start\b/.exec(pkg.scripts?.start ?? '');
-  const env = Object.fromEntries((match?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
-  return { env, nodeArgs: match?.[2]?.trim().split(/\s+/).filter(Boolean) ?? [] };
+  const start = readStartScript(appRoot);
+  if (!/(^|\/)next(\.js)?$/.test(start.script) || start.args[0] !== 'start') {
+    throw new Error(`package.json "start" must run \`next start\` for the bench to measure it: ${start.script} ${start.args.join(' ')}`);
+  }
+  return { env: start.env, nodeArgs: start.nodeFlags };
 }
 
 export interface BenchServer {

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readStartScript } from '../tests/support/start-script';
 import { expect, test } from './support/test';
 import { DOCKERFILE, readDockerfile, runLines } from './support/dockerfile';
 import { DIST_DIR, freePort, ROOT, startServer, waitForHealthy, type Server } from './support/server';
@@ -27,21 +28,8 @@ test.afterEach(async () => {
   scratch = undefined;
 });
 
-/**
- * package.json's "start" script, `[NAME=value …] node <flags> node_modules/next/dist/bin/next start`:
- * its environment assignments and its node flags.
- */
-function npmStart(): { env: Record<string, string>; flags: string[] } {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = pkg.scripts.start!.split(/\s+/);
-  const assignments = words.slice(0, words.indexOf('node'));
-  expect(assignments.every((a) => /^[A-Z_][A-Z0-9_]*=\S*$/.test(a)), `only NAME=value before node: ${assignments.join(' ')}`).toBe(true);
-  const rest = words.slice(words.indexOf('node') + 1);
-  return {
-    env: Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
-    flags: rest.slice(0, rest.findIndex((a) => !a.startsWith('--'))),
-  };
-}
+/** package.json's "start" script, taken apart (its env assignments and node flags). */
+const npmStart = () => readStartScript(ROOT);
 
 /** The image's HEALTHCHECK command, run as Docker runs it: inside the container's environment. */
 function runHealthcheck(port: number): number | null {
@@ -62,8 +50,8 @@ test('the Dockerfile builds standalone, assembles with the shared script and run
   expect(image.runtime.workdir).toBe(dest);
   // npm start's V8 flags (package.json "start"), the one place they are chosen, and node takes them
   // on its command line (NODE_OPTIONS refuses --heap-growing-percent).
-  expect(image.runtime.cmd).toEqual(['node', ...npmStart().flags, 'server.js']);
-  expect(npmStart().flags).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
+  expect(image.runtime.cmd).toEqual(['node', ...npmStart().nodeFlags, 'server.js']);
+  expect(npmStart().nodeFlags).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
   // …and its environment (glibc's malloc arenas, read before node starts: docs/benchmarks.md).
   expect(npmStart().env).toMatchObject({ MALLOC_ARENA_MAX: '2' });
   expect(image.runtime.env).toMatchObject(npmStart().env);
@@ -109,7 +97,7 @@ test('node server.js from the assembled folder is healthy, passes the HEALTHCHEC
   const port = await freePort();
   const [node, ...args] = image.runtime.cmd;
   expect(node).toBe('node');
-  expect(args.slice(0, -1), 'the V8 flags come first').toEqual(npmStart().flags);
+  expect(args.slice(0, -1), 'the V8 flags come first').toEqual(npmStart().nodeFlags);
   server = await startServer({
     command: { argv: [process.execPath, ...args], cwd: app },
     port,

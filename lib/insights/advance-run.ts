@@ -9,10 +9,11 @@ import { TokenUnavailable } from '../refresh/fresh-token';
 import { backoffSec, MAX_ATTEMPTS } from '../refresh/schedule';
 import { getLogger } from '../log';
 import { createTokenSession, isPermanentReportingError, rateLimitDeferSec } from './access';
-import type { CampaignInfo, FetchContext, InsightFetcher, ReportFetcher, ReportStatus, UsagePause } from './fetcher';
+import type { CampaignInfo, FetchContext, InsightFetcher } from './fetcher';
 import { fetcherFor } from './fetchers';
 import { notifyRunFailed } from './notify';
 import { parseProgress, type RunProgress } from './progress';
+import { deferNearLimit, ReportSteps, type FetchedChunk, type StepRun } from './report-steps';
 import type { InsightProvider, InsightRow, SyncTarget } from './types';
 import { daysIn } from './windows';
 
@@ -45,12 +46,6 @@ export interface InsightContext {
 
 export type AdvanceOutcome = 'succeeded' | 'failed' | 'deferred' | 'waiting' | 'retrying' | 'paused' | 'lost_lease';
 
-/** A report Amazon failed is re-created at most this many times (insights.md #6). */
-export const MAX_REPORT_RECREATES = 2;
-/** Polls of one report before it is given up: 15 s doubling to 10 min makes this about 3.5 hours (reports "can take up to three hours" [AZ7]). */
-export const MAX_REPORT_POLLS = 25;
-/** Polling backoff for a report handed to later sweeps: 15 s doubling to 10 min (reports take up to 3 hours [AZ7]). */
-export const pollDelaySec = (polls: number) => Math.min(15 * 2 ** Math.max(0, polls - 1), 600);
 /** Leave this much of the budget for writing the last result. */
 const MARGIN_MS = 2_000;
 
@@ -161,65 +156,52 @@ const errorCode = (err: unknown) => (err instanceof ProviderError ? err.code : '
 const describe = (err: unknown) =>
   (err instanceof ProviderError ? err.message : 'An unexpected error stopped the sync; it will be retried.').slice(0, 500);
 
-class RunSteps {
+/** The run's side of its steps: budget, token session, request count, writes under the lease (StepRun). */
+class RunSteps implements StepRun {
   private requests = 0;
-  /** Reports of later chunks seen completed while an earlier one was waited for: report id → download URL. */
-  private readonly ready = new Map<string, string>();
-  /** Set once a report step's answer says the provider is near its limit: no create or poll is started after it. */
-  private pauseSec: number | undefined;
+  /** The report steps, for a report fetcher; the sync read is fetchSync. */
+  private readonly reports: ReportSteps | undefined;
   constructor(
     private readonly ctx: InsightContext,
     private readonly row: RunRow,
     private readonly target: SyncTarget,
-    private readonly progress: RunProgress,
+    readonly progress: RunProgress,
     private readonly fetcher: InsightFetcher,
     private readonly provider: ResolvedProvider,
     private readonly session: ReturnType<typeof createTokenSession>,
-    private readonly save: (u: RunUpdate) => Promise<void>,
-  ) {}
+    readonly save: (u: RunUpdate) => Promise<void>,
+  ) {
+    this.reports = fetcher.kind === 'report' ? new ReportSteps(this, fetcher) : undefined;
+  }
 
-  private call<T>(fn: (c: FetchContext) => Promise<T>): Promise<T> {
+  get pollWaitsMs(): readonly number[] {
+    return this.ctx.pollWaitsMs;
+  }
+
+  call<T>(fn: (c: FetchContext) => Promise<T>): Promise<T> {
     this.requests++;
     return this.session.call((accessToken) => fn({ provider: this.provider, accessToken, target: this.target, now: new Date() }));
   }
 
-  private stopping(): boolean {
+  stopping(): boolean {
     return this.ctx.signal?.aborted ?? false;
   }
 
-  /** False once out of budget or stopping: the next step is not started. */
-  private timeLeft(): boolean {
+  timeLeft(): boolean {
     return Date.now() < this.ctx.deadline - MARGIN_MS && !this.stopping();
   }
 
-  /** Hands the run to a later sweep without losing anything. */
-  private async pause(state: string, nextRunInSec = 0): Promise<'paused'> {
-    await this.save({ state, progress: this.progress, addRequests: this.takeRequests(), nextRunInSec, release: true });
+  canWait(ms: number): boolean {
+    return Date.now() + ms < this.ctx.deadline - MARGIN_MS;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return (this.ctx.sleep ?? defaultSleep)(ms, this.ctx.signal);
+  }
+
+  async pause(state: string): Promise<'paused'> {
+    await this.save({ state, progress: this.progress, addRequests: this.takeRequests(), nextRunInSec: 0, release: true });
     return 'paused';
-  }
-
-  /**
-   * The provider said it is near its limit (Meta usage headers): the run starts no new call and
-   * hands itself to a later sweep, keeping what it has (written chunks, report ids, poll counts).
-   */
-  private async deferNearLimit(pauseSec: number): Promise<'deferred'> {
-    await this.save({
-      state: 'deferred',
-      errorCode: 'rate_limited',
-      errorMessage: 'The provider is near its rate limit; paused.',
-      progress: this.progress,
-      reportIds: reportIds(this.progress),
-      addRequests: this.takeRequests(),
-      nextRunInSec: pauseSec,
-      release: true,
-    });
-    return 'deferred';
-  }
-
-  /** Remembers the longest pause a report step's answer advised (for this advance only). */
-  private note<T extends UsagePause>(answer: T): T {
-    if (answer.pauseSec !== undefined) this.pauseSec = Math.max(this.pauseSec ?? 0, answer.pauseSec);
-    return answer;
   }
 
   takeRequests(): number {
@@ -236,16 +218,16 @@ class RunSteps {
     }
     while (progress.index < progress.chunks.length) {
       if (!this.timeLeft()) return this.pause('requesting');
-      const rows = this.fetcher.kind === 'sync' ? await this.fetchSync() : await this.fetchReport();
+      const rows = this.reports ? await this.reports.fetchReport() : await this.fetchSync();
       if (rows === 'waiting' || rows === 'paused' || rows === 'deferred') return rows;
       const outcome = await this.write(rows.rows, rows.campaigns);
       if (outcome === 'succeeded') return outcome;
-      if (rows.pauseSec !== undefined) return this.deferNearLimit(rows.pauseSec);
+      if (rows.pauseSec !== undefined) return deferNearLimit(this, rows.pauseSec);
     }
     return 'succeeded';
   }
 
-  private async fetchSync(): Promise<{ rows: InsightRow[]; pauseSec?: number; campaigns?: CampaignInfo[] }> {
+  private async fetchSync(): Promise<FetchedChunk> {
     if (this.fetcher.kind !== 'sync') throw new Error('not a synchronous fetcher');
     const fetcher = this.fetcher;
     const chunk = this.progress.chunks[this.progress.index]!;
@@ -256,76 +238,6 @@ class RunSteps {
     );
     this.requests += result.requests - 1;
     return result;
-  }
-
-  /** Amazon reports and Meta report runs: create (once; the id is saved at once), poll, download. */
-  private async fetchReport(): Promise<{ rows: InsightRow[]; pauseSec?: number; campaigns?: CampaignInfo[] } | 'waiting' | 'paused' | 'deferred'> {
-    if (this.fetcher.kind !== 'report') throw new Error('not a report fetcher');
-    const fetcher = this.fetcher;
-    const chunk = this.progress.chunks[this.progress.index]!;
-    // Every remaining chunk's report is requested up front: Amazon prepares them side by side
-    // (each can take hours [AZ7]). Each id is saved the moment it is known.
-    for (const pending of this.progress.chunks.slice(this.progress.index)) {
-      if (pending.reportId) continue;
-      // Near the limit no more are created; whoever resumes the run creates the rest.
-      if (this.pauseSec !== undefined) break;
-      pending.reportId = this.note(await this.call((c) => fetcher.createReport(c, pending))).reportId;
-      pending.polls = 0;
-      await this.save({ state: 'waiting', progress: this.progress, reportIds: reportIds(this.progress), addRequests: this.takeRequests() });
-      // The ids so far are stored: whoever resumes it requests the rest.
-      if (this.stopping()) return this.pause('waiting');
-    }
-    if (this.pauseSec !== undefined) return this.deferNearLimit(this.pauseSec);
-    if (!chunk.reportId) throw new Error('the report was not created');
-    for (let inline = 0; ; inline++) {
-      const reportId = chunk.reportId;
-      const known = this.ready.get(reportId);
-      const status: ReportStatus = known !== undefined ? { status: 'completed', url: known } : this.note(await this.call((c) => fetcher.pollReport(c, reportId)));
-      if (known === undefined) chunk.polls += 1;
-      if (status.status === 'completed') {
-        // A ready report is read even near the limit: the chunk is written whole, then the run defers (run()).
-        await this.save({ state: 'downloading', progress: this.progress, addRequests: this.takeRequests() });
-        const { rows } = this.note(await this.call((c) => fetcher.downloadReport(c, status.url)));
-        return { rows, pauseSec: this.pauseSec };
-      }
-      // A report still pending after MAX_REPORT_POLLS (about 3.5 hours) is given up and requested again.
-      const expired = status.status === 'pending' && chunk.polls >= MAX_REPORT_POLLS;
-      if (status.status === 'failed' || expired) {
-        if (chunk.recreated >= MAX_REPORT_RECREATES) {
-          const reason = status.status === 'failed' ? status.reason : 'the report did not complete in time';
-          throw new ProviderError({ code: expired ? 'report_timeout' : 'report_failed', description: reason, kind: 'permanent' });
-        }
-        chunk.recreated += 1;
-        chunk.reportId = undefined;
-        await this.save({ state: 'requesting', progress: this.progress, addRequests: this.takeRequests() });
-        return this.fetchReport();
-      }
-      if (this.pauseSec !== undefined) return this.deferNearLimit(this.pauseSec);
-      const wait = this.ctx.pollWaitsMs[inline];
-      // The later chunks' reports are prepared side by side: look at them too while this one is
-      // pending, so each is downloaded at once when its turn comes instead of starting to wait then.
-      if (wait !== undefined) await this.pollAhead(fetcher);
-      if (this.pauseSec !== undefined) return this.deferNearLimit(this.pauseSec);
-      if (wait === undefined || Date.now() + wait >= this.ctx.deadline - MARGIN_MS) {
-        await this.save({ state: 'waiting', progress: this.progress, addRequests: this.takeRequests(), nextRunInSec: pollDelaySec(chunk.polls), release: true });
-        return 'waiting';
-      }
-      await (this.ctx.sleep ?? defaultSleep)(wait, this.ctx.signal);
-      // Stopped while waiting: the next poll is another instance's, at once.
-      if (this.stopping()) return this.pause('waiting');
-    }
-  }
-
-  /** Polls the later chunks' reports not known to be ready; remembers the ready ones (for this advance only: URLs expire). */
-  private async pollAhead(fetcher: ReportFetcher): Promise<void> {
-    for (const later of this.progress.chunks.slice(this.progress.index + 1)) {
-      const id = later.reportId;
-      if (!id || this.ready.has(id) || !this.timeLeft() || this.pauseSec !== undefined) continue;
-      const status = this.note(await this.call((c) => fetcher.pollReport(c, id)));
-      later.polls += 1;
-      // Pending or failed: handled when its turn comes, by its own poll.
-      if (status.status === 'completed') this.ready.set(id, status.url);
-    }
   }
 
   /** The chunk's rows and the progress that marks it done, in one transaction, under the lease. */
@@ -364,8 +276,6 @@ class RunSteps {
     return done ? 'succeeded' : undefined;
   }
 }
-
-const reportIds = (progress: RunProgress) => progress.chunks.flatMap((c) => (c.reportId ? [c.reportId] : []));
 
 /** One row per (campaign, day), the last one winning: an upsert cannot touch a row twice. */
 function dedupe(rows: InsightRow[]): InsightRow[] {

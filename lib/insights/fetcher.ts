@@ -50,7 +50,7 @@ export interface ReportRows extends UsagePause {
   rows: InsightRow[];
 }
 
-/** Each step's answer may carry a pause: the engine then starts no new create or poll (advance-run.ts). */
+/** Each step's answer may carry a pause: the engine then starts no new create or poll (report-steps.ts). */
 export interface ReportFetcher {
   kind: 'report';
   createReport(ctx: FetchContext, chunk: DayRange): Promise<CreatedReport>;

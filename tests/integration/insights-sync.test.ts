@@ -21,6 +21,7 @@ import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { fernetEncrypt } from '../support/fernet-encrypt';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { isolateFromEarlierTests } from '../support/isolate-tests';
 
 /**
  * The insights sync on a real PostgreSQL against the in-process simulator's reporting endpoints:
@@ -52,9 +53,7 @@ describe('insights sync on PostgreSQL', () => {
     sim = createSimulatorState();
     fetchSim = createSimulatorFetch(sim, { origin: ORIGIN });
     // Each test sees only its own connections and runs.
-    await t.db.query(`update connections set status = 'revoked', next_attempt_at = null where status <> 'revoked'`);
-    await t.db.query(`update insight_sync_targets set enabled = false`);
-    await t.db.query(`update insight_sync_runs set state = 'failed' where state not in ('succeeded', 'failed')`);
+    await isolateFromEarlierTests(t.db);
   });
 
   const sweep = (owner = 'sweeper', extra: { pollWaitsMs?: number[]; env?: typeof env } = {}) =>

@@ -105,6 +105,24 @@ describe('insights sync on PostgreSQL', () => {
       [connectionId],
     );
 
+  /**
+   * Meta's persona meta-lucia through the real connect flow, syncing only `account` and not due by
+   * schedule. Each test does this itself (it must pass run alone, `-t`): both ad accounts' targets
+   * exist before one is chosen — otherwise the sweep derives the missing one, enabled and due, and
+   * its scheduled run creates report runs of its own. The persona's connection is the same row in
+   * every test, so `before` counts the runs earlier tests left on it.
+   */
+  const connectMetaAccount = async (account: string) => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    await refreshSyncTargets(t.db);
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
+    return { connectionId: connectionId!, before: (await runsOf(connectionId!)).length };
+  };
+
   const stored = async (connectionId: string, from: string, to: string) =>
     (await asUser(t.db, 'alice', (tx) => listDailyMetrics(tx, { userId: 'alice', connectionId, from, to }))).map((m) => ({
       campaignId: m.campaign_id,
@@ -492,23 +510,13 @@ describe('insights sync on PostgreSQL', () => {
   });
 
   it('Meta backfill over 31 days: async report runs, ids kept; a run killed while they are pending resumes them, never creating more', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
     const account = 'act_1234567890123451';
-    // Its own setup (it must pass run alone, `-t`): both ad accounts' targets exist before one is
-    // chosen — otherwise the sweep derives the missing one, enabled and due, and its scheduled run
-    // creates report runs of its own. Then only this account, and not due by schedule.
-    await refreshSyncTargets(t.db);
-    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
-    const before = (await runsOf(connectionId!)).length;
+    const { connectionId, before } = await connectMetaAccount(account);
     patchReportingKnobs(sim, { metaPageSize: 40, metaPollsUntilComplete: 1 });
     const range = { from: '2026-06-01', to: '2026-08-29' }; // 90 days: three chunks
-    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range })).kind).toBe('queued');
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range })).kind).toBe('queued');
     await sweep('first', { pollWaitsMs: [] });
-    const [waiting] = (await runsOf(connectionId!)).slice(before);
+    const [waiting] = (await runsOf(connectionId)).slice(before);
     expect(waiting).toMatchObject({ state: 'waiting', days_total: 90, days_done: 0 });
     expect(waiting!.report_ids).toHaveLength(3);
     expect(reportingOf(sim).calls.meta).toMatchObject({ report_run_create: 3, report_run_poll: 1 });
@@ -517,30 +525,23 @@ describe('insights sync on PostgreSQL', () => {
     // The sweeper died holding the run: the next one polls the same three report runs.
     await t.db.query(`update insight_sync_runs set lease_owner = 'crashed', lease_until = now() - interval '1 second', next_run_at = now() where id = $1`, [waiting!.id]);
     await sweep('second', { pollWaitsMs: [0, 0, 0] });
-    const [done] = (await runsOf(connectionId!)).slice(before);
+    const [done] = (await runsOf(connectionId)).slice(before);
     expect(done).toMatchObject({ state: 'succeeded', days_done: 90, report_ids: waiting!.report_ids });
     expect(reportingOf(sim).calls.meta?.report_run_create).toBe(3);
     const expected = expectedRows(sim, 'meta', account, range.from, range.to);
     expect(done!.rows_written).toBe(expected.length);
     // Only this account's campaigns (the persona's other account may hold rows from earlier tests).
     const campaigns = new Set(expected.map((r) => r.campaignId));
-    const mine = (await stored(connectionId!, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
+    const mine = (await stored(connectionId, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
     expect(sortRows(mine)).toEqual(sortRows(expected));
   });
 
   it('Meta backfill through report runs near the usage limit: defers rate_limited after a create, a poll and a written chunk, then completes with every row once', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
     const account = 'act_1234567890123451';
-    await refreshSyncTargets(t.db);
-    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
-    const before = (await runsOf(connectionId!)).length;
+    const { connectionId, before } = await connectMetaAccount(account);
     const range = { from: '2026-06-01', to: '2026-08-29' }; // 90 days: three chunks of 31, 31 and 28 days
-    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range })).kind).toBe('queued');
-    const current = async () => (await runsOf(connectionId!)).slice(before)[0]!;
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range })).kind).toBe('queued');
+    const current = async () => (await runsOf(connectionId)).slice(before)[0]!;
     const resume = async (owner: string) => {
       await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [(await current()).id]);
       await sweep(owner, { pollWaitsMs: [0, 0, 0] });
@@ -580,47 +581,33 @@ describe('insights sync on PostgreSQL', () => {
     expect(done).toMatchObject({ state: 'succeeded', error_code: null, days_done: 90, report_ids: second.report_ids, rows_written: expected.length });
     expect(calls().report_run_create).toBe(3);
     const campaigns = new Set(expected.map((r) => r.campaignId));
-    const mine = (await stored(connectionId!, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
+    const mine = (await stored(connectionId, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
     expect(sortRows(mine)).toEqual(sortRows(expected));
   });
 
   it('Meta: report run ids that expired (Meta no longer knows them) are re-created and the run succeeds', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
-    await refreshSyncTargets(t.db); // both ad accounts' targets exist before one is chosen
-    await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
-    const before = (await runsOf(connectionId!)).length;
+    const { connectionId, before } = await connectMetaAccount('act_1234567890123451');
     patchReportingKnobs(sim, { metaPollsUntilComplete: 1 });
-    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
     await sweep('first', { pollWaitsMs: [] });
-    const [waiting] = (await runsOf(connectionId!)).slice(before);
+    const [waiting] = (await runsOf(connectionId)).slice(before);
     expect(waiting).toMatchObject({ state: 'waiting' });
     expect(waiting!.report_ids).toHaveLength(2);
     // Meta forgets both report runs before the next sweep polls them.
     reportingOf(sim).metaRuns.clear();
     await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [waiting!.id]);
     await sweep('second', { pollWaitsMs: [0, 0, 0] });
-    const [done] = (await runsOf(connectionId!)).slice(before);
+    const [done] = (await runsOf(connectionId)).slice(before);
     expect(done).toMatchObject({ state: 'succeeded', days_done: 40, error_code: null });
     expect(reportingOf(sim).calls.meta?.report_run_create).toBe(2 + 2); // each chunk's first run, and one re-creation each
   });
 
   it('Meta: a report run that fails on every re-creation fails the run with report_failed', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
-    await refreshSyncTargets(t.db); // both ad accounts' targets exist before one is chosen (as above)
-    await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
-    const before = (await runsOf(connectionId!)).length;
+    const { connectionId, before } = await connectMetaAccount('act_1234567890123451');
     patchReportingKnobs(sim, { metaPollsUntilComplete: 0, metaFailReportRuns: 10 });
-    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
     await sweep('sweeper', { pollWaitsMs: [0, 0, 0] });
-    const [run] = (await runsOf(connectionId!)).slice(before);
+    const [run] = (await runsOf(connectionId)).slice(before);
     expect(run).toMatchObject({ state: 'failed', error_code: 'report_failed' });
     expect(reportingOf(sim).calls.meta?.report_run_create).toBe(3 + 1); // the first chunk's three tries (two re-creations), the second chunk's one
   });

@@ -1,6 +1,5 @@
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getSessionUser } from '@/lib/auth/session';
 import { openListPage } from '@/lib/connections/page';
 import type { Database, Sql } from '@/lib/db';
 import { describeCardsSyncStatus } from '@/lib/insights/status';
@@ -11,6 +10,7 @@ import { summarizeConnectionSync } from '@/components/dashboard/sync-copy';
 import { createResponseValidator } from '../../e2e/support/openapi-validator';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertUser } from '../support/fixtures';
+import { signedInAs, useDatabase } from '../support/route-session';
 
 /**
  * The dashboard's sync lines at 150 connections (five pages of cards, 300 ad accounts): the
@@ -18,10 +18,7 @@ import { insertUser } from '../support/fixtures';
  * row, never the user's every target.
  */
 
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/auth/session')>()),
-  getSessionUser: vi.fn(),
-}));
+vi.mock('@/lib/auth/session', async (importOriginal) => (await import('../support/route-session')).withMockedSessionUser(importOriginal));
 
 const CONNECTIONS = 150;
 const documented = createResponseValidator(buildOpenApiDocument() as never);
@@ -74,7 +71,7 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
     await t.db.query(`update insight_sync_targets set last_success_at = now() - interval '1 hour' where account_id like '%-1'`);
   });
   afterAll(async () => {
-    (globalThis as unknown as { grantkeeperDb?: Promise<Database> }).grantkeeperDb = undefined;
+    useDatabase(undefined);
     await t.dispose();
   });
 
@@ -123,7 +120,7 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
   });
 
   it('the poller’s API call (connection_id) answers the page’s targets only, documented, scoped to the user', async () => {
-    (globalThis as unknown as { grantkeeperDb?: Promise<Database> }).grantkeeperDb = Promise.resolve(t.db);
+    useDatabase(t.db);
     const get = async (query: string) => {
       const path = '/api/v1/analytics/sync-status';
       const res = await syncStatusRoute(new NextRequest(`http://localhost:3000${path}?${query}`), { params: Promise.resolve({}) } as never);
@@ -131,7 +128,7 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
       expect(documented({ method: 'GET', path, status: res.status, contentType: res.headers.get('content-type'), body })).toEqual([]);
       return { status: res.status, body: JSON.parse(body) };
     };
-    vi.mocked(getSessionUser).mockResolvedValue({ id: 'user_a', mode: 'local' });
+    signedInAs('user_a');
     const cards = await secondPage();
     const ids = cards.map((c) => c.id);
     const live = cards.filter((c) => c.status !== 'revoked');
@@ -145,7 +142,7 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
     expect(none.body).toMatchObject({ targets: [], next_cursor: null, targetCount: (CONNECTIONS - CONNECTIONS / 25) * 2 });
 
     // Another user naming user_a's connections gets none of their targets.
-    vi.mocked(getSessionUser).mockResolvedValue({ id: 'user_b', mode: 'local' });
+    signedInAs('user_b');
     const foreign = await get(`connection_id=${ids.join(',')}`);
     expect(foreign.body).toMatchObject({ targets: [], targetCount: 6 });
 

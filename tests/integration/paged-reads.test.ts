@@ -1,9 +1,7 @@
 import { NextRequest } from 'next/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getSessionUser } from '@/lib/auth/session';
 import { ACCOUNTS_UNPAGED_CAP } from '@/lib/api-schemas/compat';
 import { readTokenApiChoices, TOKEN_CHOICES_SHOWN } from '@/lib/connections/token-choices';
-import type { Database } from '@/lib/db';
 import { describeSyncStatus } from '@/lib/insights/status';
 import { buildOpenApiDocument } from '@/lib/openapi/document';
 import { GET as syncStatusRoute } from '@/app/api/v1/analytics/sync-status/route';
@@ -14,6 +12,7 @@ import { fetchConnection } from '@/components/dashboard/queries';
 import { createResponseValidator } from '../../e2e/support/openapi-validator';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertUser } from '../support/fixtures';
+import { signedInAs, useDatabase } from '../support/route-session';
 
 /**
  * The reads that used to take the whole connection list, at more connections than one page holds
@@ -22,16 +21,9 @@ import { insertUser } from '../support/fixtures';
  * down the list it is, and /settings reads one page. Every answer is checked against the OpenAPI document.
  */
 
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/auth/session')>()),
-  getSessionUser: vi.fn(),
-}));
+vi.mock('@/lib/auth/session', async (importOriginal) => (await import('../support/route-session')).withMockedSessionUser(importOriginal));
 
 const documented = createResponseValidator(buildOpenApiDocument() as never);
-const useDatabase = (db: Database | undefined) => {
-  (globalThis as unknown as { grantkeeperDb?: Promise<Database> }).grantkeeperDb = db ? Promise.resolve(db) : undefined;
-};
-const signedInAs = (id: string) => vi.mocked(getSessionUser).mockResolvedValue({ id, mode: 'local' });
 const ORIGIN = 'http://localhost:3000';
 const CONNECTIONS = 130;
 

@@ -8,6 +8,7 @@ import { GET as syncStatusRoute } from '@/app/api/v1/analytics/sync-status/route
 import { DASHBOARD_PAGE_SIZE } from '@/components/dashboard/list-params';
 import { summarizeConnectionSync } from '@/components/dashboard/sync-copy';
 import { createResponseValidator } from '../../e2e/support/openapi-validator';
+import { insertConnectionSeries, insertSyncTargetsForAll } from '../support/connection-series';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertUser } from '../support/fixtures';
 import { signedInAs, useDatabase } from '../support/route-session';
@@ -44,20 +45,16 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
   beforeAll(async () => {
     t = await createTestDatabase(driver);
     for (const u of ['user_a', 'user_b']) await insertUser(t.db, u);
-    await t.db.query(
-      `insert into connections (user_id, provider, external_account_id, display_name, status, expires_at, refresh_token_enc)
-       select 'user_a', (array['x', 'linkedin', 'meta'])[g % 3 + 1], 'acct-' || g, 'name-' || lpad(g::text, 3, '0'),
-              case when g % 25 = 0 then 'revoked' else 'active' end, now() + interval '50 days', 'enc'
-         from generate_series(1, ${CONNECTIONS}) g`,
-    );
-    await t.db.query(
-      `insert into connections (user_id, provider, external_account_id, display_name, expires_at)
-       select 'user_b', 'meta', 'b-' || g, 'name-b', now() + interval '1 hour' from generate_series(1, 3) g`,
-    );
-    await t.db.query(
-      `insert into insight_sync_targets (user_id, connection_id, provider, account_id, account_name)
-       select c.user_id, c.id, c.provider, c.external_account_id || '-' || n, 'Ads ' || n from connections c, generate_series(1, 2) n`,
-    );
+    await insertConnectionSeries(t.db, {
+      userId: 'user_a',
+      count: CONNECTIONS,
+      prefix: 'acct-',
+      name: (g) => `name-${String(g).padStart(3, '0')}`,
+      revokedEvery: 25,
+      withRefreshToken: true,
+    });
+    await insertConnectionSeries(t.db, { userId: 'user_b', count: 3, prefix: 'b-', provider: 'meta', name: () => 'name-b' });
+    await insertSyncTargetsForAll(t.db, 2, (_, n) => `Ads ${n}`);
     // Every connection's first ad account synced; every fifth connection's second one failed (rate limited).
     await t.db.query(
       `insert into insight_sync_runs (user_id, target_id, connection_id, provider, trigger, state, window_from, window_to, days_total,

@@ -105,22 +105,28 @@ describe('insights sync on PostgreSQL', () => {
       [connectionId],
     );
 
+  /** A Meta persona through the real connect flow (consent, callback): its connection's id. */
+  const connectMeta = async (personaId: string) => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    return connectionId!;
+  };
+
   /**
-   * Meta's persona meta-lucia through the real connect flow, syncing only `account` and not due by
+   * Meta's persona meta-lucia connected (connectMeta), syncing only `account` and not due by
    * schedule. Each test does this itself (it must pass run alone, `-t`): both ad accounts' targets
    * exist before one is chosen — otherwise the sweep derives the missing one, enabled and due, and
    * its scheduled run creates report runs of its own. The persona's connection is the same row in
    * every test, so `before` counts the runs earlier tests left on it.
    */
   const connectMetaAccount = async (account: string) => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
+    const connectionId = await connectMeta('meta-lucia');
     await refreshSyncTargets(t.db);
     await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
-    return { connectionId: connectionId!, before: (await runsOf(connectionId!)).length };
+    return { connectionId, before: (await runsOf(connectionId)).length };
   };
 
   const stored = async (connectionId: string, from: string, to: string) =>
@@ -469,18 +475,14 @@ describe('insights sync on PostgreSQL', () => {
   });
 
   it('Meta and X through their real connect flows: stored figures equal the simulator’s', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-ben' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
+    const connectionId = await connectMeta('meta-ben');
     patchReportingKnobs(sim, { metaPageSize: 7 });
     await sweep();
-    const [run] = await runsOf(connectionId!);
+    const [run] = await runsOf(connectionId);
     expect(run).toMatchObject({ state: 'succeeded', days_done: 30 });
     const expected = expectedRows(sim, 'meta', 'act_1234567890123461', run!.window_from, run!.window_to);
     expect(run!.requests_made).toBe(Math.ceil(expected.length / 7));
-    expect(sortRows(await stored(connectionId!, run!.window_from, run!.window_to))).toEqual(sortRows(expected));
+    expect(sortRows(await stored(connectionId, run!.window_from, run!.window_to))).toEqual(sortRows(expected));
 
     const x = await connect('x', '1700000000000000002');
     await sweep();
@@ -492,20 +494,16 @@ describe('insights sync on PostgreSQL', () => {
   });
 
   it('Meta near its usage limit: the chunk is written, then the run pauses', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
+    const connectionId = await connectMeta('meta-lucia');
     patchReportingKnobs(sim, { metaUsagePct: 97 });
     const range = { from: '2026-08-01', to: '2026-09-15' }; // two chunks
     await t.db.query(`update insight_sync_targets set enabled = false where connection_id = $1 and account_id <> 'act_1234567890123451'`, [connectionId]);
     await t.db.query(`update insight_sync_targets set next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
-    const queued = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range });
+    const queued = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range });
     expect(queued.kind).toBe('queued');
     // Paged reads (the usage headers come with every page); long windows would use report runs.
     await sweep('sweeper', { env: parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, INSIGHTS_META_ASYNC_AFTER_DAYS: '60' }) });
-    const [run] = await runsOf(connectionId!);
+    const [run] = await runsOf(connectionId);
     expect(run).toMatchObject({ state: 'deferred', error_code: 'rate_limited', trigger: 'backfill', days_done: 31, days_total: 46 });
   });
 

@@ -1,6 +1,5 @@
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getSessionUser } from '@/lib/auth/session';
 import { openListPage } from '@/lib/connections/page';
 import type { Database, Sql } from '@/lib/db';
 import { describeCardsSyncStatus } from '@/lib/insights/status';
@@ -9,8 +8,10 @@ import { GET as syncStatusRoute } from '@/app/api/v1/analytics/sync-status/route
 import { DASHBOARD_PAGE_SIZE } from '@/components/dashboard/list-params';
 import { summarizeConnectionSync } from '@/components/dashboard/sync-copy';
 import { createResponseValidator } from '../../e2e/support/openapi-validator';
+import { insertConnectionSeries, insertSyncTargetsForAll } from '../support/connection-series';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertUser } from '../support/fixtures';
+import { signedInAs, useDatabase } from '../support/route-session';
 
 /**
  * The dashboard's sync lines at 150 connections (five pages of cards, 300 ad accounts): the
@@ -18,10 +19,7 @@ import { insertUser } from '../support/fixtures';
  * row, never the user's every target.
  */
 
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/auth/session')>()),
-  getSessionUser: vi.fn(),
-}));
+vi.mock('@/lib/auth/session', async (importOriginal) => (await import('../support/route-session')).withMockedSessionUser(importOriginal));
 
 const CONNECTIONS = 150;
 const documented = createResponseValidator(buildOpenApiDocument() as never);
@@ -47,20 +45,16 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
   beforeAll(async () => {
     t = await createTestDatabase(driver);
     for (const u of ['user_a', 'user_b']) await insertUser(t.db, u);
-    await t.db.query(
-      `insert into connections (user_id, provider, external_account_id, display_name, status, expires_at, refresh_token_enc)
-       select 'user_a', (array['x', 'linkedin', 'meta'])[g % 3 + 1], 'acct-' || g, 'name-' || lpad(g::text, 3, '0'),
-              case when g % 25 = 0 then 'revoked' else 'active' end, now() + interval '50 days', 'enc'
-         from generate_series(1, ${CONNECTIONS}) g`,
-    );
-    await t.db.query(
-      `insert into connections (user_id, provider, external_account_id, display_name, expires_at)
-       select 'user_b', 'meta', 'b-' || g, 'name-b', now() + interval '1 hour' from generate_series(1, 3) g`,
-    );
-    await t.db.query(
-      `insert into insight_sync_targets (user_id, connection_id, provider, account_id, account_name)
-       select c.user_id, c.id, c.provider, c.external_account_id || '-' || n, 'Ads ' || n from connections c, generate_series(1, 2) n`,
-    );
+    await insertConnectionSeries(t.db, {
+      userId: 'user_a',
+      count: CONNECTIONS,
+      prefix: 'acct-',
+      name: (g) => `name-${String(g).padStart(3, '0')}`,
+      revokedEvery: 25,
+      withRefreshToken: true,
+    });
+    await insertConnectionSeries(t.db, { userId: 'user_b', count: 3, prefix: 'b-', provider: 'meta', name: () => 'name-b' });
+    await insertSyncTargetsForAll(t.db, 2, (_, n) => `Ads ${n}`);
     // Every connection's first ad account synced; every fifth connection's second one failed (rate limited).
     await t.db.query(
       `insert into insight_sync_runs (user_id, target_id, connection_id, provider, trigger, state, window_from, window_to, days_total,
@@ -74,7 +68,7 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
     await t.db.query(`update insight_sync_targets set last_success_at = now() - interval '1 hour' where account_id like '%-1'`);
   });
   afterAll(async () => {
-    (globalThis as unknown as { grantkeeperDb?: Promise<Database> }).grantkeeperDb = undefined;
+    useDatabase(undefined);
     await t.dispose();
   });
 
@@ -123,7 +117,7 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
   });
 
   it('the poller’s API call (connection_id) answers the page’s targets only, documented, scoped to the user', async () => {
-    (globalThis as unknown as { grantkeeperDb?: Promise<Database> }).grantkeeperDb = Promise.resolve(t.db);
+    useDatabase(t.db);
     const get = async (query: string) => {
       const path = '/api/v1/analytics/sync-status';
       const res = await syncStatusRoute(new NextRequest(`http://localhost:3000${path}?${query}`), { params: Promise.resolve({}) } as never);
@@ -131,7 +125,7 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
       expect(documented({ method: 'GET', path, status: res.status, contentType: res.headers.get('content-type'), body })).toEqual([]);
       return { status: res.status, body: JSON.parse(body) };
     };
-    vi.mocked(getSessionUser).mockResolvedValue({ id: 'user_a', mode: 'local' });
+    signedInAs('user_a');
     const cards = await secondPage();
     const ids = cards.map((c) => c.id);
     const live = cards.filter((c) => c.status !== 'revoked');
@@ -145,7 +139,7 @@ describe.each(DRIVERS)('the dashboard’s sync status per page of cards on %s', 
     expect(none.body).toMatchObject({ targets: [], next_cursor: null, targetCount: (CONNECTIONS - CONNECTIONS / 25) * 2 });
 
     // Another user naming user_a's connections gets none of their targets.
-    vi.mocked(getSessionUser).mockResolvedValue({ id: 'user_b', mode: 'local' });
+    signedInAs('user_b');
     const foreign = await get(`connection_id=${ids.join(',')}`);
     expect(foreign.body).toMatchObject({ targets: [], targetCount: 6 });
 

@@ -11,6 +11,7 @@ import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { isolateFromEarlierTests } from '../support/isolate-tests';
 
 /**
  * A stopping process (SIGTERM/SIGINT, lib/shutdown.ts) claims no more insight runs; a run under
@@ -49,9 +50,7 @@ describe('insight runs during a graceful stop', () => {
     sim = createSimulatorState();
     fetchSim = createSimulatorFetch(sim, { origin: ORIGIN });
     // Each test syncs only its own connection.
-    await t.db.query(`update connections set status = 'revoked', next_attempt_at = null where status <> 'revoked'`);
-    await t.db.query(`update insight_sync_targets set enabled = false`);
-    await t.db.query(`delete from insight_sync_runs where state not in ('succeeded', 'failed')`);
+    await isolateFromEarlierTests(t.db);
   });
 
   const connect = async () => {

@@ -9,6 +9,7 @@ import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { insertConnection, insertLiveConnection, insertUser } from '../support/fixtures';
+import { isolateFromEarlierTests } from '../support/isolate-tests';
 
 /**
  * How an insights run ends when it cannot reach its provider's figures at all: the provider is
@@ -39,8 +40,7 @@ describe('insights runs that cannot reach the provider', () => {
       calls.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
       return plain(input, init);
     }) as typeof fetch;
-    await t.db.query(`update connections set status = 'revoked', next_attempt_at = null where status <> 'revoked'`);
-    await t.db.query(`update insight_sync_targets set enabled = false`);
+    await isolateFromEarlierTests(t.db);
   });
 
   const connect = async (expiresInSec = 3600) => {

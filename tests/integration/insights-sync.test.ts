@@ -21,6 +21,7 @@ import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { fernetEncrypt } from '../support/fernet-encrypt';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { isolateFromEarlierTests } from '../support/isolate-tests';
 
 /**
  * The insights sync on a real PostgreSQL against the in-process simulator's reporting endpoints:
@@ -52,9 +53,7 @@ describe('insights sync on PostgreSQL', () => {
     sim = createSimulatorState();
     fetchSim = createSimulatorFetch(sim, { origin: ORIGIN });
     // Each test sees only its own connections and runs.
-    await t.db.query(`update connections set status = 'revoked', next_attempt_at = null where status <> 'revoked'`);
-    await t.db.query(`update insight_sync_targets set enabled = false`);
-    await t.db.query(`update insight_sync_runs set state = 'failed' where state not in ('succeeded', 'failed')`);
+    await isolateFromEarlierTests(t.db);
   });
 
   const sweep = (owner = 'sweeper', extra: { pollWaitsMs?: number[]; env?: typeof env } = {}) =>
@@ -105,6 +104,30 @@ describe('insights sync on PostgreSQL', () => {
          from insight_sync_runs where connection_id = $1 order by created_at`,
       [connectionId],
     );
+
+  /** A Meta persona through the real connect flow (consent, callback): its connection's id. */
+  const connectMeta = async (personaId: string) => {
+    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
+    const redirect = await simulateConsent(fetchSim, url, { personaId });
+    const { connectionId } = await completeAuthorization({
+      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
+    });
+    return connectionId!;
+  };
+
+  /**
+   * Meta's persona meta-lucia connected (connectMeta), syncing only `account` and not due by
+   * schedule. Each test does this itself (it must pass run alone, `-t`): both ad accounts' targets
+   * exist before one is chosen — otherwise the sweep derives the missing one, enabled and due, and
+   * its scheduled run creates report runs of its own. The persona's connection is the same row in
+   * every test, so `before` counts the runs earlier tests left on it.
+   */
+  const connectMetaAccount = async (account: string) => {
+    const connectionId = await connectMeta('meta-lucia');
+    await refreshSyncTargets(t.db);
+    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
+    return { connectionId, before: (await runsOf(connectionId)).length };
+  };
 
   const stored = async (connectionId: string, from: string, to: string) =>
     (await asUser(t.db, 'alice', (tx) => listDailyMetrics(tx, { userId: 'alice', connectionId, from, to }))).map((m) => ({
@@ -452,18 +475,14 @@ describe('insights sync on PostgreSQL', () => {
   });
 
   it('Meta and X through their real connect flows: stored figures equal the simulator’s', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-ben' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
+    const connectionId = await connectMeta('meta-ben');
     patchReportingKnobs(sim, { metaPageSize: 7 });
     await sweep();
-    const [run] = await runsOf(connectionId!);
+    const [run] = await runsOf(connectionId);
     expect(run).toMatchObject({ state: 'succeeded', days_done: 30 });
     const expected = expectedRows(sim, 'meta', 'act_1234567890123461', run!.window_from, run!.window_to);
     expect(run!.requests_made).toBe(Math.ceil(expected.length / 7));
-    expect(sortRows(await stored(connectionId!, run!.window_from, run!.window_to))).toEqual(sortRows(expected));
+    expect(sortRows(await stored(connectionId, run!.window_from, run!.window_to))).toEqual(sortRows(expected));
 
     const x = await connect('x', '1700000000000000002');
     await sweep();
@@ -475,41 +494,27 @@ describe('insights sync on PostgreSQL', () => {
   });
 
   it('Meta near its usage limit: the chunk is written, then the run pauses', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
+    const connectionId = await connectMeta('meta-lucia');
     patchReportingKnobs(sim, { metaUsagePct: 97 });
     const range = { from: '2026-08-01', to: '2026-09-15' }; // two chunks
     await t.db.query(`update insight_sync_targets set enabled = false where connection_id = $1 and account_id <> 'act_1234567890123451'`, [connectionId]);
     await t.db.query(`update insight_sync_targets set next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
-    const queued = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range });
+    const queued = await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range });
     expect(queued.kind).toBe('queued');
     // Paged reads (the usage headers come with every page); long windows would use report runs.
     await sweep('sweeper', { env: parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, INSIGHTS_META_ASYNC_AFTER_DAYS: '60' }) });
-    const [run] = await runsOf(connectionId!);
+    const [run] = await runsOf(connectionId);
     expect(run).toMatchObject({ state: 'deferred', error_code: 'rate_limited', trigger: 'backfill', days_done: 31, days_total: 46 });
   });
 
   it('Meta backfill over 31 days: async report runs, ids kept; a run killed while they are pending resumes them, never creating more', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
     const account = 'act_1234567890123451';
-    // Its own setup (it must pass run alone, `-t`): both ad accounts' targets exist before one is
-    // chosen — otherwise the sweep derives the missing one, enabled and due, and its scheduled run
-    // creates report runs of its own. Then only this account, and not due by schedule.
-    await refreshSyncTargets(t.db);
-    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
-    const before = (await runsOf(connectionId!)).length;
+    const { connectionId, before } = await connectMetaAccount(account);
     patchReportingKnobs(sim, { metaPageSize: 40, metaPollsUntilComplete: 1 });
     const range = { from: '2026-06-01', to: '2026-08-29' }; // 90 days: three chunks
-    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range })).kind).toBe('queued');
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range })).kind).toBe('queued');
     await sweep('first', { pollWaitsMs: [] });
-    const [waiting] = (await runsOf(connectionId!)).slice(before);
+    const [waiting] = (await runsOf(connectionId)).slice(before);
     expect(waiting).toMatchObject({ state: 'waiting', days_total: 90, days_done: 0 });
     expect(waiting!.report_ids).toHaveLength(3);
     expect(reportingOf(sim).calls.meta).toMatchObject({ report_run_create: 3, report_run_poll: 1 });
@@ -518,30 +523,23 @@ describe('insights sync on PostgreSQL', () => {
     // The sweeper died holding the run: the next one polls the same three report runs.
     await t.db.query(`update insight_sync_runs set lease_owner = 'crashed', lease_until = now() - interval '1 second', next_run_at = now() where id = $1`, [waiting!.id]);
     await sweep('second', { pollWaitsMs: [0, 0, 0] });
-    const [done] = (await runsOf(connectionId!)).slice(before);
+    const [done] = (await runsOf(connectionId)).slice(before);
     expect(done).toMatchObject({ state: 'succeeded', days_done: 90, report_ids: waiting!.report_ids });
     expect(reportingOf(sim).calls.meta?.report_run_create).toBe(3);
     const expected = expectedRows(sim, 'meta', account, range.from, range.to);
     expect(done!.rows_written).toBe(expected.length);
     // Only this account's campaigns (the persona's other account may hold rows from earlier tests).
     const campaigns = new Set(expected.map((r) => r.campaignId));
-    const mine = (await stored(connectionId!, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
+    const mine = (await stored(connectionId, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
     expect(sortRows(mine)).toEqual(sortRows(expected));
   });
 
   it('Meta backfill through report runs near the usage limit: defers rate_limited after a create, a poll and a written chunk, then completes with every row once', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
     const account = 'act_1234567890123451';
-    await refreshSyncTargets(t.db);
-    await t.db.query(`update insight_sync_targets set enabled = (account_id = $2), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId, account]);
-    const before = (await runsOf(connectionId!)).length;
+    const { connectionId, before } = await connectMetaAccount(account);
     const range = { from: '2026-06-01', to: '2026-08-29' }; // 90 days: three chunks of 31, 31 and 28 days
-    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range })).kind).toBe('queued');
-    const current = async () => (await runsOf(connectionId!)).slice(before)[0]!;
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range })).kind).toBe('queued');
+    const current = async () => (await runsOf(connectionId)).slice(before)[0]!;
     const resume = async (owner: string) => {
       await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [(await current()).id]);
       await sweep(owner, { pollWaitsMs: [0, 0, 0] });
@@ -581,47 +579,33 @@ describe('insights sync on PostgreSQL', () => {
     expect(done).toMatchObject({ state: 'succeeded', error_code: null, days_done: 90, report_ids: second.report_ids, rows_written: expected.length });
     expect(calls().report_run_create).toBe(3);
     const campaigns = new Set(expected.map((r) => r.campaignId));
-    const mine = (await stored(connectionId!, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
+    const mine = (await stored(connectionId, range.from, range.to)).filter((r) => campaigns.has(r.campaignId));
     expect(sortRows(mine)).toEqual(sortRows(expected));
   });
 
   it('Meta: report run ids that expired (Meta no longer knows them) are re-created and the run succeeds', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
-    await refreshSyncTargets(t.db); // both ad accounts' targets exist before one is chosen
-    await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
-    const before = (await runsOf(connectionId!)).length;
+    const { connectionId, before } = await connectMetaAccount('act_1234567890123451');
     patchReportingKnobs(sim, { metaPollsUntilComplete: 1 });
-    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
     await sweep('first', { pollWaitsMs: [] });
-    const [waiting] = (await runsOf(connectionId!)).slice(before);
+    const [waiting] = (await runsOf(connectionId)).slice(before);
     expect(waiting).toMatchObject({ state: 'waiting' });
     expect(waiting!.report_ids).toHaveLength(2);
     // Meta forgets both report runs before the next sweep polls them.
     reportingOf(sim).metaRuns.clear();
     await t.db.query(`update insight_sync_runs set next_run_at = now() where id = $1`, [waiting!.id]);
     await sweep('second', { pollWaitsMs: [0, 0, 0] });
-    const [done] = (await runsOf(connectionId!)).slice(before);
+    const [done] = (await runsOf(connectionId)).slice(before);
     expect(done).toMatchObject({ state: 'succeeded', days_done: 40, error_code: null });
     expect(reportingOf(sim).calls.meta?.report_run_create).toBe(2 + 2); // each chunk's first run, and one re-creation each
   });
 
   it('Meta: a report run that fails on every re-creation fails the run with report_failed', async () => {
-    const url = await startAuthorization({ db: t.db, env, userId: 'alice', provider: 'meta', origin: ORIGIN, returnPath: '/', fetch: fetchSim });
-    const redirect = await simulateConsent(fetchSim, url, { personaId: 'meta-lucia' });
-    const { connectionId } = await completeAuthorization({
-      db: t.db, env, provider: 'meta', sessionUserId: 'alice', query: redirect.searchParams, origin: ORIGIN, fetch: fetchSim,
-    });
-    await refreshSyncTargets(t.db); // both ad accounts' targets exist before one is chosen (as above)
-    await t.db.query(`update insight_sync_targets set enabled = (account_id = 'act_1234567890123451'), next_run_at = now() + interval '1 day' where connection_id = $1`, [connectionId]);
-    const before = (await runsOf(connectionId!)).length;
+    const { connectionId, before } = await connectMetaAccount('act_1234567890123451');
     patchReportingKnobs(sim, { metaPollsUntilComplete: 0, metaFailReportRuns: 10 });
-    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId: connectionId!, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
+    expect((await queueSyncNow(t.db, env.insights, { userId: 'alice', connectionId, range: { from: '2026-06-01', to: '2026-07-10' } })).kind).toBe('queued');
     await sweep('sweeper', { pollWaitsMs: [0, 0, 0] });
-    const [run] = (await runsOf(connectionId!)).slice(before);
+    const [run] = (await runsOf(connectionId)).slice(before);
     expect(run).toMatchObject({ state: 'failed', error_code: 'report_failed' });
     expect(reportingOf(sim).calls.meta?.report_run_create).toBe(3 + 1); // the first chunk's three tries (two re-creations), the second chunk's one
   });

@@ -17,6 +17,7 @@ import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state
 import { decryptToken, encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { isolateFromEarlierTests } from '../support/isolate-tests';
 import { allowPrivateWebhooks } from '../support/private-webhooks';
 
 /**
@@ -44,7 +45,7 @@ describe('keeping grants alive on PostgreSQL', () => {
   beforeEach(async () => {
     sim = createSimulatorState();
     fetchSim = createSimulatorFetch(sim, { origin: ORIGIN });
-    await t.db.query(`update connections set status = 'revoked', next_attempt_at = null where status <> 'revoked'`);
+    await isolateFromEarlierTests(t.db);
   });
 
   const sweep = (extra: Partial<SweepOptions> = {}) =>

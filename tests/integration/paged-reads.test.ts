@@ -1,9 +1,7 @@
 import { NextRequest } from 'next/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getSessionUser } from '@/lib/auth/session';
 import { ACCOUNTS_UNPAGED_CAP } from '@/lib/api-schemas/compat';
 import { readTokenApiChoices, TOKEN_CHOICES_SHOWN } from '@/lib/connections/token-choices';
-import type { Database } from '@/lib/db';
 import { describeSyncStatus } from '@/lib/insights/status';
 import { buildOpenApiDocument } from '@/lib/openapi/document';
 import { GET as syncStatusRoute } from '@/app/api/v1/analytics/sync-status/route';
@@ -12,8 +10,10 @@ import { GET as statusRoute } from '@/app/api/v1/oauth/status/route';
 import { GET as accountsRoute } from '@/app/api/v1/users/me/accounts/route';
 import { fetchConnection } from '@/components/dashboard/queries';
 import { createResponseValidator } from '../../e2e/support/openapi-validator';
+import { insertConnectionSeries, insertSyncTargetsForAll } from '../support/connection-series';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertUser } from '../support/fixtures';
+import { signedInAs, useDatabase } from '../support/route-session';
 
 /**
  * The reads that used to take the whole connection list, at more connections than one page holds
@@ -22,16 +22,9 @@ import { insertUser } from '../support/fixtures';
  * down the list it is, and /settings reads one page. Every answer is checked against the OpenAPI document.
  */
 
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/auth/session')>()),
-  getSessionUser: vi.fn(),
-}));
+vi.mock('@/lib/auth/session', async (importOriginal) => (await import('../support/route-session')).withMockedSessionUser(importOriginal));
 
 const documented = createResponseValidator(buildOpenApiDocument() as never);
-const useDatabase = (db: Database | undefined) => {
-  (globalThis as unknown as { grantkeeperDb?: Promise<Database> }).grantkeeperDb = db ? Promise.resolve(db) : undefined;
-};
-const signedInAs = (id: string) => vi.mocked(getSessionUser).mockResolvedValue({ id, mode: 'local' });
 const ORIGIN = 'http://localhost:3000';
 const CONNECTIONS = 130;
 
@@ -68,24 +61,17 @@ describe.each(DRIVERS)('paged reads on %s', (driver) => {
     t = await createTestDatabase(driver);
     for (const u of ['user_a', 'user_b', 'user_c']) await insertUser(t.db, u);
     // One statement: same created_at for all, shared names (ties), unnamed ones, every tenth revoked.
-    await t.db.query(
-      `insert into connections (user_id, provider, external_account_id, display_name, status, expires_at, refresh_token_enc)
-       select 'user_a', (array['x', 'linkedin', 'meta'])[g % 3 + 1], 'acct-' || g,
-              case when g <= 30 then 'same' when g % 7 = 0 then null else 'name-' || lpad(g::text, 3, '0') end,
-              case when g % 10 = 0 then 'revoked' else 'active' end, now() + interval '50 days', 'enc'
-         from generate_series(1, ${CONNECTIONS}) g`,
-    );
-    await t.db.query(
-      `insert into connections (user_id, provider, external_account_id, display_name, expires_at)
-       select 'user_b', 'x', 'b-' || g, 'same', now() + interval '1 hour' from generate_series(1, 3) g`,
-    );
+    await insertConnectionSeries(t.db, {
+      userId: 'user_a',
+      count: CONNECTIONS,
+      prefix: 'acct-',
+      name: (g) => (g <= 30 ? 'same' : g % 7 === 0 ? null : `name-${String(g).padStart(3, '0')}`),
+      revokedEvery: 10,
+      withRefreshToken: true,
+    });
+    await insertConnectionSeries(t.db, { userId: 'user_b', count: 3, prefix: 'b-', provider: 'x', name: () => 'same' });
     // Two ad accounts per connection (revoked ones too: their targets are never listed), names tying and missing.
-    await t.db.query(
-      `insert into insight_sync_targets (user_id, connection_id, provider, account_id, account_name)
-       select c.user_id, c.id, c.provider, c.external_account_id || '-' || n,
-              case when n = 1 then 'Brand' when c.external_account_id like '%3' then null else c.external_account_id end
-         from connections c, generate_series(1, 2) n where c.provider in ('x', 'linkedin', 'meta')`,
-    );
+    await insertSyncTargetsForAll(t.db, 2, (account, n) => (n === 1 ? 'Brand' : account.endsWith('3') ? null : account));
     useDatabase(t.db);
   });
   afterAll(async () => {

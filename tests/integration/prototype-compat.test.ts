@@ -1,6 +1,5 @@
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getSessionUser } from '@/lib/auth/session';
 import type { Database } from '@/lib/db';
 import { buildOpenApiDocument } from '@/lib/openapi/document';
 import { encryptToken } from '@/lib/tokens/keys';
@@ -11,6 +10,7 @@ import { GET as meRoute } from '@/app/api/v1/users/me/route';
 import { createResponseValidator } from '../../e2e/support/openapi-validator';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertConnection, insertLiveConnection, insertUser } from '../support/fixtures';
+import { signedInAs, useDatabase } from '../support/route-session';
 import { getProcessSimulatorState } from '@/lib/simulator/process-state';
 import { seedGrant } from '@/lib/simulator/seed';
 
@@ -20,16 +20,9 @@ import { seedGrant } from '@/lib/simulator/seed';
  * answer exactly what the OpenAPI document says.
  */
 
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/auth/session')>()),
-  getSessionUser: vi.fn(),
-}));
+vi.mock('@/lib/auth/session', async (importOriginal) => (await import('../support/route-session')).withMockedSessionUser(importOriginal));
 
 const documented = createResponseValidator(buildOpenApiDocument() as never);
-const useDatabase = (db: Database | undefined) => {
-  (globalThis as unknown as { grantkeeperDb?: Promise<Database> }).grantkeeperDb = db ? Promise.resolve(db) : undefined;
-};
-const signedInAs = (id: string | null) => vi.mocked(getSessionUser).mockResolvedValue(id ? { id, mode: 'local' } : null);
 const params = <T>(value: T) => ({ params: Promise.resolve(value) });
 const ORIGIN = 'http://localhost:3000';
 let seq = 0;

@@ -5,7 +5,6 @@ import { createApiKeyAction } from '@/lib/actions/create-api-key';
 import { sendTestNotificationAction } from '@/lib/actions/send-test-notification';
 import { createApiKey } from '@/lib/api-keys/keys';
 import { clearApiKeyCache } from '@/lib/api-keys/cache';
-import { getSessionUser } from '@/lib/auth/session';
 import { asUser, type Database } from '@/lib/db';
 import { parseEnv, resetEnvForTests } from '@/lib/env';
 import { maxBlock, RateLimitBlocks } from '@/lib/rate-limit/blocks';
@@ -23,12 +22,10 @@ import { GET as callbackRoute } from '@/app/api/v1/oauth/[provider]/callback/rou
 import { POST as clerkWebhookRoute } from '@/app/api/webhooks/clerk/route';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertConnection, insertUser } from '../support/fixtures';
+import { signedInAs, useDatabase } from '../support/route-session';
 
 // Route handlers and server actions run here outside Next: the session and request headers are stubbed.
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/lib/auth/session')>()),
-  getSessionUser: vi.fn(),
-}));
+vi.mock('@/lib/auth/session', async (importOriginal) => (await import('../support/route-session')).withMockedSessionUser(importOriginal));
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-request-id': 'rate-limit-action' }) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
@@ -60,11 +57,6 @@ function unsetEnv(vars: Record<string, string>) {
   for (const k of Object.keys(vars)) delete process.env[k];
   resetEnvForTests();
 }
-const useDatabase = (db: Database | undefined) => {
-  (globalThis as unknown as { grantkeeperDb?: Promise<Database> }).grantkeeperDb = db ? Promise.resolve(db) : undefined;
-};
-const signedInAs = (id: string | null) =>
-  vi.mocked(getSessionUser).mockResolvedValue(id ? { id, mode: 'local' } : null);
 const request = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
   new NextRequest(`${ORIGIN}${path}`, { ...init, headers: { 'x-request-id': 'rate-limit-test', ...init.headers } });
 const params = <T>(value: T) => ({ params: Promise.resolve(value) });

@@ -11,13 +11,19 @@ import { errorFromResponse, invalidResponseError } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
-export interface ProviderRequest {
+/** Token and revocation endpoints take forms (the default); reporting calls take JSON (lib/insights/http.ts). */
+export type RequestBody = URLSearchParams | string;
+
+export interface ProviderRequest<Body extends RequestBody = URLSearchParams> {
   method: 'GET' | 'POST' | 'DELETE';
   /** The real provider URL; the provider's fetch rewrites it in simulator mode. */
   url: string;
   headers: Record<string, string>;
-  /** application/x-www-form-urlencoded body (RFC 6749 §4.1.3, §6; RFC 7009 §2.1). */
-  body?: URLSearchParams;
+  /**
+   * Form parameters (RFC 6749 §4.1.3, §6; RFC 7009 §2.1), sent as application/x-www-form-urlencoded;
+   * or a serialised JSON body (reporting calls) whose content type is in `headers`.
+   */
+  body?: Body;
 }
 
 export interface ProviderResponse {
@@ -40,11 +46,13 @@ const SENSITIVE_PARAMS = [
   'appsecret_proof',
 ];
 
-export function sensitiveValues(request: ProviderRequest): string[] {
+export function sensitiveValues(request: ProviderRequest<RequestBody>): string[] {
   const values: string[] = [];
   const query = new URL(request.url).searchParams;
+  // A JSON body (a report request) carries no credentials: they travel in the headers.
+  const form = request.body instanceof URLSearchParams ? request.body : undefined;
   for (const key of SENSITIVE_PARAMS) {
-    values.push(...query.getAll(key), ...(request.body?.getAll(key) ?? []));
+    values.push(...query.getAll(key), ...(form?.getAll(key) ?? []));
   }
   const [scheme, credential] = (request.headers.authorization ?? '').split(' ');
   if (credential) values.push(credential);
@@ -62,18 +70,18 @@ export interface CallOptions {
 
 export async function sendProviderRequest(
   p: Pick<ResolvedProvider, 'fetch'>,
-  request: ProviderRequest,
+  request: ProviderRequest<RequestBody>,
   options: CallOptions = {},
 ): Promise<ProviderResponse> {
   const headers = new Headers({ accept: 'application/json', ...request.headers });
-  if (request.body) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+  if (request.body instanceof URLSearchParams) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
   let response: Response;
   try {
     response = await p.fetch(request.url, {
       method: request.method,
       headers,
       body: request.body?.toString(),
-      // A token endpoint that redirects is misconfigured; following it could resend the secret.
+      // A POST that redirects (token endpoint, report create) is misconfigured; following it could resend the secret.
       redirect: request.method === 'GET' ? 'follow' : 'manual',
       ...(options.timeoutMs !== undefined ? { signal: AbortSignal.timeout(options.timeoutMs) } : {}),
     });

@@ -2,10 +2,10 @@ import 'server-only';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { invalidResponseError } from '../../oauth/errors';
-import { networkError, processJsonResponse } from '../../oauth/http';
+import { networkError, processJsonResponse, sendProviderRequest } from '../../oauth/http';
 import { toDecimalString } from '../../insights/decimal';
 import type { CreatedReport, FetchContext, ReportFetcher, ReportRows, ReportStatus } from '../../insights/fetcher';
-import { requestJson, sendInsightRequest, type InsightRequest } from '../../insights/http';
+import { requestJson, type InsightRequest } from '../../insights/http';
 import type { DayRange, InsightRow, SyncTarget } from '../../insights/types';
 import { ProviderError, type Region } from '../types';
 import { AMAZON_ADS_API_URLS } from './definition';
@@ -193,7 +193,7 @@ export const amazonAdsInsights: ReportFetcher = {
   // Amazon says "slow down" with 429 + Retry-After only (an error), never with a pause on success.
   async createReport(ctx: FetchContext, chunk: DayRange): Promise<CreatedReport> {
     const request = buildCreateReportRequest(ctx.provider.credentials, ctx.target, chunk, ctx.accessToken);
-    const response = await sendInsightRequest(ctx.provider, request);
+    const response = await sendProviderRequest(ctx.provider, request);
     return { reportId: duplicateReportId(response.status, response.json) ?? processJsonResponse(ctx.provider, response, ReportResponse).reportId };
   },
   async pollReport(ctx: FetchContext, reportId: string): Promise<ReportStatus> {

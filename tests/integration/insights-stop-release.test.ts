@@ -7,7 +7,7 @@ import { createSimulatorFetch } from '@/lib/simulator/fetch';
 import { seedGrant } from '@/lib/simulator/seed';
 import { createSimulatorState } from '@/lib/simulator/state';
 import { encryptToken } from '@/lib/tokens/keys';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
 
 /**
@@ -20,13 +20,14 @@ const ORIGIN = 'http://grantkeeper.test';
 const env = parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, INSIGHTS_BACKFILL_DAYS: '90' });
 const urlOf = (input: RequestInfo | URL) => (input instanceof Request ? input.url : String(input));
 
-describe('insight runs abandoned at the end of a graceful stop (PostgreSQL)', () => {
+// PostgreSQL, and the embedded PGlite (one connection: the hand-back must not queue behind the hung step).
+describe.each(DRIVERS)('insight runs abandoned at the end of a graceful stop (%s)', (driver) => {
   let t: TestDatabase;
   const holder = globalThis as unknown as { grantkeeperShutdown?: unknown };
   const originalExit = process.exit;
 
   beforeAll(async () => {
-    t = await createTestDatabase('postgres');
+    t = await createTestDatabase(driver);
     await insertUser(t.db, 'stella');
   });
   afterAll(() => t.dispose());

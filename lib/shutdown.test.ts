@@ -14,8 +14,17 @@ vi.mock('./log', () => {
   return { getLogger: () => log };
 });
 
-const { insightRunsInFlight, refreshesInFlight, stopGracefully, stopGracefullyOnSignal, stopping, stopSignal, trackInsightRun, trackRefresh } =
-  await import('./shutdown');
+const {
+  insightRunsInFlight,
+  refreshesInFlight,
+  RELEASE_TIMEOUT_MS,
+  stopGracefully,
+  stopGracefullyOnSignal,
+  stopping,
+  stopSignal,
+  trackInsightRun,
+  trackRefresh,
+} = await import('./shutdown');
 
 const holder = globalThis as unknown as { grantkeeperShutdown?: unknown };
 const before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
@@ -165,6 +174,59 @@ describe('stopGracefully', () => {
     expect(abandoned?.obj).toMatchObject({ abandoned: [], abandonedInsightRuns: ['run-slow'], graceMs: 300 });
     expect(abandoned?.msg).toMatch(/insight runs abandoned/);
     expect(events.at(-1)).toBe('exit 143');
+  });
+
+  it('an insight run longer than the grace: its lease is handed back before the exit, and the released run ids logged', async () => {
+    void trackInsightRun(async (claimed) => {
+      claimed('run-slow');
+      await new Promise(() => {});
+    });
+    const releaseInsightRuns = vi.fn(async () => {
+      events.push('leases released');
+      return ['run-slow'];
+    });
+    await expect(stopGracefully('SIGTERM', { graceMs: 300, flush, releaseInsightRuns }, false)).resolves.toBe(143);
+    expect(releaseInsightRuns).toHaveBeenCalledTimes(1);
+    expect(events).toEqual(['flush', 'leases released', 'flush', 'exit 143']);
+    const released = m.lines.find((l) => l.obj.releasedInsightRuns);
+    expect(released).toMatchObject({ level: 'info', obj: { releasedInsightRuns: ['run-slow'] } });
+  });
+
+  it('a hanging lease hand-back holds the exit no longer than its timeout, and says so', async () => {
+    void trackInsightRun(async (claimed) => {
+      claimed('run-slow');
+      await new Promise(() => {});
+    });
+    const started = Date.now();
+    const releaseInsightRuns = () => new Promise<string[]>(() => {}); // the database does not answer
+    await expect(stopGracefully('SIGTERM', { graceMs: 300, flush, releaseInsightRuns }, false)).resolves.toBe(143);
+    const took = Date.now() - started;
+    // The drain's end (grace minus its reserve) plus the hand-back's timeout, not more.
+    expect(took).toBeGreaterThanOrEqual(240 + RELEASE_TIMEOUT_MS - 20);
+    expect(took).toBeLessThan(300 + RELEASE_TIMEOUT_MS + 500);
+    expect(m.lines.find((l) => l.obj.timeoutMs === RELEASE_TIMEOUT_MS)?.msg).toMatch(/not handed back in time/);
+    expect(events.at(-1)).toBe('exit 143');
+  });
+
+  it('a failing lease hand-back is logged and the exit goes ahead', async () => {
+    void trackInsightRun(async (claimed) => {
+      claimed('run-slow');
+      await new Promise(() => {});
+    });
+    const releaseInsightRuns = () => Promise.reject(new Error('connection refused'));
+    await expect(stopGracefully('SIGTERM', { graceMs: 300, flush, releaseInsightRuns }, false)).resolves.toBe(143);
+    expect(m.lines.find((l) => l.msg.includes('not handed back;'))?.level).toBe('error');
+  });
+
+  it('refresh leases are never handed back: a refresh past the grace (and a drained stop) leaves the release uncalled', async () => {
+    const releaseInsightRuns = vi.fn(async () => [] as string[]);
+    void trackRefresh('conn-slow', () => new Promise(() => {}));
+    await expect(stopGracefully('SIGTERM', { graceMs: 300, flush, releaseInsightRuns }, false)).resolves.toBe(143);
+    expect(releaseInsightRuns).not.toHaveBeenCalled();
+
+    delete holder.grantkeeperShutdown;
+    await expect(stopGracefully('SIGTERM', { graceMs: 300, flush, releaseInsightRuns }, false)).resolves.toBe(143);
+    expect(releaseInsightRuns).not.toHaveBeenCalled();
   });
 
   it('a hanging audit write does not hold the exit past the grace', async () => {

@@ -10,7 +10,9 @@ import { getLogger } from './log';
  * claiming, finish the step under way, store their progress and hand their lease back, so another
  * instance resumes them at once instead of after the lease (lib/insights/sweep.ts). The wait is
  * bounded by SHUTDOWN_GRACE_MS (default 25 s, under the usual 30 s before an orchestrator sends
- * SIGKILL); what is still in flight then is logged (connection and run ids) and abandoned.
+ * SIGKILL); what is still in flight then is logged (connection and run ids) and abandoned. The
+ * leases of abandoned insight runs are handed back first (one statement, bounded by
+ * RELEASE_TIMEOUT_MS), so another instance need not wait them out; refresh leases never are.
  *
  * `next start` has its own handler: it stops accepting connections, waits for open requests
  * (cron-route sweeps, token API refreshes) and their `after()` callbacks, then calls
@@ -105,7 +107,15 @@ export interface StopPlan {
   graceMs: number;
   /** Writes what is buffered (the token-read audit batch); runs once the drain is over. */
   flush: () => Promise<void>;
+  /**
+   * Hands back the leases of the insight runs this process still holds once the grace is over
+   * (releaseThisProcessRuns in lib/insights/sweep.ts); resolves to the run ids freed.
+   */
+  releaseInsightRuns?: () => Promise<string[]>;
 }
+
+/** How long the lease hand-back may hold the exit: a dead database must not keep the process up. */
+export const RELEASE_TIMEOUT_MS = 1500;
 
 /** Registers the stop sequence for SIGTERM and SIGINT, once per process. */
 export function stopGracefullyOnSignal(plan: StopPlan): void {
@@ -164,6 +174,7 @@ export async function stopGracefully(signal: StopSignal, plan: StopPlan, othersE
     drainTimer.elapsed.then(() => false),
   ]);
   drainTimer.cancel();
+  let handingBack: Promise<void> | undefined;
   if (!drained) {
     const abandoned = refreshesInFlight();
     const abandonedInsightRuns = insightRunsInFlight();
@@ -172,16 +183,39 @@ export async function stopGracefully(signal: StopSignal, plan: StopPlan, othersE
       abandoned.length > 0
         ? 'stopping: grace period over; refreshes abandoned (a rotated refresh token may be lost for these connections)'
         : abandonedInsightRuns.length > 0
-          ? 'stopping: grace period over; insight runs abandoned (each resumes from its last stored step once its lease lapses)'
+          ? 'stopping: grace period over; insight runs abandoned (their leases are handed back; each resumes from its last stored step)'
           : 'stopping: grace period over while requests were still open',
     );
+    // Insight runs only. A refresh lease is kept until it lapses: X rotates refresh tokens, so a
+    // refresh still in flight may already have spent the stored one, and a second refresh started
+    // on it now would fail and could revoke the grant.
+    if (abandonedInsightRuns.length > 0 && plan.releaseInsightRuns) handingBack = handBackInsightRuns(plan.releaseInsightRuns, log);
   }
   const flushTimer = timer(startedAt + plan.graceMs - Date.now());
-  await Promise.race([plan.flush().catch((err: unknown) => log.error({ err }, 'stopping: audit batch not written')), flushTimer.elapsed]);
+  await Promise.all([
+    Promise.race([plan.flush().catch((err: unknown) => log.error({ err }, 'stopping: audit batch not written')), flushTimer.elapsed]),
+    handingBack,
+  ]);
   flushTimer.cancel();
   const code = requested ?? 128 + os.constants.signals[signal];
   log.info({ signal, code, ms: Date.now() - startedAt, drained }, 'stopped');
   process.exit = exit;
   exit.call(process, code);
   return code;
+}
+
+/** Frees this process's insight run leases, waiting at most RELEASE_TIMEOUT_MS; logs run ids only. */
+async function handBackInsightRuns(release: () => Promise<string[]>, log: ReturnType<typeof getLogger>): Promise<void> {
+  const limit = timer(RELEASE_TIMEOUT_MS);
+  const outcome = await Promise.race([
+    release().then(
+      (runIds) => ({ runIds }),
+      (err: unknown) => ({ err }),
+    ),
+    limit.elapsed.then(() => ({ timedOut: true as const })),
+  ]);
+  limit.cancel();
+  if ('runIds' in outcome) log.info({ releasedInsightRuns: outcome.runIds }, 'stopping: insight run leases handed back; another instance resumes them at once');
+  else if ('err' in outcome) log.error({ err: outcome.err }, 'stopping: insight run leases not handed back; they lapse on their own');
+  else log.error({ timeoutMs: RELEASE_TIMEOUT_MS }, 'stopping: insight run leases not handed back in time; they lapse on their own');
 }

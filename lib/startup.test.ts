@@ -14,6 +14,7 @@ const m = vi.hoisted(() => ({
   recoverAtStart: vi.fn(),
   startScheduler: vi.fn(),
   stopGracefullyOnSignal: vi.fn(),
+  releaseThisProcessRuns: vi.fn(async () => ['run-1']),
 }));
 
 vi.mock('./env', async (importOriginal) => ({ ...(await importOriginal<typeof import('./env')>()), getEnv: m.getEnv }));
@@ -23,6 +24,7 @@ vi.mock('./refresh/recover', () => ({ recoverAtStart: m.recoverAtStart }));
 vi.mock('./refresh/scheduler', () => ({ startScheduler: m.startScheduler }));
 vi.mock('./refresh/token-read-audit', () => ({ getTokenReadAudit: vi.fn() }));
 vi.mock('./shutdown', () => ({ stopGracefullyOnSignal: m.stopGracefullyOnSignal }));
+vi.mock('./insights/sweep', () => ({ releaseThisProcessRuns: m.releaseThisProcessRuns }));
 
 const { startServer, describeDefaults } = await import('./startup');
 const { EnvError } = await import('./env');
@@ -49,6 +51,10 @@ describe('startServer', () => {
     await startServer();
     expect(m.recoverAtStart).toHaveBeenCalledWith({ driver: 'pglite' }, m.env);
     expect(m.stopGracefullyOnSignal).toHaveBeenCalledWith(expect.objectContaining({ graceMs: 25_000 }));
+    // A stop whose grace runs out hands this process's insight run leases back on the same database.
+    const plan = m.stopGracefullyOnSignal.mock.calls[0]![0] as { releaseInsightRuns: () => Promise<string[]> };
+    await expect(plan.releaseInsightRuns()).resolves.toEqual(['run-1']);
+    expect(m.releaseThisProcessRuns).toHaveBeenCalledWith({ driver: 'pglite' });
     expect(m.startScheduler).toHaveBeenCalled();
     expect(exit).not.toHaveBeenCalled();
     expect(stderr.join('')).toBe('');

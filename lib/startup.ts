@@ -1,6 +1,7 @@
 import 'server-only';
 import { getDb } from './db';
 import { EnvError, getEnv, type Env } from './env';
+import { releaseThisProcessRuns } from './insights/sweep';
 import { getLogger } from './log';
 import { recoverAtStart } from './refresh/recover';
 import { startScheduler } from './refresh/scheduler';
@@ -21,7 +22,11 @@ export async function startServer(): Promise<void> {
     await recoverAtStart(db, env);
     log.info({ database: db.driver, ...describeDefaults(env) }, 'grantkeeper ready');
     // Before the scheduler: a stop signal must find the drain in place.
-    stopGracefullyOnSignal({ graceMs: env.shutdownGraceMs, flush: () => getTokenReadAudit().flush() });
+    stopGracefullyOnSignal({
+      graceMs: env.shutdownGraceMs,
+      flush: () => getTokenReadAudit().flush(),
+      releaseInsightRuns: () => releaseThisProcessRuns(db),
+    });
     warnIfExposed(env);
     startScheduler();
   } catch (err) {

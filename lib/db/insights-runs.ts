@@ -195,6 +195,21 @@ export async function releaseRunLeasesOf(sql: Sql, owners: string[]): Promise<nu
   return rows.length;
 }
 
+/**
+ * Frees the unfinished runs whose owner contains `mark` (this process's, thisProcessOwnerMark in
+ * lib/refresh/lease.ts) when a stop's grace has run out; the ids of the runs freed.
+ */
+export async function releaseRunLeasesMarked(sql: Sql, mark: string): Promise<string[]> {
+  // strpos, not like: a host name's `_` would be a wildcard.
+  const rows = await sql.query<{ id: string }>(
+    `update insight_sync_runs set lease_owner = null, lease_until = null, updated_at = now()
+      where lease_owner is not null and strpos(lease_owner, $1) > 0 and state not in ('succeeded', 'failed')
+      returning id`,
+    [mark],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function getRun(sql: Sql, params: { id: string }): Promise<RunRow | undefined> {
   const [row] = await sql.query<RunRow>(`select ${RUN_COLUMNS} from insight_sync_runs where id = $1`, [params.id]);
   return row;

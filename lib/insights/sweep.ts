@@ -1,11 +1,11 @@
 import 'server-only';
 import type { Database } from '../db';
-import { claimDueRuns, releaseRunLeases } from '../db/insights-runs';
+import { claimDueRuns, releaseRunLeases, releaseRunLeasesMarked } from '../db/insights-runs';
 import type { Env } from '../env';
 import { getLogger } from '../log';
 import { recordInsightRun } from '../metrics/record';
 import { stopSignal, trackInsightRun } from '../shutdown';
-import { leaseOwner } from '../refresh/lease';
+import { leaseOwner, thisProcessOwnerMark } from '../refresh/lease';
 import { createProviderResolver } from '../refresh/provider-resolver';
 import { advanceRun, type AdvanceOutcome, type InsightContext } from './advance-run';
 import { createAccountLister } from './account-lister';
@@ -40,6 +40,17 @@ export interface InsightSweepOptions {
 
 /** A run lease outlives any one step (provider timeouts are 15 s) by far. */
 export const RUN_LEASE_SEC = 300;
+
+/**
+ * At a stop whose grace ran out with runs still under way (lib/shutdown.ts): their leases are
+ * handed back so another instance resumes them at once rather than after RUN_LEASE_SEC. Safe
+ * because the abandoned step's write fails (every write checks the lease), and a report request
+ * whose answer was lost is recovered by the next holder (Amazon's 425 names the duplicate,
+ * docs/insights-engine.md). Returns the run ids freed.
+ */
+export function releaseThisProcessRuns(db: Database): Promise<string[]> {
+  return releaseRunLeasesMarked(db, thisProcessOwnerMark());
+}
 
 export async function advanceInsights(db: Database, env: Env, options: InsightSweepOptions): Promise<InsightSweepSummary> {
   const summary: InsightSweepSummary = { targetsRefreshed: 0, queued: 0, advanced: 0, outcomes: {}, errors: [] };

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { isDeadLocalOwner, leaseOwner, parseLeaseOwner } from './lease';
+import { isDeadLocalOwner, leaseOwner, parseLeaseOwner, thisProcessOwnerMark } from './lease';
 
 /**
  * Which leases start-up may free at once (issue 11 §6): only those of this host's processes that
@@ -35,5 +35,15 @@ describe('isDeadLocalOwner', () => {
   it('keeps a lease whose owner it cannot parse (another version wrote it)', () => {
     expect(parseLeaseOwner('legacy-owner')).toBeUndefined();
     expect(isDeadLocalOwner('legacy-owner')).toBe(false);
+  });
+});
+
+describe('thisProcessOwnerMark', () => {
+  it("is in every owner this process names (any kind, any sweep) and in no other process's", () => {
+    const mark = thisProcessOwnerMark();
+    for (const kind of ['sweep', 'jit', 'recover', 'sync-now'] as const) expect(leaseOwner(kind)).toContain(mark);
+    expect(ownerFor(os.hostname(), process.pid, 'ffffffff')).not.toContain(mark); // an earlier life of this pid
+    expect(ownerFor(os.hostname(), DEAD_PID)).not.toContain(mark);
+    expect(ownerFor('other-host', process.pid)).not.toContain(mark);
   });
 });

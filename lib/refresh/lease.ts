@@ -18,6 +18,14 @@ export function leaseOwner(kind: 'sweep' | 'jit' | 'recover' | 'sync-now'): stri
   return `${kind}:${os.hostname()}:${process.pid}:${instance()}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
+/**
+ * What every lease owner this process names has in common (`:<host>:<pid>:<instance>-`): a stop
+ * finds its own leases by it, whichever sweep (random suffix) took them.
+ */
+export function thisProcessOwnerMark(): string {
+  return `:${os.hostname()}:${process.pid}:${instance()}-`;
+}
+
 export function parseLeaseOwner(owner: string): { host: string; pid: number; instance: string } | undefined {
   const match = /^[a-z][a-z-]*:([^:]+):(\d+):([0-9a-f]+)-/.exec(owner);
   return match ? { host: match[1]!, pid: Number(match[2]), instance: match[3]! } : undefined;

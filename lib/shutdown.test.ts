@@ -192,7 +192,7 @@ describe('stopGracefully', () => {
     expect(released).toMatchObject({ level: 'info', obj: { releasedInsightRuns: ['run-slow'] } });
   });
 
-  it('a hanging lease hand-back holds the exit no longer than its timeout, and says so', async () => {
+  it('a hanging lease hand-back holds the exit no longer than the grace, and says so', async () => {
     void trackInsightRun(async (claimed) => {
       claimed('run-slow');
       await new Promise(() => {});
@@ -201,10 +201,12 @@ describe('stopGracefully', () => {
     const releaseInsightRuns = () => new Promise<string[]>(() => {}); // the database does not answer
     await expect(stopGracefully('SIGTERM', { graceMs: 300, flush, releaseInsightRuns }, false)).resolves.toBe(143);
     const took = Date.now() - started;
-    // The drain's end (grace minus its reserve) plus the hand-back's timeout, not more.
-    expect(took).toBeGreaterThanOrEqual(240 + RELEASE_TIMEOUT_MS - 20);
-    expect(took).toBeLessThan(300 + RELEASE_TIMEOUT_MS + 500);
-    expect(m.lines.find((l) => l.obj.timeoutMs === RELEASE_TIMEOUT_MS)?.msg).toMatch(/not handed back in time/);
+    // The orchestrator's SIGKILL follows the grace: the hand-back gets what is left of it (here under
+    // RELEASE_TIMEOUT_MS), not its own 1.5 s on top.
+    expect(took).toBeGreaterThanOrEqual(280);
+    expect(took).toBeLessThan(300 + 200);
+    const timedOut = m.lines.find((l) => /not handed back in time/.test(l.msg));
+    expect(timedOut?.obj.timeoutMs).toBeLessThan(RELEASE_TIMEOUT_MS);
     expect(events.at(-1)).toBe('exit 143');
   });
 

@@ -12,7 +12,8 @@ import { getLogger } from './log';
  * bounded by SHUTDOWN_GRACE_MS (default 25 s, under the usual 30 s before an orchestrator sends
  * SIGKILL); what is still in flight then is logged (connection and run ids) and abandoned. The
  * leases of abandoned insight runs are handed back first (one statement, bounded by
- * RELEASE_TIMEOUT_MS), so another instance need not wait them out; refresh leases never are.
+ * RELEASE_TIMEOUT_MS and by what is left of the grace), so another instance need not wait them
+ * out; refresh leases never are.
  *
  * `next start` has its own handler: it stops accepting connections, waits for open requests
  * (cron-route sweeps, token API refreshes) and their `after()` callbacks, then calls
@@ -189,7 +190,9 @@ export async function stopGracefully(signal: StopSignal, plan: StopPlan, othersE
     // Insight runs only. A refresh lease is kept until it lapses: X rotates refresh tokens, so a
     // refresh still in flight may already have spent the stored one, and a second refresh started
     // on it now would fail and could revoke the grant.
-    if (abandonedInsightRuns.length > 0 && plan.releaseInsightRuns) handingBack = handBackInsightRuns(plan.releaseInsightRuns, log);
+    // Within what is left of the grace: the orchestrator's SIGKILL follows it.
+    const releaseMs = Math.min(RELEASE_TIMEOUT_MS, startedAt + plan.graceMs - Date.now());
+    if (abandonedInsightRuns.length > 0 && plan.releaseInsightRuns) handingBack = handBackInsightRuns(plan.releaseInsightRuns, releaseMs, log);
   }
   const flushTimer = timer(startedAt + plan.graceMs - Date.now());
   await Promise.all([
@@ -204,9 +207,9 @@ export async function stopGracefully(signal: StopSignal, plan: StopPlan, othersE
   return code;
 }
 
-/** Frees this process's insight run leases, waiting at most RELEASE_TIMEOUT_MS; logs run ids only. */
-async function handBackInsightRuns(release: () => Promise<string[]>, log: ReturnType<typeof getLogger>): Promise<void> {
-  const limit = timer(RELEASE_TIMEOUT_MS);
+/** Frees this process's insight run leases, waiting at most `timeoutMs`; logs run ids only. */
+async function handBackInsightRuns(release: () => Promise<string[]>, timeoutMs: number, log: ReturnType<typeof getLogger>): Promise<void> {
+  const limit = timer(Math.max(0, timeoutMs));
   const outcome = await Promise.race([
     release().then(
       (runIds) => ({ runIds }),
@@ -217,5 +220,5 @@ async function handBackInsightRuns(release: () => Promise<string[]>, log: Return
   limit.cancel();
   if ('runIds' in outcome) log.info({ releasedInsightRuns: outcome.runIds }, 'stopping: insight run leases handed back; another instance resumes them at once');
   else if ('err' in outcome) log.error({ err: outcome.err }, 'stopping: insight run leases not handed back; they lapse on their own');
-  else log.error({ timeoutMs: RELEASE_TIMEOUT_MS }, 'stopping: insight run leases not handed back in time; they lapse on their own');
+  else log.error({ timeoutMs }, 'stopping: insight run leases not handed back in time; they lapse on their own');
 }

@@ -64,7 +64,8 @@ export async function revokeClerkSession(
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     });
-    await res.body?.cancel();
+    // Only the status matters; the body is let go without waiting for it.
+    void res.body?.cancel().catch(() => undefined);
     if (res.ok) return 'revoked';
     warn({ reason: 'clerk_error', status: res.status });
   } catch (err) {

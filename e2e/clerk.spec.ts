@@ -14,17 +14,21 @@ import {
   signIn,
   type Session,
 } from './support/clerk';
+import { startClerkBackendStub, type ClerkBackendStub } from './support/clerk-backend-stub';
 import { expectNoHorizontalScroll, saveScreenshot, visibleBox } from './support/page-checks';
 import { startServer, waitForHealthy, type Server } from './support/server';
 
 /**
  * Clerk mode with no network: session tokens are minted here and verified by the server with
- * CLERK_JWT_KEY (e2e/support/clerk.ts).
+ * CLERK_JWT_KEY (e2e/support/clerk.ts), and Clerk's Backend API (CLERK_API_URL, where sign-out
+ * revokes the session) is a stub on 127.0.0.1.
  */
 
 const WEBHOOK_SECRET = `whsec_${crypto.randomBytes(24).toString('base64')}`;
 
 let server: Server;
+let clerkApi: ClerkBackendStub;
+let secretKey: string;
 let signingKey: CryptoKey;
 let foreignKey: CryptoKey;
 
@@ -39,12 +43,16 @@ test.beforeAll(async () => {
   const keys = await makeClerkKeys();
   signingKey = keys.signingKey;
   foreignKey = await makeForeignKey();
-  server = await startServer({ env: clerkServerEnv(keys, { CLERK_WEBHOOK_SIGNING_SECRET: WEBHOOK_SECRET }) });
+  clerkApi = await startClerkBackendStub();
+  const env = clerkServerEnv(keys, { CLERK_WEBHOOK_SIGNING_SECRET: WEBHOOK_SECRET, CLERK_API_URL: clerkApi.url });
+  secretKey = env.CLERK_SECRET_KEY!;
+  server = await startServer({ env });
   await waitForHealthy(server);
 });
 
 test.afterAll(async () => {
   await server?.stop();
+  await clerkApi?.stop();
 });
 
 /** A Clerk session token for this file's server, signed with its key unless told otherwise. */
@@ -200,9 +208,15 @@ test.describe('signing out', () => {
     const forged = await page.request.post('/sign-out', { headers: { origin: 'http://evil.example' }, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
     expect((await context.cookies()).map((c) => c.name)).toContain('__session');
+    const revokes = () => clerkApi.requests().filter((r) => r.path === `/v1/sessions/${session.sid}/revoke`);
+    expect(revokes(), 'a refused sign-out revokes nothing').toEqual([]);
 
     await signOut.click();
     await page.waitForURL(`${baseURL}/signed-out`);
+    // The session ends at Clerk too (its Backend API, here the stub), with the secret key.
+    expect(revokes()).toEqual([{ method: 'POST', path: `/v1/sessions/${session.sid}/revoke`, authorization: `Bearer ${secretKey}` }]);
+    // Nothing else in this file has needed Clerk's Backend API: session tokens are verified offline.
+    expect(clerkApi.requests().filter((r) => !/^\/v1\/sessions\/sess_\w+\/revoke$/.test(r.path))).toEqual([]);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('You are signed out');
     const left = await context.cookies();
     expect(left.filter((c) => c.name.startsWith('__session')), 'session cookies cleared').toEqual([]);

@@ -104,6 +104,12 @@ describe('parseEnv', () => {
     expect(message).not.toContain('sk_test_abc');
   });
 
+  it("CLERK_API_URL: Clerk's Backend API for sign-out, https://api.clerk.com unless set, http(s) only", () => {
+    expect(parseEnv(CLERK).auth).toMatchObject({ apiUrl: 'https://api.clerk.com' });
+    expect(parseEnv({ ...CLERK, CLERK_API_URL: 'http://127.0.0.1:4010/' }).auth).toMatchObject({ apiUrl: 'http://127.0.0.1:4010' });
+    expect(problemsOf({ ...CLERK, CLERK_API_URL: 'ftp://api.clerk.com' })).toContain('CLERK_API_URL must be an absolute http(s) URL');
+  });
+
   it('rejects a JWT key that is not a PEM public key', () => {
     expect(problemsOf({ ...CLERK, CLERK_JWT_KEY: 'abc' })).toContain('CLERK_JWT_KEY must be the PEM public key');
   });

@@ -37,6 +37,10 @@ const schema = z.object({
   NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: optionalText,
   CLERK_JWT_KEY: optionalText,
   CLERK_WEBHOOK_SIGNING_SECRET: optionalText,
+  /** Clerk's Backend API, where sign-out revokes the session (Clerk's own variable name). */
+  CLERK_API_URL: z
+    .url({ protocol: /^https?$/, message: 'CLERK_API_URL must be an absolute http(s) URL such as https://api.clerk.com' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** on: webhooks may go to loopback and private-network receivers (local development only). */
   WEBHOOK_ALLOW_PRIVATE: onOff,
@@ -143,6 +147,8 @@ export interface Env {
         publishableKey: string;
         jwtKey: string;
         webhookSecret: string | undefined;
+        /** CLERK_API_URL without a trailing slash; default https://api.clerk.com. */
+        apiUrl: string;
       };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** Where webhooks may go: private and loopback receivers only when WEBHOOK_ALLOW_PRIVATE=on. */
@@ -421,6 +427,8 @@ function checkKeepAlive(e: Parsed): string[] {
   return problems;
 }
 
+const DEFAULT_CLERK_API_URL = 'https://api.clerk.com';
+
 function resolveAuth(e: Parsed, production: boolean, problems: string[]): Env['auth'] | undefined {
   const publishableKey = e.CLERK_PUBLISHABLE_KEY ?? e.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;
   const anyClerk = Boolean(e.CLERK_SECRET_KEY || publishableKey || e.CLERK_JWT_KEY);
@@ -458,6 +466,7 @@ function resolveAuth(e: Parsed, production: boolean, problems: string[]): Env['a
     publishableKey,
     jwtKey: e.CLERK_JWT_KEY.replace(/\\n/g, '\n'),
     webhookSecret: e.CLERK_WEBHOOK_SIGNING_SECRET,
+    apiUrl: (e.CLERK_API_URL ?? DEFAULT_CLERK_API_URL).replace(/\/+$/, ''),
   };
 }
 

@@ -47,6 +47,8 @@ export function clerkServerEnv(keys: ClerkKeys, extra: Record<string, string> = 
 export interface Session {
   jwt: string;
   iat: number;
+  /** The Clerk session id in the token (`sid`), what sign-out revokes. */
+  sid: string;
 }
 
 /** A Clerk session token, as Clerk's Frontend API would issue it for `serverUrl`. */
@@ -58,7 +60,8 @@ export async function mintSession(
 ): Promise<Session> {
   const now = Math.floor(Date.now() / 1000);
   const iat = now - issuedAgo;
-  const jwt = await new SignJWT({ sid: `sess_${crypto.randomBytes(8).toString('hex')}`, azp: serverUrl })
+  const sid = `sess_${crypto.randomBytes(8).toString('hex')}`;
+  const jwt = await new SignJWT({ sid, azp: serverUrl })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'ins_e2e' })
     .setIssuer(`https://${FRONTEND_API}`)
     .setSubject(sub)
@@ -66,7 +69,7 @@ export async function mintSession(
     .setNotBefore(iat)
     .setExpirationTime(now + expiresIn)
     .sign(key);
-  return { jwt, iat };
+  return { jwt, iat, sid };
 }
 
 export function newUserId(): string {

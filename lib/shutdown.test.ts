@@ -204,7 +204,8 @@ describe('stopGracefully', () => {
     // The orchestrator's SIGKILL follows the grace: the hand-back gets what is left of it (here under
     // RELEASE_TIMEOUT_MS), not its own 1.5 s on top.
     expect(took).toBeGreaterThanOrEqual(280);
-    expect(took).toBeLessThan(300 + 200);
+    // Well under the grace plus RELEASE_TIMEOUT_MS (~1.8 s, the exit before the hand-back was bounded by the grace).
+    expect(took).toBeLessThan(1_000);
     const timedOut = m.lines.find((l) => /not handed back in time/.test(l.msg));
     expect(timedOut?.obj.timeoutMs).toBeLessThan(RELEASE_TIMEOUT_MS);
     expect(events.at(-1)).toBe('exit 143');

@@ -126,7 +126,7 @@ export interface UpsertedConnection {
  * `profiles` (per region) keeps the regions the new answer lacks, and `consentRegions` (the
  * consent hosts the account was connected through) accumulates.
  */
-export async function upsertConnection(sql: Sql, c: ConnectionUpsert, audit?: UpsertAudit): Promise<UpsertedConnection> {
+export async function upsertConnection(sql: Sql, c: ConnectionUpsert, audit: UpsertAudit): Promise<UpsertedConnection> {
   const [row] = await sql.query<{
     id: string;
     inserted: boolean;
@@ -176,14 +176,10 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert, audit?: Up
      returning id, (xmax = 0) as inserted, (select status from previous) as previous_status,
        (select had_tokens from previous) as previous_had_tokens,
        (select array(select jsonb_array_elements_text(regions)) from previous) as previous_regions
-     )${
-       audit
-         ? `, audited as (
+     ), audited as (
      insert into audit_events (user_id, connection_id, actor, action, outcome, detail, request_id)
      select $1, id, $12::text, case when inserted then $13::text else $14::text end, $15::text, $16::text::jsonb, $17::text from upserted
-     )`
-         : ''
-     }
+     )
      select * from upserted`,
     [
       c.userId,
@@ -197,17 +193,13 @@ export async function upsertConnection(sql: Sql, c: ConnectionUpsert, audit?: Up
       c.refreshTokenExpiresInSec,
       JSON.stringify(c.metadata),
       c.nextCheckInSec,
-      ...(audit
-        ? [
-            audit.actor,
-            audit.insertedAction,
-            audit.updatedAction,
-            audit.outcome,
-            // ::text first, as in recordAuditEvent: postgres.js would JSON-encode a string bound to jsonb again.
-            JSON.stringify(sanitizeDetail(audit.detail)),
-            audit.requestId ?? null,
-          ]
-        : []),
+      audit.actor,
+      audit.insertedAction,
+      audit.updatedAction,
+      audit.outcome,
+      // ::text first, as in recordAuditEvent: postgres.js would JSON-encode a string bound to jsonb again.
+      JSON.stringify(sanitizeDetail(audit.detail)),
+      audit.requestId ?? null,
     ],
   );
   if (!row) throw new Error('upsertConnection returned no row');

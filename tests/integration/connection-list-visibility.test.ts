@@ -48,20 +48,25 @@ describe.each(DRIVERS)('removing a connection from the list on %s', (driver) => 
     const id = await insertConnection(t.db, { userId: 'user_a', externalAccountId: 'a-back' });
     await markConnectionRevoked(t.db, { userId: 'user_a', id });
     await setConnectionListed({ db: t.db, userId: 'user_a', connectionId: id, listed: false });
-    const again = await upsertConnection(t.db, {
-      userId: 'user_a',
-      provider: 'x',
-      externalAccountId: 'a-back',
-      displayName: 'a-back',
-      scopes: [],
-      accessTokenEnc: 'enc',
-      refreshTokenEnc: null,
-      expiresInSec: 3600,
-      refreshTokenExpiresInSec: null,
-      metadata: {},
-      nextCheckInSec: 60,
-    });
+    const again = await upsertConnection(
+      t.db,
+      {
+        userId: 'user_a',
+        provider: 'x',
+        externalAccountId: 'a-back',
+        displayName: 'a-back',
+        scopes: [],
+        accessTokenEnc: 'enc',
+        refreshTokenEnc: null,
+        expiresInSec: 3600,
+        refreshTokenExpiresInSec: null,
+        metadata: {},
+        nextCheckInSec: 60,
+      },
+      { actor: 'user', insertedAction: 'connection.connected', updatedAction: 'connection.reconnected', outcome: 'success', detail: {} },
+    );
     expect(again).toMatchObject({ id, inserted: false });
+    expect((await actions(id)).at(-1)).toBe('connection.reconnected');
     expect(await hiddenAt('user_a', id)).toBeNull();
   });
 });

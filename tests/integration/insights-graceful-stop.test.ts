@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '@/lib/env';
 import { queueDueRuns } from '@/lib/insights/queue';
-import { advanceInsights } from '@/lib/insights/sweep';
 import { refreshSyncTargets } from '@/lib/insights/targets';
 import { stopGracefully } from '@/lib/shutdown';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
@@ -11,6 +10,7 @@ import { createSimulatorState, type SimulatorState } from '@/lib/simulator/state
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { sweepInsights, TEST_ORIGIN as ORIGIN } from '../support/insight-sweep';
 import { isolateFromEarlierTests } from '../support/isolate-tests';
 
 /**
@@ -18,7 +18,6 @@ import { isolateFromEarlierTests } from '../support/isolate-tests';
  * way finishes its step, stores it and hands its lease back due now, so another instance resumes
  * it at once instead of after the 5-minute lease; the process exits only after that.
  */
-const ORIGIN = 'http://grantkeeper.test';
 // 90 days: a first sync of three 31-day chunks, so a stop can land between two of them.
 const env = parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, INSIGHTS_BACKFILL_DAYS: '90' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,7 +73,7 @@ describe('insight runs during a graceful stop', () => {
       [connectionId],
     ))[0];
   const sweep = (owner: string, options: { signal?: AbortSignal; fetch?: typeof fetch } = {}) =>
-    advanceInsights(t.db, env, { owner, origin: ORIGIN, deadline: Date.now() + 20_000, fetch: options.fetch ?? fetchSim, pollWaitsMs: [0], signal: options.signal });
+    sweepInsights(t.db, env, { owner, fetch: options.fetch ?? fetchSim, signal: options.signal });
   /** Calls the simulator; the first reporting call fires `onFirst` and answers only after `delayMs`. */
   const stopDuringFirstReport = (onFirst: () => void, delayMs = 200): typeof fetch => {
     let fired = false;
@@ -151,14 +150,7 @@ describe('insight runs during a graceful stop', () => {
       return fetchSim(input, init);
     }) as typeof fetch;
     const started = Date.now();
-    const summary = await advanceInsights(t.db, env, {
-      owner: 'stopping-instance',
-      origin: ORIGIN,
-      deadline: Date.now() + 20_000,
-      fetch: polling,
-      pollWaitsMs: [10_000],
-      signal: stop.signal,
-    });
+    const summary = await sweepInsights(t.db, env, { owner: 'stopping-instance', fetch: polling, pollWaitsMs: [10_000], signal: stop.signal });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(summary.outcomes).toEqual({ paused: 1 });
     expect(polls).toBe(pollsAtStop); // no poll after the stop
@@ -170,7 +162,7 @@ describe('insight runs during a graceful stop', () => {
     expect(run!.report_ids.length).toBeGreaterThan(0);
     // Resumed by another instance: the same reports polled, none requested again.
     const created = reportingOf(sim).calls['amazon-ads']?.create;
-    await advanceInsights(t.db, env, { owner: 'other-instance', origin: ORIGIN, deadline: Date.now() + 20_000, fetch: fetchSim, pollWaitsMs: [] });
+    await sweepInsights(t.db, env, { owner: 'other-instance', fetch: fetchSim, pollWaitsMs: [] });
     expect(reportingOf(sim).calls['amazon-ads']?.create).toBe(created);
   });
 
@@ -194,12 +186,9 @@ describe('insight runs during a graceful stop', () => {
       let stopped: Promise<number | undefined> | undefined;
       const flush = () => Promise.resolve();
       // No signal passed: the sweep follows the process's own stop, as in production.
-      const sweeping = advanceInsights(t.db, env, {
+      const sweeping = sweepInsights(t.db, env, {
         owner: 'sigterm-instance',
-        origin: ORIGIN,
-        deadline: Date.now() + 20_000,
         fetch: stopDuringFirstReport(() => (stopped = stopGracefully('SIGTERM', { graceMs: 10_000, flush }, false)), 500),
-        pollWaitsMs: [0],
       });
 
       const summary = await sweeping;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseEnv } from '@/lib/env';
-import { advanceInsights, releaseThisProcessRuns } from '@/lib/insights/sweep';
+import { releaseThisProcessRuns } from '@/lib/insights/sweep';
 import { leaseOwner } from '@/lib/refresh/lease';
 import { stopGracefully } from '@/lib/shutdown';
 import { createSimulatorFetch } from '@/lib/simulator/fetch';
@@ -9,13 +9,13 @@ import { createSimulatorState } from '@/lib/simulator/state';
 import { encryptToken } from '@/lib/tokens/keys';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../support/databases';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { sweepInsights, TEST_ORIGIN as ORIGIN } from '../support/insight-sweep';
 
 /**
  * A run whose step is still under way when a stop's grace ends (lib/shutdown.ts) is abandoned,
  * but its lease is handed back before the exit: another instance resumes it at once instead of
  * after RUN_LEASE_SEC, and the abandoned step, should it still answer, writes nothing.
  */
-const ORIGIN = 'http://grantkeeper.test';
 // 90 days: three 31-day chunks; the stop lands in the first one.
 const env = parseEnv({ SIMULATOR: 'on', ENCRYPTION_KEYS: process.env.ENCRYPTION_KEYS, INSIGHTS_BACKFILL_DAYS: '90' });
 const urlOf = (input: RequestInfo | URL) => (input instanceof Request ? input.url : String(input));
@@ -62,7 +62,7 @@ describe.each(DRIVERS)('insight runs abandoned at the end of a graceful stop (%s
     const exits: number[] = [];
     process.exit = ((code?: number) => void exits.push(code ?? 0)) as typeof process.exit;
 
-    // The first report download starts the stop, then hangs past its grace (a provider not answering).
+    // The first reporting call (LinkedIn's adAnalytics) starts the stop, then hangs past its grace (a provider not answering).
     let answer = () => {};
     const hung = new Promise<void>((resolve) => (answer = resolve));
     let stopped: Promise<number | undefined> | undefined;
@@ -76,7 +76,7 @@ describe.each(DRIVERS)('insight runs abandoned at the end of a graceful stop (%s
     }) as typeof fetch;
     const owner = leaseOwner('sweep');
     // No signal passed: the sweep follows the process's own stop, as in production.
-    const abandoned = advanceInsights(t.db, env, { owner, origin: ORIGIN, deadline: Date.now() + 20_000, fetch: hanging, pollWaitsMs: [0] });
+    const abandoned = sweepInsights(t.db, env, { owner, fetch: hanging });
     try {
       await vi.waitFor(() => expect(stopped).toBeDefined(), { timeout: 10_000 });
       expect((await runOf(id))!.lease_owner).toBe(owner);
@@ -87,14 +87,7 @@ describe.each(DRIVERS)('insight runs abandoned at the end of a graceful stop (%s
       expect(atExit).toMatchObject({ lease_owner: null, days_done: 0 });
 
       // Another instance (its own stop signal, not this process's) takes it now, not in five minutes.
-      const next = await advanceInsights(t.db, env, {
-        owner: 'other-instance',
-        origin: ORIGIN,
-        deadline: Date.now() + 20_000,
-        fetch: fetchSim,
-        pollWaitsMs: [0],
-        signal: new AbortController().signal,
-      });
+      const next = await sweepInsights(t.db, env, { owner: 'other-instance', fetch: fetchSim, signal: new AbortController().signal });
       expect(next.outcomes).toEqual({ succeeded: 1 });
       expect(await runOf(id)).toMatchObject({ id: atExit.id, state: 'succeeded', lease_owner: null, days_done: 90 });
     } finally {

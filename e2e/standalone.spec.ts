@@ -28,8 +28,8 @@ test.afterEach(async () => {
   scratch = undefined;
 });
 
-/** package.json's "start" script, taken apart (its env assignments and node flags). */
-const npmStart = () => readStartScript(ROOT);
+/** package.json's "start" script, taken apart (its env assignments and node flags), read once. */
+const NPM_START = readStartScript(ROOT);
 
 /** The image's HEALTHCHECK command, run as Docker runs it: inside the container's environment. */
 function runHealthcheck(port: number): number | null {
@@ -50,11 +50,11 @@ test('the Dockerfile builds standalone, assembles with the shared script and run
   expect(image.runtime.workdir).toBe(dest);
   // npm start's V8 flags (package.json "start"), the one place they are chosen, and node takes them
   // on its command line (NODE_OPTIONS refuses --heap-growing-percent).
-  expect(image.runtime.cmd).toEqual(['node', ...npmStart().nodeFlags, 'server.js']);
-  expect(npmStart().nodeFlags).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
+  expect(image.runtime.cmd).toEqual(['node', ...NPM_START.nodeFlags, 'server.js']);
+  expect(NPM_START.nodeFlags).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
   // …and its environment (glibc's malloc arenas, read before node starts: docs/benchmarks.md).
-  expect(npmStart().env).toMatchObject({ MALLOC_ARENA_MAX: '2' });
-  expect(image.runtime.env).toMatchObject(npmStart().env);
+  expect(NPM_START.env).toMatchObject({ MALLOC_ARENA_MAX: '2' });
+  expect(image.runtime.env).toMatchObject(NPM_START.env);
   expect(image.runtime.user).not.toMatch(/^(root|0)(:|$)/);
   expect(image.runtime.env).toMatchObject({ NODE_ENV: 'production', GRANTKEEPER_DATA_DIR: '/data' });
   expect(image.runtime.healthcheck.join(' ')).toContain('/api/health');
@@ -97,7 +97,7 @@ test('node server.js from the assembled folder is healthy, passes the HEALTHCHEC
   const port = await freePort();
   const [node, ...args] = image.runtime.cmd;
   expect(node).toBe('node');
-  expect(args.slice(0, -1), 'the V8 flags come first').toEqual(npmStart().nodeFlags);
+  expect(args.slice(0, -1), 'the V8 flags come first').toEqual(NPM_START.nodeFlags);
   server = await startServer({
     command: { argv: [process.execPath, ...args], cwd: app },
     port,

@@ -16,6 +16,7 @@ import { encryptToken } from '@/lib/tokens/keys';
 import { checkStoredSecrets } from '@/lib/tokens/verify';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { insertLiveConnection, insertUser } from '../support/fixtures';
+import { useDatabase } from '../support/route-session';
 
 const KEYS = process.env.ENCRYPTION_KEYS!;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'grantkeeper-backup-'));
@@ -72,7 +73,7 @@ describe('db:backup and db:restore', () => {
     resetEnvForTests();
     cleanup.push(async () => {
       await (await getDb()).close();
-      (globalThis as { grantkeeperDb?: unknown }).grantkeeperDb = undefined;
+      useDatabase(undefined);
       delete process.env.DATABASE_URL;
       resetEnvForTests();
     });
